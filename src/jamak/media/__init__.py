@@ -1,0 +1,25 @@
+"""Media in, 16 kHz mono float32 samples out: the only part of jamak that imports PyAV.
+
+Any container FFmpeg reads (audio files, videos, broadcast recordings) becomes the audio
+Whisper expects, with failures reported as :class:`jamak.errors.MediaError` subclasses whose
+messages are written for the person who supplied the file.
+
+- :func:`probe`: what a file holds (format, length, audio streams, whether it has video).
+- :func:`decode_audio`: one audio stream, whole, as :class:`DecodedAudio`.
+- :func:`iter_audio_blocks`: the same audio in fixed-length blocks, for long files.
+"""
+
+from jamak.media.decode import DecodedAudio, decode_audio, iter_audio_blocks
+from jamak.media.info import AudioStreamInfo, MediaInfo
+from jamak.media.probe import probe
+from jamak.media.resample import SAMPLE_RATE
+
+__all__ = [
+    "SAMPLE_RATE",
+    "AudioStreamInfo",
+    "DecodedAudio",
+    "MediaInfo",
+    "decode_audio",
+    "iter_audio_blocks",
+    "probe",
+]
