@@ -1,0 +1,1 @@
+"""Speech recognition: model catalog and registry, voice activity detection, batched Whisper."""

@@ -1,0 +1,234 @@
+"""Batched Whisper decoding on CTranslate2 through faster-whisper (its only importer in jamak).
+
+jamak decides *what* to decode (speech windows from :mod:`jamak.asr.vad` and
+:mod:`jamak.asr.windows`) and hands whole batches of windows to faster-whisper's batched
+decoder, which runs the encoder and beam search once per batch instead of once per window.
+Windows whose output looks like Whisper's well-known non-speech hallucinations are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+import numpy as np
+from faster_whisper import BatchedInferencePipeline, WhisperModel
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
+from jamak.asr.vad import VadSettings, detect_speech
+from jamak.asr.windows import Window, plan_windows
+from jamak.transcript import Segment, Transcript, Word
+
+log = logging.getLogger(__name__)
+
+# Whisper's own rule for silence: a window is empty when the model itself says "no speech"
+# and is not confident in what it wrote anyway (openai/whisper transcribe.py defaults).
+NO_SPEECH_PROB = 0.6
+LOW_AVG_LOGPROB = -1.0
+# Text that compresses this well is a repetition loop, not speech (same source).
+MAX_COMPRESSION_RATIO = 2.4
+
+
+def resolve_device(device: str) -> str:
+    if device != "auto":
+        return device
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    if compute_type != "default":
+        return compute_type
+    return "float16" if device == "cuda" else "int8"
+
+
+def load_model(path: Path, *, device: str, compute_type: str, cpu_threads: int) -> WhisperModel:
+    device = resolve_device(device)
+    return WhisperModel(
+        str(path),
+        device=device,
+        compute_type=resolve_compute_type(compute_type, device),
+        cpu_threads=cpu_threads,
+    )
+
+
+class FasterWhisperRecognizer:
+    def __init__(self, model: WhisperModel, *, name: str, vad: VadSettings | None = None) -> None:
+        self.name = name
+        self._model: WhisperModel | None = model
+        self._vad = vad or VadSettings()
+
+    @property
+    def model(self) -> WhisperModel:
+        if self._model is None:
+            raise RuntimeError(f"model {self.name} was closed")
+        return self._model
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self.model.model.is_multilingual)
+
+    def close(self) -> None:
+        self._model = None
+
+    def recognize(
+        self,
+        audio: Audio,
+        *,
+        options: RecognitionOptions,
+        on_progress: ProgressCallback | None = None,
+    ) -> Transcript:
+        duration_s = len(audio) / SAMPLE_RATE
+        windows = plan_windows(detect_speech(audio, self._vad))
+        report = on_progress or (lambda done_s, total_s: None)
+        report(0.0, duration_s)
+        if not windows:
+            report(duration_s, duration_s)
+            return self._transcript(options.language or self._fallback_language(), duration_s)
+
+        language, probability = self._language(audio, windows, options)
+        tokenizer = Tokenizer(
+            self.model.hf_tokenizer, self.multilingual, task=options.task, language=language
+        )
+        decoding = self._decoding_options(options, tokenizer)
+        pipeline = BatchedInferencePipeline(self.model)
+        segments: list[Segment] = []
+        for first in range(0, len(windows), options.batch_size):
+            batch = windows[first : first + options.batch_size]
+            outputs = pipeline.forward(
+                self._features(audio, batch),
+                tokenizer,
+                [_metadata(window) for window in batch],
+                decoding,
+            )
+            for window_output in outputs:
+                segments.extend(_segments(window_output, options.word_timestamps))
+            report(batch[-1].end_s, duration_s)
+        report(duration_s, duration_s)
+        return self._transcript(language, duration_s, tuple(segments), probability, options)
+
+    def _transcript(
+        self,
+        language: str,
+        duration_s: float,
+        segments: tuple[Segment, ...] = (),
+        probability: float = 1.0,
+        options: RecognitionOptions | None = None,
+    ) -> Transcript:
+        return Transcript(
+            language=language,
+            duration_s=duration_s,
+            segments=segments,
+            language_probability=probability,
+            task=options.task if options else "transcribe",
+            model=self.name,
+        )
+
+    def _fallback_language(self) -> str:
+        return "und" if self.multilingual else "en"
+
+    def _features(self, audio: Audio, windows: Sequence[Window]) -> np.ndarray:
+        extract = self.model.feature_extractor
+        return np.stack(
+            [
+                pad_or_trim(extract(audio[_sample(w.start_s) : _sample(w.end_s)])[..., :-1])
+                for w in windows
+            ]
+        )
+
+    def _language(
+        self, audio: Audio, windows: Sequence[Window], options: RecognitionOptions
+    ) -> tuple[str, float]:
+        if not self.multilingual:
+            if options.language not in (None, "en"):
+                log.warning("%s is English-only; ignoring language %s", self.name, options.language)
+            return "en", 1.0
+        if options.language is not None:
+            return options.language, 1.0
+        # Detect on the first windows of speech, not the file's first 30 s (often silence).
+        features = self._features(audio, windows[:2])
+        language, probability, _ = self.model.detect_language(
+            features=np.concatenate(list(features), axis=-1),
+            language_detection_segments=len(features),
+        )
+        return str(language), float(probability)
+
+    def _decoding_options(
+        self, options: RecognitionOptions, tokenizer: Tokenizer
+    ) -> TranscriptionOptions:
+        return TranscriptionOptions(
+            beam_size=options.beam_size,
+            best_of=5,
+            patience=1.0,
+            length_penalty=1.0,
+            repetition_penalty=1.0,
+            no_repeat_ngram_size=0,
+            log_prob_threshold=LOW_AVG_LOGPROB,
+            no_speech_threshold=NO_SPEECH_PROB,
+            compression_ratio_threshold=MAX_COMPRESSION_RATIO,
+            condition_on_previous_text=False,
+            prompt_reset_on_temperature=0.5,
+            temperatures=[0.0],
+            initial_prompt=options.initial_prompt,
+            prefix=None,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+            without_timestamps=True,
+            max_initial_timestamp=0.0,
+            word_timestamps=options.word_timestamps,
+            prepend_punctuations="\"'“¿([{-",
+            append_punctuations="\"'.。,，!！?？:：”)]}、",
+            multilingual=False,
+            max_new_tokens=None,
+            clip_timestamps="0",
+            hallucination_silence_threshold=None,
+            hotwords=options.hotwords,
+        )
+
+
+def _sample(seconds: float) -> int:
+    return round(seconds * SAMPLE_RATE)
+
+
+def _metadata(window: Window) -> dict[str, Any]:
+    return {"offset": window.start_s, "duration": window.duration_s, "segments": []}
+
+
+def _is_hallucination(raw: dict[str, Any]) -> bool:
+    silent = raw["no_speech_prob"] > NO_SPEECH_PROB and raw["avg_logprob"] < LOW_AVG_LOGPROB
+    return bool(silent or raw["compression_ratio"] > MAX_COMPRESSION_RATIO)
+
+
+def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segment]:
+    kept = []
+    for raw in raw_segments:
+        text = str(raw["text"])
+        if not text.strip() or _is_hallucination(raw):
+            if text.strip():
+                log.info("dropped a likely hallucination: %r", text[:80])
+            continue
+        words = (
+            tuple(
+                Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w["probability"]))
+                for w in (raw.get("words") or [])
+            )
+            if with_words
+            else ()
+        )
+        kept.append(
+            Segment(
+                start_s=float(words[0].start_s if words else raw["start"]),
+                end_s=float(words[-1].end_s if words else raw["end"]),
+                text=text,
+                words=words,
+                avg_logprob=float(raw["avg_logprob"]),
+                no_speech_prob=float(raw["no_speech_prob"]),
+            )
+        )
+    return kept

@@ -1,0 +1,19 @@
+"""What a caller may ask of recognition, one field per line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Task = Literal["transcribe", "translate"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionOptions:
+    language: str | None = None  # None: detect from the first speech
+    task: Task = "transcribe"  # "translate": any language to English text
+    beam_size: int = 5
+    batch_size: int = 8
+    word_timestamps: bool = True
+    initial_prompt: str | None = None  # vocabulary or style to steer the decoder
+    hotwords: str | None = None
