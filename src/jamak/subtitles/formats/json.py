@@ -1,0 +1,78 @@
+"""JSON (``.json``): everything jamak knows, for programs.
+
+The key names are a public contract (other tools read them): top level ``language``,
+``language_probability``, ``duration``, ``model``, ``task``, ``text``, ``segments`` and
+``cues``; each segment has ``start``, ``end``, ``text``, ``avg_logprob``, ``no_speech_prob``
+and ``words``; each word ``start``, ``end``, ``word`` (with Whisper's leading space) and
+``probability``; each cue ``start``, ``end``, ``text`` (lines joined by ``\\n``) and
+``lines``. The segment and word keys follow openai/whisper's JSON so existing readers work.
+Times are seconds rounded to milliseconds. Written as UTF-8 text, not ``\\u`` escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+
+from jamak.subtitles.cue import Cue
+from jamak.transcript import Segment, Transcript, Word
+
+JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+class JsonFormat:
+    name = "json"
+    extension = "json"
+    media_type = "application/json"
+
+    def render(self, transcript: Transcript, cues: Sequence[Cue]) -> str:
+        document: dict[str, JsonValue] = {
+            "language": transcript.language,
+            "language_probability": _number(transcript.language_probability, 4),
+            "duration": _seconds(transcript.duration_s),
+            "model": transcript.model,
+            "task": transcript.task,
+            "text": transcript.text,
+            "segments": [_segment(s) for s in transcript.segments],
+            "cues": [_cue(c) for c in cues],
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _segment(segment: Segment) -> JsonValue:
+    return {
+        "start": _seconds(segment.start_s),
+        "end": _seconds(segment.end_s),
+        "text": segment.text,
+        "avg_logprob": _number(segment.avg_logprob, 4),
+        "no_speech_prob": _number(segment.no_speech_prob, 4),
+        "words": [_word(w) for w in segment.words],
+    }
+
+
+def _word(word: Word) -> JsonValue:
+    return {
+        "start": _seconds(word.start_s),
+        "end": _seconds(word.end_s),
+        "word": word.text,
+        "probability": _number(word.probability, 4),
+    }
+
+
+def _cue(cue: Cue) -> JsonValue:
+    return {
+        "start": _seconds(cue.start_s),
+        "end": _seconds(cue.end_s),
+        "text": cue.text,
+        "lines": list(cue.lines),
+    }
+
+
+def _seconds(value: float) -> float | None:
+    return _number(value, 3)
+
+
+def _number(value: float, digits: int) -> float | None:
+    # JSON has no NaN or infinity (a -inf log-probability is possible); null says "unknown".
+    return round(float(value), digits) if math.isfinite(value) else None

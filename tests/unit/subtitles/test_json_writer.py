@@ -1,0 +1,58 @@
+"""JSON: the public key names, rounded times, real UTF-8, and always valid JSON."""
+
+from __future__ import annotations
+
+import json
+
+from jamak.subtitles import Cue, SubtitleRules, build_cues, formats
+from jamak.transcript import Segment, Transcript, Word
+
+from .factories import korean_transcript
+
+JSON = formats.get("json")
+
+
+def test_the_document_has_the_contracted_keys() -> None:
+    transcript = korean_transcript()
+    cues = build_cues(transcript.segments, SubtitleRules.for_language("ko"), language="ko")
+    document = json.loads(JSON.render(transcript, cues))
+    assert {"language", "duration", "text", "segments", "cues"} <= document.keys()
+    assert document["language"] == "ko"
+    assert document["text"] == transcript.text
+    segment = document["segments"][0]
+    assert {"start", "end", "text", "words"} <= segment.keys()
+    assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
+    assert segment["words"][0]["word"] == " 안녕하세요."
+    assert [set(c) for c in document["cues"]] == [{"start", "end", "text", "lines"}] * len(cues)
+    assert document["cues"][0]["lines"] == list(cues[0].lines)
+
+
+def test_text_is_written_as_utf8_not_escapes() -> None:
+    text = JSON.render(korean_transcript(), ())
+    assert "안녕하세요" in text
+    assert "\\u" not in text
+
+
+def test_times_are_seconds_rounded_to_milliseconds() -> None:
+    word = Word(0.12345, 0.98765, " hi", 0.87654321)
+    transcript = Transcript("en", 1.00049, (Segment(0.12345, 0.98765, " hi", (word,)),))
+    document = json.loads(JSON.render(transcript, [Cue(0.123, 0.987, ("hi",))]))
+    assert document["duration"] == 1.0
+    assert document["segments"][0]["words"][0] == {
+        "start": 0.123,
+        "end": 0.988,
+        "word": " hi",
+        "probability": 0.8765,
+    }
+    assert document["cues"] == [{"start": 0.123, "end": 0.987, "text": "hi", "lines": ["hi"]}]
+
+
+def test_non_finite_numbers_become_null_so_the_file_stays_valid_json() -> None:
+    transcript = Transcript("en", 1.0, (Segment(0.0, 1.0, " hi", avg_logprob=float("-inf")),))
+    document = json.loads(JSON.render(transcript, ()))
+    assert document["segments"][0]["avg_logprob"] is None
+
+
+def test_an_empty_transcript_gives_empty_lists() -> None:
+    document = json.loads(JSON.render(Transcript("en", 0.0), ()))
+    assert (document["text"], document["segments"], document["cues"]) == ("", [], [])
