@@ -1,0 +1,1 @@
+"""The ``jamak`` command line: one small module per command group."""

@@ -1,0 +1,53 @@
+"""probe → decode → recognise → cues → files: the one path every entry point runs.
+
+Kept short on purpose: each step lives in its own layer, and this module only orders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.recognizer import ProgressCallback, Recognizer
+from jamak.media import decode_audio
+from jamak.subtitles import build_cues, formats
+from jamak.subtitles.rules import SubtitleRules
+from jamak.transcript import Transcript
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedSubtitle:
+    format: str
+    extension: str
+    text: str
+
+
+def transcribe_file(
+    path: Path,
+    *,
+    recognizer: Recognizer,
+    options: RecognitionOptions,
+    on_progress: ProgressCallback | None = None,
+    audio_stream: int | None = None,
+) -> Transcript:
+    """Decode ``path`` and recognise its speech; raises :class:`jamak.errors.MediaError`."""
+    audio = decode_audio(path, stream_index=audio_stream)
+    transcript = recognizer.recognize(audio.samples, options=options, on_progress=on_progress)
+    return replace(transcript, duration_s=audio.duration_s)
+
+
+def render_subtitles(
+    transcript: Transcript,
+    *,
+    format_names: tuple[str, ...],
+    rules: SubtitleRules | None = None,
+) -> tuple[RenderedSubtitle, ...]:
+    """Lay the transcript out as cues once and write it in every requested format."""
+    rules = rules or SubtitleRules.for_language(transcript.language)
+    cues = build_cues(transcript.segments, rules, language=transcript.language)
+    rendered = []
+    for name in format_names:
+        fmt = formats.get(name)
+        rendered.append(RenderedSubtitle(name, fmt.extension, fmt.render(transcript, cues)))
+    return tuple(rendered)
