@@ -1,0 +1,256 @@
+"""A pool of worker processes pulling jobs from the embedded SQLite queue.
+
+Processes, not threads: recognition holds the GIL in places and a crash in native code
+(CTranslate2, FFmpeg) must take down one worker, not the server. Processes are started
+with 'spawn', so none inherits the parent's threads, locks or open SQLite connections, and
+each builds its recogniser provider once and keeps its models loaded between jobs. The
+parent only watches: a child that dies is started again, and its job comes back through
+the queue once its lease runs out.
+
+``jamak worker`` runs a pool on its own; ``jamak serve`` starts one beside the API.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
+from types import TracebackType
+
+from jamak.asr.options import RecognitionOptions
+from jamak.backends.embedded import open_backend
+from jamak.backends.embedded.sizing import (
+    available_memory_bytes,
+    default_worker_count,
+    threads_per_worker,
+    usable_cores,
+)
+from jamak.errors import JamakError
+from jamak.jobs.recognizers import RecognizerProvider, model_registry_recognizers
+from jamak.jobs.worker import QueueWorker, WorkerSettings
+from jamak.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Builds a worker's recogniser provider inside the worker process. It travels to the child
+# by pickling, so it must be a module-level function (or a functools.partial of one).
+RecognizerFactory = Callable[[Settings], RecognizerProvider]
+
+_WATCH_INTERVAL_S = 0.2
+_MAX_RESTART_DELAY_S = 30.0
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        workers: int | None = None,
+        recognizer_factory: RecognizerFactory = model_registry_recognizers,
+    ) -> None:
+        cores = usable_cores()
+        self._size = (
+            workers or settings.workers or default_worker_count(cores, available_memory_bytes())
+        )
+        threads = settings.cpu_threads or threads_per_worker(cores, self._size)
+        self._settings = settings.model_copy(update={"cpu_threads": threads})
+        self._factory = recognizer_factory
+        self._context = multiprocessing.get_context("spawn")
+        self._slots: list[_Slot] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def threads_per_worker(self) -> int:
+        return self._settings.cpu_threads
+
+    def start(self) -> None:
+        # Create the data folders and migrate the database once, before any child races to.
+        open_backend(self._settings).close()
+        with self._lock:
+            self._slots = [
+                _Slot(index, self._context.RawValue(ctypes.c_bool, False))
+                for index in range(self._size)
+            ]
+            for slot in self._slots:
+                self._spawn(slot)
+        self._watcher = threading.Thread(target=self._watch, name="worker-pool", daemon=True)
+        self._watcher.start()
+        logger.info(
+            "started %d worker(s) with %d thread(s) each", self._size, self.threads_per_worker
+        )
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Ask every worker to stop (SIGTERM: the current job goes back to the queue), wait
+        up to ``timeout_s``, then kill what is left; a killed worker's job returns through
+        its lease."""
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        with self._lock:
+            processes = [slot.process for slot in self._slots if slot.process is not None]
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + timeout_s
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                logger.warning("worker pid %s did not stop in time; killing it", process.pid)
+                process.kill()
+                process.join()
+
+    def pids(self) -> list[int]:
+        """The live workers' process ids (for operators, and tests that kill workers)."""
+        with self._lock:
+            return [
+                slot.process.pid
+                for slot in self._slots
+                if slot.process is not None and slot.process.pid and slot.process.is_alive()
+            ]
+
+    def __enter__(self) -> WorkerPool:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _spawn(self, slot: _Slot) -> None:
+        slot.ready.value = False
+        process = self._context.Process(
+            target=worker_process_main,
+            args=(self._settings, self._factory, slot.index, slot.ready),
+            name=f"jamak-worker-{slot.index}",
+            daemon=True,  # never outlive the parent, even if stop() is never called
+        )
+        process.start()
+        slot.process = process
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(_WATCH_INTERVAL_S):
+            with self._lock:
+                for slot in self._slots:
+                    self._revive(slot)
+
+    def _revive(self, slot: _Slot) -> None:
+        process = slot.process
+        now = time.monotonic()
+        if process is not None and not process.is_alive():
+            process.join()
+            crashed_on_start = not slot.ready.value
+            logger.warning(
+                "worker %d (pid %s) exited with %s%s; restarting it",
+                slot.index,
+                process.pid,
+                process.exitcode,
+                " before it was ready" if crashed_on_start else "",
+            )
+            # One death is restarted at once; a worker that keeps dying before it is ready
+            # (a model that can't load, a broken install) is retried ever more slowly.
+            if crashed_on_start:
+                slot.failed_starts += 1
+            retries = slot.failed_starts - 1
+            delay = min(_MAX_RESTART_DELAY_S, 2.0**retries) if retries > 0 else 0.0
+            slot.process, slot.restart_at = None, now + delay
+        if slot.process is None and now >= slot.restart_at:
+            self._spawn(slot)
+        elif slot.ready.value:
+            slot.failed_starts = 0
+
+
+class _Slot:
+    """One place in the pool, refilled with a new process whenever its process dies."""
+
+    def __init__(self, index: int, ready: ctypes.c_bool) -> None:
+        self.index = index
+        # Set by the process once it can take jobs. A lock-free shared flag: a worker killed
+        # mid-write must not leave a lock that the parent then waits on forever.
+        self.ready = ready
+        self.process: BaseProcess | None = None
+        self.restart_at = 0.0
+        self.failed_starts = 0
+
+
+def worker_process_main(
+    settings: Settings, recognizer_factory: RecognizerFactory, index: int, ready: ctypes.c_bool
+) -> None:
+    """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
+    )
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    _stop_when_orphaned(stop)
+    backend = open_backend(settings)
+    if backend.queue is None:
+        raise RuntimeError("the embedded backend always has a queue")
+    recognizers = recognizer_factory(settings)
+    try:
+        _warm_up(recognizers, settings.model)
+        worker = QueueWorker(
+            store=backend.store,
+            queue=backend.queue,
+            objects=backend.objects,
+            recognizers=recognizers,
+            settings=WorkerSettings(
+                worker_id=f"{socket.gethostname()}:{os.getpid()}:{index}",
+                lease_s=settings.lease_s,
+                poll_interval_s=settings.poll_interval_s,
+                recognition=RecognitionOptions(
+                    beam_size=settings.beam_size, batch_size=settings.batch_size
+                ),
+            ),
+        )
+        ready.value = True
+        worker.serve(stop)
+    finally:
+        recognizers.close()
+        backend.close()
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM stops the worker after settling its job. SIGINT is ignored: a Ctrl-C in a
+    terminal reaches the whole process group, and the parent decides when children stop
+    (otherwise it would see them exit and start new ones)."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_when_orphaned(stop: threading.Event) -> None:
+    """A parent killed with SIGKILL can't stop its children; they notice and stop."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                logger.warning("parent process is gone; stopping")
+                stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _warm_up(recognizers: RecognizerProvider, model: str) -> None:
+    """Load the default model before the first job asks for it."""
+    try:
+        recognizers.for_model(model)
+    except JamakError as err:
+        logger.warning("could not load model %s at start-up: %s", model, err)

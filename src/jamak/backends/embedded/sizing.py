@@ -1,0 +1,52 @@
+"""How many worker processes a machine should run, and how many threads each gets.
+
+Whisper on CPU (CTranslate2) gains little beyond a few threads per decode, while separate
+jobs in separate processes scale almost linearly, so jamak prefers more workers with fewer
+threads: two cores per worker. Each worker also holds its own model (int8: about 0.1 GB for
+base, 0.5 GB for small, 1.6 GB for large-v3) plus one job's decoded audio (an hour of 16 kHz
+float32 is 230 MB) and decoding buffers, so it is given 2 GB of the memory available now;
+fewer workers beat a machine that swaps.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+GIB = 1 << 30
+CORES_PER_WORKER = 2
+MEMORY_PER_WORKER_BYTES = 2 * GIB
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def available_memory_bytes() -> int:
+    """Memory new processes can have now: Linux's MemAvailable (free memory plus cache the
+    kernel can drop), else all physical memory, else an assumption of one worker's worth."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024  # the file counts in KiB
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError, AttributeError):
+        return MEMORY_PER_WORKER_BYTES
+
+
+def default_worker_count(cores: int, available_bytes: int) -> int:
+    """At least one worker; otherwise as many as both cores and memory allow."""
+    by_cores = cores // CORES_PER_WORKER
+    by_memory = available_bytes // MEMORY_PER_WORKER_BYTES
+    return max(1, min(by_cores, by_memory))
+
+
+def threads_per_worker(cores: int, workers: int) -> int:
+    """CTranslate2 threads for each worker, so the workers together use every core once."""
+    return max(1, cores // max(1, workers))

@@ -1,0 +1,269 @@
+"""Jobs in one SQLite file: the embedded deployment's JobStore and its work queue at once.
+
+Several worker processes and the API share the file, so every connection uses WAL (readers
+never block the writer) and a busy timeout, each thread and process opens its own
+connection, and every read-modify-write runs inside ``BEGIN IMMEDIATE``, which takes the
+write lock up front: two workers can't both see the same queued job, and a status change is
+decided against the status actually stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from jamak.backends.embedded.schema import migrate
+from jamak.errors import JobError, JobNotFoundError
+from jamak.jobs.lifecycle import apply_progress, apply_transition, expire_lease, release_claim
+from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.paging import check_limit, decode_cursor, encode_cursor
+from jamak.jobs.ports import JobPage, ProgressUpdate
+
+_RUNNING = str(JobStatus.RUNNING)
+_QUEUED = str(JobStatus.QUEUED)
+
+
+class SqliteJobStore:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_attempts: int = 3,
+        busy_timeout_s: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._path = Path(path)
+        self._max_attempts = max_attempts
+        self._busy_timeout_s = busy_timeout_s
+        self._clock = clock
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[sqlite3.Connection] = []
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        migrate(self._connection())
+
+    # --- JobStore ---------------------------------------------------------------------
+
+    def add(self, job: Job) -> None:
+        try:
+            with self._write() as db:
+                db.execute(
+                    "INSERT INTO jobs (id, owner, status, created_at, data) VALUES (?, ?, ?, ?, ?)",
+                    (job.id, job.owner, str(job.status), job.created_at, _dump(job)),
+                )
+        except sqlite3.IntegrityError:
+            raise JobError(f"job {job.id} already exists") from None
+
+    def get(self, job_id: str) -> Job:
+        row = self._connection().execute("SELECT data FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(f"no job {job_id}")
+        return _load(row[0])
+
+    def list(
+        self,
+        *,
+        owner: str | None = None,
+        status: JobStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> JobPage:
+        check_limit(limit)
+        where: list[str] = ["1 = 1"]
+        params: list[str | float] = []
+        if owner is not None:
+            where.append("owner = ?")
+            params.append(owner)
+        if status is not None:
+            where.append("status = ?")
+            params.append(str(status))
+        if cursor:
+            created_at, job_id = decode_cursor(cursor)
+            where.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            params += [created_at, created_at, job_id]
+        rows = (
+            self._connection()
+            .execute(
+                f"SELECT data FROM jobs WHERE {' AND '.join(where)} "
+                "ORDER BY created_at DESC, id DESC LIMIT ?",
+                (*params, limit + 1),
+            )
+            .fetchall()
+        )
+        jobs = tuple(_load(row[0]) for row in rows[:limit])
+        return JobPage(jobs, encode_cursor(jobs[-1]) if len(rows) > limit else None)
+
+    def transition(
+        self,
+        job_id: str,
+        target: JobStatus,
+        *,
+        error: str | None = None,
+        outputs: dict[str, str] | None = None,
+    ) -> Job:
+        with self._write() as db:
+            job = apply_transition(
+                self._get_for_update(db, job_id),
+                target,
+                now=self._clock(),
+                error=error,
+                outputs=outputs,
+            )
+            keep_lease = target is JobStatus.RUNNING
+            db.execute(
+                "UPDATE jobs SET status = ?, data = ?, "
+                "lease_owner = CASE WHEN ? THEN lease_owner END, "
+                "lease_expires_at = CASE WHEN ? THEN lease_expires_at END WHERE id = ?",
+                (str(job.status), _dump(job), keep_lease, keep_lease, job_id),
+            )
+            return job
+
+    def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
+        with self._write() as db:
+            stored = self._get_for_update(db, job_id)
+            job = apply_progress(stored, update, now=self._clock())
+            if job is not stored:
+                db.execute("UPDATE jobs SET data = ? WHERE id = ?", (_dump(job), job_id))
+            return job
+
+    def delete(self, job_id: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+    # --- JobQueue ---------------------------------------------------------------------
+
+    def claim(self, worker_id: str, *, lease_s: float) -> Job | None:
+        now = self._clock()
+        if not self._anything_to_claim(now):
+            return None
+        with self._write() as db:
+            self._expire_leases(db, now)
+            row = db.execute(
+                "SELECT data FROM jobs WHERE status = ? ORDER BY created_at, id LIMIT 1",
+                (_QUEUED,),
+            ).fetchone()
+            if row is None:
+                return None
+            job = apply_transition(_load(row[0]), JobStatus.RUNNING, now=now)
+            db.execute(
+                "UPDATE jobs SET status = ?, data = ?, lease_owner = ?, lease_expires_at = ? "
+                "WHERE id = ?",
+                (str(job.status), _dump(job), worker_id, now + lease_s, job.id),
+            )
+            return job
+
+    def renew(self, job_id: str, worker_id: str, *, lease_s: float) -> bool:
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET lease_expires_at = ? "
+                "WHERE id = ? AND status = ? AND lease_owner = ?",
+                (self._clock() + lease_s, job_id, _RUNNING, worker_id),
+            )
+            return cursor.rowcount == 1
+
+    def release(self, job_id: str, worker_id: str) -> None:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT data FROM jobs WHERE id = ? AND status = ? AND lease_owner = ?",
+                (job_id, _RUNNING, worker_id),
+            ).fetchone()
+            if row is not None:
+                self._save_unleased(db, release_claim(_load(row[0]), now=self._clock()))
+
+    def reclaim_expired(self) -> int:
+        """Settle every job whose lease ran out (claims do this too); returns how many."""
+        with self._write() as db:
+            return self._expire_leases(db, self._clock())
+
+    def close(self) -> None:
+        """Close every connection this store opened, in any thread."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+        self._local = threading.local()
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use (and again in a child process,
+        since a SQLite connection must never cross a fork)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is not None and self._local.pid == os.getpid():
+            return connection
+        connection = sqlite3.connect(
+            self._path,
+            timeout=self._busy_timeout_s,
+            isolation_level=None,  # autocommit; transactions are explicit BEGIN IMMEDIATE
+            check_same_thread=False,  # only so close() may close it from another thread
+        )
+        connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable in WAL mode except for the last commits on power loss.
+        connection.execute("PRAGMA synchronous = NORMAL")
+        self._local.connection, self._local.pid = connection, os.getpid()
+        with self._lock:
+            self._opened.append(connection)
+        return connection
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @staticmethod
+    def _get_for_update(db: sqlite3.Connection, job_id: str) -> Job:
+        row = db.execute("SELECT data FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(f"no job {job_id}")
+        return _load(row[0])
+
+    def _anything_to_claim(self, now: float) -> bool:
+        """A cheap read first, so idle workers polling don't take the write lock."""
+        row = (
+            self._connection()
+            .execute(
+                "SELECT 1 FROM jobs WHERE status = ? "
+                "OR (status = ? AND lease_expires_at < ?) LIMIT 1",
+                (_QUEUED, _RUNNING, now),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def _expire_leases(self, db: sqlite3.Connection, now: float) -> int:
+        rows = db.execute(
+            "SELECT data FROM jobs WHERE status = ? AND lease_expires_at < ?", (_RUNNING, now)
+        ).fetchall()
+        for (data,) in rows:
+            job = expire_lease(_load(data), max_attempts=self._max_attempts, now=now)
+            self._save_unleased(db, job)
+        return len(rows)
+
+    @staticmethod
+    def _save_unleased(db: sqlite3.Connection, job: Job) -> None:
+        db.execute(
+            "UPDATE jobs SET status = ?, data = ?, lease_owner = NULL, lease_expires_at = NULL "
+            "WHERE id = ?",
+            (str(job.status), _dump(job), job.id),
+        )
+
+
+def _dump(job: Job) -> str:
+    return json.dumps(job.to_dict(), separators=(",", ":"))
+
+
+def _load(data: str) -> Job:
+    return Job.from_dict(json.loads(data))

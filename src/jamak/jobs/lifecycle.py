@@ -1,0 +1,66 @@
+"""How a stored job changes, written once so every JobStore backend applies it the same way.
+
+Backends own atomicity (a lock, a SQLite transaction, a DynamoDB condition); these functions
+own the *meaning* of each change, so an in-memory fake and SQLite can't drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.ports import ProgressUpdate
+
+
+def apply_transition(
+    job: Job,
+    target: JobStatus,
+    *,
+    now: float,
+    error: str | None = None,
+    outputs: dict[str, str] | None = None,
+) -> Job:
+    """``job`` moved to ``target``; raises InvalidTransitionError when the lifecycle forbids it."""
+    moved = job.moved_to(target, now=now)
+    if target is JobStatus.QUEUED:
+        moved = replace(moved, progress=0.0, processed_s=0.0)
+    if error is not None:
+        moved = replace(moved, error=error)
+    if outputs is not None:
+        moved = replace(moved, outputs=dict(outputs))
+    return moved
+
+
+def apply_progress(job: Job, update: ProgressUpdate, *, now: float) -> Job:
+    """Progress only lands on a running job: a late report can't touch a finished one."""
+    if job.status is not JobStatus.RUNNING:
+        return job
+    return replace(
+        job,
+        progress=min(100.0, max(0.0, update.progress)),
+        processed_s=max(0.0, update.processed_s),
+        duration_s=job.duration_s if update.duration_s is None else update.duration_s,
+        language=job.language if update.language is None else update.language,
+        updated_at=now,
+    )
+
+
+def release_claim(job: Job, *, now: float) -> Job:
+    """A worker handing its job back (it is shutting down): queued again, and the attempt
+    is refunded, since nothing went wrong with the job itself."""
+    requeued = apply_transition(job, JobStatus.QUEUED, now=now)
+    return replace(requeued, attempts=max(0, job.attempts - 1), started_at=None)
+
+
+def expire_lease(job: Job, *, max_attempts: int, now: float) -> Job:
+    """A running job whose worker stopped renewing its lease: back to the queue, or failed
+    once it has been started ``max_attempts`` times, so one poisonous file can't take every
+    worker down forever."""
+    if job.attempts >= max_attempts:
+        return apply_transition(
+            job,
+            JobStatus.FAILED,
+            now=now,
+            error=f"worker stopped responding {job.attempts} times",
+        )
+    return replace(apply_transition(job, JobStatus.QUEUED, now=now), started_at=None)

@@ -1,0 +1,120 @@
+"""The ports jobs go through, so services never know which backend holds them.
+
+Embedded (SQLite, local files, a process pool) and AWS (DynamoDB, S3, Step Functions + Batch)
+adapters implement the same small protocols; ``jamak.backends.memory`` holds fakes for tests.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from jamak.jobs.model import Job, JobStatus
+
+
+@dataclass(frozen=True, slots=True)
+class JobPage:
+    jobs: tuple[Job, ...]
+    next_cursor: str | None  # opaque; pass back to list() for the next page
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressUpdate:
+    progress: float  # percent, 0-100
+    processed_s: float
+    duration_s: float | None = None
+    language: str | None = None
+
+
+class JobStore(Protocol):
+    """Durable job records. Status changes are conditional: they never go backwards."""
+
+    def add(self, job: Job) -> None: ...
+
+    def get(self, job_id: str) -> Job:
+        """Raises :class:`jamak.errors.JobNotFoundError`."""
+        ...
+
+    def list(
+        self,
+        *,
+        owner: str | None = None,
+        status: JobStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> JobPage:
+        """Newest first."""
+        ...
+
+    def transition(
+        self,
+        job_id: str,
+        target: JobStatus,
+        *,
+        error: str | None = None,
+        outputs: dict[str, str] | None = None,
+    ) -> Job:
+        """Move to ``target`` if the lifecycle allows it from the *stored* status, atomically.
+
+        Raises :class:`jamak.errors.InvalidTransitionError` otherwise (for instance when the
+        job was cancelled meanwhile), so a stale worker can't overwrite a newer status.
+        """
+        ...
+
+    def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
+        """Store progress of a running job; returns the stored job (its status tells a
+        runner whether it was cancelled meanwhile)."""
+        ...
+
+    def delete(self, job_id: str) -> None: ...
+
+
+class JobQueue(Protocol):
+    """Work distribution for backends where workers pull jobs (the embedded one).
+
+    A claim is a lease: the worker renews it while working; a job whose lease expired is
+    handed out again (up to a retry limit) so a killed worker loses nothing.
+    """
+
+    def claim(self, worker_id: str, *, lease_s: float) -> Job | None: ...
+
+    def renew(self, job_id: str, worker_id: str, *, lease_s: float) -> bool:
+        """False when the lease is no longer this worker's (reclaimed, cancelled, deleted)."""
+        ...
+
+    def release(self, job_id: str, worker_id: str) -> None: ...
+
+
+class ObjectStore(Protocol):
+    """Blobs (media and subtitle outputs) by key. Writes are atomic: a reader sees the old
+    object or the new one, never half of one."""
+
+    def put_file(self, key: str, source: BinaryIO) -> int:
+        """Stream ``source`` into ``key``; returns the byte count."""
+        ...
+
+    def put_bytes(self, key: str, data: bytes) -> None: ...
+
+    def open(self, key: str) -> BinaryIO:
+        """Raises :class:`jamak.errors.ObjectNotFoundError`."""
+        ...
+
+    def local_path(self, key: str) -> AbstractContextManager[Path]:
+        """A local file with the object's bytes for the ``with`` block: the file itself for
+        local storage, a temporary download for S3."""
+        ...
+
+    def size(self, key: str) -> int: ...
+
+    def delete_prefix(self, prefix: str) -> None: ...
+
+
+class Launcher(Protocol):
+    """Starts work for a newly created job: wakes local workers, or starts a Step Functions
+    execution named after the job id (so a repeated start is harmless)."""
+
+    def launch(self, job: Job) -> None: ...
+
+    def cancel(self, job: Job) -> None: ...

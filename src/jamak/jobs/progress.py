@@ -1,0 +1,56 @@
+"""The runner's progress callback: reports to the store, and stops the job when it should.
+
+Recognition calls back between batches; this is the only moment a running job can be
+stopped without killing the process, so the callback both writes progress (throttled, so a
+fast recogniser doesn't hammer the store) and raises :class:`JobCancelledError` when the
+stored job is no longer running (cancelled, deleted) or the worker was told to stop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from jamak.errors import JobCancelledError, JobNotFoundError
+from jamak.jobs.model import JobStatus
+from jamak.jobs.ports import JobStore, ProgressUpdate
+
+# At most about two writes a second: smooth enough for a progress bar, cheap for the store.
+DEFAULT_INTERVAL_S = 0.5
+
+
+class ProgressReporter:
+    def __init__(
+        self,
+        store: JobStore,
+        job_id: str,
+        *,
+        min_interval_s: float = DEFAULT_INTERVAL_S,
+        stop_requested: Callable[[], bool] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._job_id = job_id
+        self._min_interval_s = min_interval_s
+        self._stop_requested = stop_requested
+        self._clock = clock
+        self._last_report: float | None = None
+
+    def __call__(self, processed_s: float, total_s: float) -> None:
+        if self._stop_requested is not None and self._stop_requested():
+            raise JobCancelledError(f"job {self._job_id} stopped by its worker")
+        now = self._clock()
+        if self._last_report is not None and now - self._last_report < self._min_interval_s:
+            return
+        self._last_report = now
+        percent = 100.0 * processed_s / total_s if total_s > 0 else 0.0
+        self.report(ProgressUpdate(min(percent, 100.0), processed_s, total_s))
+
+    def report(self, update: ProgressUpdate) -> None:
+        """Store ``update`` now; raises JobCancelledError if the job stopped running."""
+        try:
+            job = self._store.record_progress(self._job_id, update)
+        except JobNotFoundError:
+            raise JobCancelledError(f"job {self._job_id} was deleted") from None
+        if job.status is not JobStatus.RUNNING:
+            raise JobCancelledError(f"job {self._job_id} is {job.status}")

@@ -1,0 +1,173 @@
+"""The one path every worker runs for a job: the embedded pool, and the AWS Batch container
+(``jamak worker run JOB_ID``) alike.
+
+:func:`run_job` takes a job from queued or running to a final status and never raises for a
+failure of the job itself: a :class:`JamakError` (unreadable media, unknown model) fails
+the job with its message, anything else fails it with a short "internal error" while the
+traceback goes to the log, so one bad file can never take a worker down. The job's outputs
+go to fixed keys, so a retry overwrites a half-finished attempt cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+from jamak.asr.options import RecognitionOptions, Task
+from jamak.errors import (
+    InvalidTransitionError,
+    JamakError,
+    JobCancelledError,
+    JobError,
+    JobNotFoundError,
+)
+from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
+from jamak.jobs.progress import DEFAULT_INTERVAL_S, ProgressReporter
+from jamak.jobs.recognizers import RecognizerProvider
+from jamak.jobs.service import output_key
+from jamak.pipeline import render_subtitles, transcribe_file
+from jamak.subtitles import formats
+from jamak.subtitles.rules import SubtitleRules
+
+logger = logging.getLogger(__name__)
+
+_TASKS: dict[str, Task] = {"transcribe": "transcribe", "translate": "translate"}
+_MAX_ERROR_CHARS = 300
+
+
+def run_job(
+    job: Job,
+    *,
+    store: JobStore,
+    objects: ObjectStore,
+    recognizers: RecognizerProvider,
+    worker_id: str | None = None,
+    stop_requested: Callable[[], bool] | None = None,
+    recognition: RecognitionOptions | None = None,
+    progress_interval_s: float = DEFAULT_INTERVAL_S,
+) -> Job:
+    """Run ``job`` and return it as stored afterwards.
+
+    ``stop_requested`` is polled between recognition batches; when it turns true (the
+    worker is shutting down, or lost its lease) the job stops where it is and its stored
+    status is left for the caller to settle. ``recognition`` carries the deployment's
+    decoding defaults (beam and batch size); the job's own options go over it.
+    """
+    running = _mark_running(store, job.id)
+    if running is None:
+        return _stored(store, job)
+    logger.info("job %s: started (worker %s, attempt %d)", job.id, worker_id, running.attempts)
+    reporter = ProgressReporter(
+        store, job.id, min_interval_s=progress_interval_s, stop_requested=stop_requested
+    )
+    try:
+        finished = _transcribe(
+            running,
+            store=store,
+            objects=objects,
+            recognizers=recognizers,
+            reporter=reporter,
+            recognition=recognition or RecognitionOptions(),
+        )
+    except JobCancelledError as stopped:
+        logger.info("job %s: stopped: %s", job.id, stopped)
+        return _stored(store, job)
+    except JamakError as err:
+        logger.info("job %s: failed: %s", job.id, err)
+        return _fail(store, job, str(err))
+    except Exception as err:
+        logger.exception("job %s: internal error", job.id)
+        return _fail(store, job, _internal_error(err))
+    logger.info("job %s: succeeded", job.id)
+    return finished
+
+
+def recognition_options(options: JobOptions, defaults: RecognitionOptions) -> RecognitionOptions:
+    """The recogniser's options for a job: the deployment's defaults, then the job's own."""
+    task = _TASKS.get(options.task)
+    if task is None:
+        raise JobError(f"unknown task {options.task!r}; use one of: {', '.join(_TASKS)}")
+    return replace(
+        defaults, language=options.language, task=task, initial_prompt=options.initial_prompt
+    )
+
+
+def subtitle_rules(options: JobOptions, language: str | None) -> SubtitleRules:
+    """The detected language's layout rules, with the user's explicit choices over them."""
+    return SubtitleRules.for_language(language).with_overrides(
+        max_chars_per_line=options.max_chars_per_line,
+        max_lines=options.max_lines,
+        max_chars_per_s=options.max_chars_per_s,
+    )
+
+
+def _transcribe(
+    job: Job,
+    *,
+    store: JobStore,
+    objects: ObjectStore,
+    recognizers: RecognizerProvider,
+    reporter: ProgressReporter,
+    recognition: RecognitionOptions,
+) -> Job:
+    options = job.options
+    for name in options.formats:
+        formats.get(name)  # an unknown format fails now, not after an hour of recognition
+    decoding = recognition_options(options, recognition)
+    recognizer = recognizers.for_model(options.model)
+    with objects.local_path(job.media_key) as media:
+        transcript = transcribe_file(
+            media, recognizer=recognizer, options=decoding, on_progress=reporter
+        )
+    rendered = render_subtitles(
+        transcript,
+        format_names=options.formats,
+        rules=subtitle_rules(options, transcript.language),
+    )
+    # Also the last look at the stored status before writing anything.
+    reporter.report(
+        ProgressUpdate(100.0, transcript.duration_s, transcript.duration_s, transcript.language)
+    )
+    outputs: dict[str, str] = {}
+    for subtitle in rendered:
+        key = output_key(job.id, subtitle.extension)
+        objects.put_bytes(key, subtitle.text.encode("utf-8"))
+        outputs[subtitle.format] = key
+    try:
+        return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
+    except (InvalidTransitionError, JobNotFoundError) as err:
+        raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
+
+
+def _mark_running(store: JobStore, job_id: str) -> Job | None:
+    """The job, running; None when there is nothing to run (finished, cancelled, deleted,
+    or taken by someone else meanwhile). On AWS the state machine may have marked it
+    running already; in the embedded pool the claim did."""
+    try:
+        current = store.get(job_id)
+        if current.status is JobStatus.QUEUED:
+            return store.transition(job_id, JobStatus.RUNNING)
+    except (InvalidTransitionError, JobNotFoundError):
+        return None
+    return current if current.status is JobStatus.RUNNING else None
+
+
+def _fail(store: JobStore, job: Job, message: str) -> Job:
+    try:
+        return store.transition(job.id, JobStatus.FAILED, error=message)
+    except (InvalidTransitionError, JobNotFoundError):
+        return _stored(store, job)  # cancelled or deleted meanwhile: that status stands
+
+
+def _stored(store: JobStore, job: Job) -> Job:
+    try:
+        return store.get(job.id)
+    except JobNotFoundError:
+        return job
+
+
+def _internal_error(err: Exception) -> str:
+    detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    return f"internal error: {detail}"[:_MAX_ERROR_CHARS]

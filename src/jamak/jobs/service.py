@@ -1,0 +1,119 @@
+"""Use cases over the job ports: what the API, the CLI and the Lambda handler call.
+
+Plain functions with keyword-only dependencies, so any backend's adapters (or the in-memory
+fakes) can be passed in, and routes stay three lines long: parse, call, render.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from jamak.errors import JobNotFoundError, ObjectNotFoundError
+from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
+from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
+
+
+def media_key(job_id: str) -> str:
+    """Where a job's original media lives; the user's file name is never part of a key."""
+    return f"jobs/{job_id}/media"
+
+
+def output_key(job_id: str, extension: str) -> str:
+    return f"jobs/{job_id}/subtitles.{extension}"
+
+
+def job_prefix(job_id: str) -> str:
+    return f"jobs/{job_id}/"
+
+
+def submit_job(
+    *,
+    store: JobStore,
+    objects: ObjectStore,
+    launcher: Launcher,
+    owner: str,
+    filename: str,
+    source: BinaryIO,
+    options: JobOptions,
+) -> Job:
+    """Store the upload, record the job as queued, and start it."""
+    job_id = new_job_id()
+    key = media_key(job_id)
+    objects.put_file(key, source)
+    job = Job(id=job_id, owner=owner, filename=filename, media_key=key, options=options)
+    store.add(job)
+    launcher.launch(job)
+    return job
+
+
+def register_uploaded_job(
+    *,
+    store: JobStore,
+    launcher: Launcher,
+    job: Job,
+) -> Job:
+    """Record and start a job whose media was uploaded straight to the object store
+    (a presigned upload on AWS), so the bytes never pass through the API."""
+    store.add(job)
+    launcher.launch(job)
+    return job
+
+
+def get_job(*, store: JobStore, job_id: str) -> Job:
+    return store.get(job_id)
+
+
+def list_jobs(
+    *,
+    store: JobStore,
+    owner: str | None = None,
+    status: JobStatus | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> JobPage:
+    return store.list(owner=owner, status=status, limit=limit, cursor=cursor)
+
+
+def cancel_job(*, store: JobStore, launcher: Launcher, job_id: str) -> Job:
+    """Cancel a queued or running job; cancelling a finished job is a no-op that returns it."""
+    job = store.get(job_id)
+    if job.status.is_terminal:
+        return job
+    job = store.transition(job_id, JobStatus.CANCELLED)
+    launcher.cancel(job)
+    return job
+
+
+def delete_job(*, store: JobStore, objects: ObjectStore, launcher: Launcher, job_id: str) -> None:
+    """Forget a job and remove its files; a running job is cancelled first."""
+    job = store.get(job_id)
+    if not job.status.is_terminal:
+        cancel_job(store=store, launcher=launcher, job_id=job_id)
+    objects.delete_prefix(job_prefix(job_id))
+    store.delete(job_id)
+
+
+def output_object_key(*, store: JobStore, job_id: str, format_name: str) -> str:
+    """The object key of one subtitle format of a finished job."""
+    job = store.get(job_id)
+    key = job.outputs.get(format_name)
+    if key is None:
+        raise ObjectNotFoundError(
+            f"job {job_id} has no {format_name} subtitles"
+            + ("" if job.status is JobStatus.SUCCEEDED else f" (it is {job.status})")
+        )
+    return key
+
+
+__all__ = [
+    "JobNotFoundError",
+    "cancel_job",
+    "delete_job",
+    "get_job",
+    "list_jobs",
+    "media_key",
+    "output_key",
+    "output_object_key",
+    "register_uploaded_job",
+    "submit_job",
+]

@@ -1,0 +1,86 @@
+"""The pull loop of one worker: claim a job, run it under a kept-alive lease, repeat.
+
+It knows only the ports, so the embedded pool runs it over SQLite in each process and tests
+run it over the in-memory backend in a thread. Shutdown is cooperative: ``stop`` makes the
+running job stop at its next progress callback, and the job goes back to the queue with
+its attempt refunded, for another worker (or the next start) to pick up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from jamak.asr.options import RecognitionOptions
+from jamak.jobs.lease import LeaseKeeper
+from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.ports import JobQueue, JobStore, ObjectStore
+from jamak.jobs.recognizers import RecognizerProvider
+from jamak.jobs.runner import run_job
+
+logger = logging.getLogger(__name__)
+
+# After an unexpected error in the loop itself (say, the database briefly unavailable).
+_ERROR_BACKOFF_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    worker_id: str
+    lease_s: float = 30.0
+    poll_interval_s: float = 0.5
+    recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
+
+
+class QueueWorker:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        queue: JobQueue,
+        objects: ObjectStore,
+        recognizers: RecognizerProvider,
+        settings: WorkerSettings,
+    ) -> None:
+        self._store = store
+        self._queue = queue
+        self._objects = objects
+        self._recognizers = recognizers
+        self._settings = settings
+
+    def serve(self, stop: threading.Event) -> None:
+        """Run jobs until ``stop`` is set; returns once the current job is settled."""
+        logger.info("worker %s: waiting for jobs", self._settings.worker_id)
+        while not stop.is_set():
+            try:
+                job = self.run_next(stop)
+            except Exception:
+                logger.exception("worker %s: loop error", self._settings.worker_id)
+                stop.wait(_ERROR_BACKOFF_S)
+                continue
+            if job is None:
+                stop.wait(self._settings.poll_interval_s)
+        logger.info("worker %s: stopped", self._settings.worker_id)
+
+    def run_next(self, stop: threading.Event | None = None) -> Job | None:
+        """Claim and run the oldest queued job; None when the queue is empty."""
+        worker_id, lease_s = self._settings.worker_id, self._settings.lease_s
+        job = self._queue.claim(worker_id, lease_s=lease_s)
+        if job is None:
+            return None
+        stopping = stop or threading.Event()
+        with LeaseKeeper(self._queue, job.id, worker_id, lease_s=lease_s) as lease:
+            result = run_job(
+                job,
+                store=self._store,
+                objects=self._objects,
+                recognizers=self._recognizers,
+                worker_id=worker_id,
+                stop_requested=lambda: lease.lost or stopping.is_set(),
+                recognition=self._settings.recognition,
+            )
+        if result.status is JobStatus.RUNNING and stopping.is_set() and not lease.lost:
+            self._queue.release(job.id, worker_id)
+            logger.info("worker %s: handed job %s back to the queue", worker_id, job.id)
+        return result

@@ -1,0 +1,157 @@
+"""What every pull queue promises: the oldest queued job goes to exactly one worker under a
+lease; a lease that runs out puts the job back (and, after too many, fails it); status
+changes made meanwhile (a cancel, a delete) win over the worker."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+import pytest
+
+from jamak.errors import InvalidTransitionError
+from jamak.jobs.model import JobStatus
+from jamak.jobs.ports import JobQueue, JobStore
+
+from .conftest import MAX_ATTEMPTS
+from .test_job_store_contract import make_job
+
+SHORT_LEASE_S = 0.05
+LONG_LEASE_S = 60.0
+
+
+class StoreAndQueue(JobStore, JobQueue, Protocol):
+    pass
+
+
+def expire(lease_s: float = SHORT_LEASE_S) -> None:
+    time.sleep(lease_s * 3)
+
+
+def test_an_empty_queue_gives_nothing(job_queue: StoreAndQueue) -> None:
+    assert job_queue.claim("w1", lease_s=LONG_LEASE_S) is None
+
+
+def test_claims_take_the_oldest_queued_job_first(job_queue: StoreAndQueue) -> None:
+    for number in (2, 3, 1):
+        job_queue.add(make_job(number))
+    order = [job_queue.claim("w1", lease_s=LONG_LEASE_S) for _ in range(3)]
+    assert [job.id if job else None for job in order] == ["job-0001", "job-0002", "job-0003"]
+    assert job_queue.claim("w1", lease_s=LONG_LEASE_S) is None
+
+
+def test_a_claimed_job_is_running_and_held(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job = job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    assert job is not None
+    assert job.status is JobStatus.RUNNING
+    assert job.attempts == 1
+    assert job_queue.get(job.id) == job
+    assert job_queue.claim("w2", lease_s=LONG_LEASE_S) is None
+
+
+def test_cancelled_and_finished_jobs_are_not_claimed(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.transition("job-0001", JobStatus.CANCELLED)
+    assert job_queue.claim("w1", lease_s=LONG_LEASE_S) is None
+
+
+def test_only_the_holder_renews(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    assert job_queue.renew("job-0001", "w1", lease_s=LONG_LEASE_S) is True
+    assert job_queue.renew("job-0001", "w2", lease_s=LONG_LEASE_S) is False
+
+
+def test_renewal_fails_once_the_job_is_cancelled_or_deleted(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.add(make_job(2))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    job_queue.transition("job-0001", JobStatus.CANCELLED)
+    job_queue.delete("job-0002")
+    assert job_queue.renew("job-0001", "w1", lease_s=LONG_LEASE_S) is False
+    assert job_queue.renew("job-0002", "w1", lease_s=LONG_LEASE_S) is False
+
+
+def test_renewing_keeps_the_job(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=0.3)
+    for _ in range(6):
+        time.sleep(0.1)
+        assert job_queue.renew("job-0001", "w1", lease_s=0.3)
+        assert job_queue.claim("w2", lease_s=0.3) is None
+    assert job_queue.get("job-0001").attempts == 1
+
+
+def test_an_expired_lease_hands_the_job_to_another_worker(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("dead", lease_s=SHORT_LEASE_S)
+    expire()
+    again = job_queue.claim("alive", lease_s=LONG_LEASE_S)
+    assert again is not None
+    assert again.id == "job-0001"
+    assert again.attempts == 2
+    # The worker that stopped responding has lost the job for good.
+    assert job_queue.renew("job-0001", "dead", lease_s=LONG_LEASE_S) is False
+    assert job_queue.renew("job-0001", "alive", lease_s=LONG_LEASE_S) is True
+
+
+def test_a_stale_worker_cannot_finish_a_requeued_job(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("stale", lease_s=SHORT_LEASE_S)
+    job_queue.add(make_job(0))  # older, so the next claim takes it, not the requeued one
+    expire()
+    other = job_queue.claim("other", lease_s=LONG_LEASE_S)
+    assert other is not None
+    assert other.id == "job-0000"
+    assert job_queue.get("job-0001").status is JobStatus.QUEUED
+    with pytest.raises(InvalidTransitionError):
+        job_queue.transition("job-0001", JobStatus.SUCCEEDED, outputs={"srt": "k"})
+    assert job_queue.get("job-0001").status is JobStatus.QUEUED
+
+
+def test_a_job_whose_workers_keep_dying_fails(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        job = job_queue.claim(f"w{attempt}", lease_s=SHORT_LEASE_S)
+        assert job is not None
+        assert job.attempts == attempt
+        expire()
+    assert job_queue.claim("last", lease_s=LONG_LEASE_S) is None
+    failed = job_queue.get("job-0001")
+    assert failed.status is JobStatus.FAILED
+    assert failed.error == f"worker stopped responding {MAX_ATTEMPTS} times"
+
+
+def test_a_finished_job_is_never_reclaimed(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=SHORT_LEASE_S)
+    job_queue.transition("job-0001", JobStatus.SUCCEEDED, outputs={"srt": "k"})
+    expire()
+    assert job_queue.claim("w2", lease_s=LONG_LEASE_S) is None
+    assert job_queue.get("job-0001").status is JobStatus.SUCCEEDED
+
+
+def test_a_released_job_goes_back_without_counting_an_attempt(
+    job_queue: StoreAndQueue,
+) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    job_queue.release("job-0001", "someone else")  # not theirs to release
+    assert job_queue.get("job-0001").status is JobStatus.RUNNING
+    job_queue.release("job-0001", "w1")
+    released = job_queue.get("job-0001")
+    assert released.status is JobStatus.QUEUED
+    assert released.attempts == 0
+    again = job_queue.claim("w2", lease_s=LONG_LEASE_S)
+    assert again is not None
+    assert again.attempts == 1
+
+
+def test_releasing_a_cancelled_job_keeps_it_cancelled(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    job_queue.transition("job-0001", JobStatus.CANCELLED)
+    job_queue.release("job-0001", "w1")
+    assert job_queue.get("job-0001").status is JobStatus.CANCELLED

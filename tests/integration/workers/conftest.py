@@ -1,0 +1,45 @@
+"""Settings and media for tests that run real worker processes over a temporary data dir."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jamak.bootstrap import Services, build_services
+from jamak.jobs.recognizers import scripted_recognizers
+from jamak.settings import Settings
+from tests.support.media import make_tone
+
+
+@pytest.fixture(scope="session")
+def tone_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return make_tone(tmp_path_factory.mktemp("media") / "tone.wav", 2.0).read_bytes()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    # A short lease so that a killed worker's job comes back within a second.
+    return Settings(
+        backend="embedded",
+        data_dir=tmp_path / "data",
+        lease_s=1.0,
+        poll_interval_s=0.05,
+        max_attempts=3,
+        model="scripted",
+        log_level="INFO",
+    )
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    built = build_services(settings)
+    yield built
+    built.close()
+
+
+def slow_recognizers(*, steps: int, seconds_per_step: float) -> functools.partial[object]:
+    """A picklable recogniser factory whose jobs take ``steps * seconds_per_step``."""
+    return functools.partial(scripted_recognizers, steps=steps, seconds_per_step=seconds_per_step)

@@ -1,0 +1,59 @@
+"""What the local object store adds to the contract: real files under one root, nothing
+left behind by a failed write, and no way out of the root."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from jamak.backends.embedded import LocalObjectStore
+from jamak.errors import StorageError
+
+
+class Broken(io.RawIOBase):
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        raise OSError("disk went away")
+
+
+def test_local_path_is_the_stored_file_itself(tmp_path: Path) -> None:
+    store = LocalObjectStore(tmp_path / "objects")
+    store.put_bytes("jobs/a/media", b"data")
+    with store.local_path("jobs/a/media") as path:
+        assert path == (tmp_path / "objects" / "jobs" / "a" / "media").resolve()
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    store = LocalObjectStore(tmp_path / "objects")
+    store.put_bytes("jobs/a/media", b"old")
+    with pytest.raises(OSError, match="disk went away"):
+        store.put_file("jobs/a/media", io.BufferedReader(Broken()))
+    assert sorted(p.name for p in (tmp_path / "objects" / "jobs" / "a").iterdir()) == ["media"]
+
+
+def test_deleting_a_jobs_prefix_removes_its_folder(tmp_path: Path) -> None:
+    store = LocalObjectStore(tmp_path / "objects")
+    store.put_bytes("jobs/a/media", b"1")
+    store.put_bytes("jobs/a/subtitles.srt", b"2")
+    store.put_bytes("jobs/b/media", b"3")
+    store.delete_prefix("jobs/a/")
+    assert not (tmp_path / "objects" / "jobs" / "a").exists()
+    assert (tmp_path / "objects" / "jobs" / "b" / "media").read_bytes() == b"3"
+
+
+def test_no_key_reaches_outside_the_root(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("keep out")
+    store = LocalObjectStore(tmp_path / "objects")
+    for key in ["../secret.txt", str(secret), "jobs/../../secret.txt"]:
+        with pytest.raises(StorageError):
+            store.open(key)
+        with pytest.raises(StorageError):
+            store.put_bytes(key, b"overwritten")
+        with pytest.raises(StorageError):
+            store.delete_prefix(key)
+    assert secret.read_text() == "keep out"

@@ -1,0 +1,148 @@
+"""The embedded worker pool with real processes, a real SQLite queue and real media; the
+recogniser is the scripted one, slowed down so that jobs are still running when a test
+kills, cancels or stops something."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+
+import pytest
+
+from jamak.backends.embedded.pool import WorkerPool
+from jamak.bootstrap import Services
+from jamak.jobs.model import JobStatus
+from jamak.jobs.service import cancel_job
+from jamak.settings import Settings
+
+from .conftest import slow_recognizers
+from .helpers import submit, wait_for
+
+
+def status(services: Services, job_id: str) -> JobStatus:
+    return services.store.get(job_id).status
+
+
+def test_a_pool_runs_every_job_and_stops_cleanly(
+    settings: Settings, services: Services, tone_bytes: bytes
+) -> None:
+    jobs = [submit(services, tone_bytes) for _ in range(4)]
+    pool = WorkerPool(
+        settings, workers=2, recognizer_factory=slow_recognizers(steps=4, seconds_per_step=0.02)
+    )
+    with pool:
+        pids = pool.pids()
+        assert len(pids) == 2
+        wait_for(
+            lambda: all(status(services, job.id) is JobStatus.SUCCEEDED for job in jobs),
+            timeout_s=60,
+            what="all jobs to succeed",
+        )
+    assert pool.pids() == []
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    for job in jobs:
+        done = services.store.get(job.id)
+        assert set(done.outputs) == {"srt", "txt"}
+        with services.objects.open(done.outputs["txt"]) as stream:
+            assert b"hello from the scripted recogniser" in stream.read()
+
+
+def test_a_killed_worker_is_replaced_and_its_job_finishes(
+    settings: Settings, services: Services, tone_bytes: bytes
+) -> None:
+    job = submit(services, tone_bytes)
+    factory = slow_recognizers(steps=20, seconds_per_step=0.1)  # about 2 s per job
+    with WorkerPool(settings, workers=1, recognizer_factory=factory) as pool:
+        wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
+        [victim] = pool.pids()
+        os.kill(victim, signal.SIGKILL)
+        wait_for(
+            lambda: status(services, job.id) is JobStatus.SUCCEEDED,
+            timeout_s=60,
+            what="the job to finish after the kill",
+        )
+        assert pool.pids() != [victim]
+    done = services.store.get(job.id)
+    assert done.attempts == 2
+    assert set(done.outputs) == {"srt", "txt"}
+
+
+def test_a_cancelled_job_stops_within_a_second_and_stays_cancelled(
+    settings: Settings, services: Services, tone_bytes: bytes
+) -> None:
+    long_job = submit(services, tone_bytes)
+    next_job = submit(services, tone_bytes)
+    factory = slow_recognizers(steps=40, seconds_per_step=0.1)  # about 4 s per job
+    with WorkerPool(settings, workers=1, recognizer_factory=factory):
+        wait_for(
+            lambda: services.store.get(long_job.id).progress > 0,
+            timeout_s=60,
+            what="the long job to start",
+        )
+        cancelled_at = time.monotonic()
+        cancel_job(store=services.store, launcher=services.launcher, job_id=long_job.id)
+        # With one worker, the next job starts only once the cancelled one has stopped.
+        freed_at = wait_for(
+            lambda: status(services, next_job.id) is JobStatus.RUNNING,
+            timeout_s=10,
+            what="the worker to move on",
+        )
+        latency_s = freed_at - cancelled_at
+        assert latency_s < 1.0, f"the worker moved on {latency_s:.2f} s after the cancel"
+        time.sleep(1.5)  # longer than a lease: nothing brings the cancelled job back
+        stopped = services.store.get(long_job.id)
+        assert stopped.status is JobStatus.CANCELLED
+        assert stopped.outputs == {}
+        assert stopped.progress < 100.0
+    with pytest.raises(Exception, match="no object"):
+        services.objects.open(f"jobs/{long_job.id}/subtitles.srt")
+
+
+def test_bad_input_fails_alone(settings: Settings, services: Services, tone_bytes: bytes) -> None:
+    good_before = submit(services, tone_bytes)
+    bad = submit(services, random.Random(7).randbytes(64 * 1024), filename="holiday.mp4")
+    good_after = submit(services, tone_bytes)
+    factory = slow_recognizers(steps=2, seconds_per_step=0.01)
+    with WorkerPool(settings, workers=2, recognizer_factory=factory) as pool:
+        wait_for(
+            lambda: all(
+                status(services, job.id).is_terminal for job in (good_before, bad, good_after)
+            ),
+            timeout_s=60,
+            what="all jobs to finish",
+        )
+        assert len(pool.pids()) == 2  # no worker died over it
+    failed = services.store.get(bad.id)
+    assert failed.status is JobStatus.FAILED
+    assert failed.error is not None
+    assert "is not an audio or video file" in failed.error
+    assert failed.attempts == 1
+    assert status(services, good_before.id) is JobStatus.SUCCEEDED
+    assert status(services, good_after.id) is JobStatus.SUCCEEDED
+
+
+def test_stopping_the_pool_hands_running_jobs_back(
+    settings: Settings, services: Services, tone_bytes: bytes
+) -> None:
+    job = submit(services, tone_bytes)
+    slow = slow_recognizers(steps=100, seconds_per_step=0.1)
+    with WorkerPool(settings, workers=1, recognizer_factory=slow) as pool:
+        wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
+        stop_started = time.monotonic()
+        pool.stop(timeout_s=10)
+        assert time.monotonic() - stop_started < 5  # stopped, not killed at the timeout
+    handed_back = services.store.get(job.id)
+    assert handed_back.status is JobStatus.QUEUED
+    assert handed_back.attempts == 0
+    fast = slow_recognizers(steps=2, seconds_per_step=0.01)
+    with WorkerPool(settings, workers=1, recognizer_factory=fast):
+        wait_for(
+            lambda: status(services, job.id) is JobStatus.SUCCEEDED,
+            timeout_s=60,
+            what="the next pool to finish the job",
+        )
+    assert services.store.get(job.id).attempts == 1

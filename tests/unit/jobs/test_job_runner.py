@@ -1,0 +1,414 @@
+"""run_job takes a job to its final status and never raises for a failure of the job.
+
+Real media (a WAV decoded by PyAV) and real subtitle rendering, on the in-memory backend,
+with the scripted recogniser: the model is not what these tests are about.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from jamak.asr.fake import ScriptedRecognizer
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
+from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
+from jamak.errors import ObjectNotFoundError, UnknownModelError
+from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.jobs.ports import ProgressUpdate
+from jamak.jobs.recognizers import ScriptedRecognizers
+from jamak.jobs.runner import run_job
+from jamak.jobs.service import cancel_job, delete_job, output_key, submit_job
+from jamak.transcript import Transcript
+
+from .conftest import Submit
+
+
+@dataclass
+class HookedRecognizer:
+    """The scripted recogniser, calling ``on_step`` before each progress report."""
+
+    on_step: Callable[[int], None] = lambda step: None
+    steps: int = 10
+    name: str = "hooked"
+    steps_run: int = 0
+    options_seen: list[RecognitionOptions] = field(default_factory=list)
+
+    def recognize(
+        self,
+        audio: Audio,
+        *,
+        options: RecognitionOptions,
+        on_progress: ProgressCallback | None = None,
+    ) -> Transcript:
+        self.options_seen.append(options)
+
+        def progress(done_s: float, total_s: float) -> None:
+            self.steps_run += 1
+            self.on_step(self.steps_run)
+            if on_progress is not None:
+                on_progress(done_s, total_s)
+
+        return ScriptedRecognizer(steps=self.steps).recognize(
+            audio, options=options, on_progress=progress
+        )
+
+
+class OneRecognizer:
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
+        self.asked: list[str] = []
+
+    def for_model(self, name: str) -> Recognizer:
+        self.asked.append(name)
+        return self.recognizer
+
+    def close(self) -> None:
+        pass
+
+
+class Exploding:
+    name = "exploding"
+
+    def recognize(
+        self,
+        audio: Audio,
+        *,
+        options: RecognitionOptions,
+        on_progress: ProgressCallback | None = None,
+    ) -> Transcript:
+        raise RuntimeError("tensor shape mismatch")
+
+
+class NoModels:
+    def for_model(self, name: str) -> Recognizer:
+        raise UnknownModelError(f"unknown model {name!r}")
+
+    def close(self) -> None:
+        pass
+
+
+class CountingStore(InMemoryJobStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates: list[ProgressUpdate] = []
+
+    def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
+        self.updates.append(update)
+        return super().record_progress(job_id, update)
+
+
+def read(objects: InMemoryObjectStore, key: str) -> str:
+    with objects.open(key) as stream:
+        return stream.read().decode("utf-8")
+
+
+def test_a_job_succeeds_with_every_requested_format(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(formats=("srt", "vtt", "txt"), model="tiny.en")
+    provider = OneRecognizer(HookedRecognizer())
+    done = run_job(job, store=store, objects=objects, recognizers=provider, worker_id="w1")
+
+    assert done == store.get(job.id)
+    assert done.status is JobStatus.SUCCEEDED
+    assert provider.asked == ["tiny.en"]
+    assert done.outputs == {
+        "srt": output_key(job.id, "srt"),
+        "vtt": output_key(job.id, "vtt"),
+        "txt": output_key(job.id, "txt"),
+    }
+    assert done.language == "en"
+    assert done.duration_s == pytest.approx(2.0, abs=0.05)
+    assert done.processed_s == pytest.approx(2.0, abs=0.05)
+    assert done.progress == 100.0
+    assert done.attempts == 1
+    assert "hello from the scripted recogniser" in read(objects, done.outputs["txt"])
+    srt = read(objects, done.outputs["srt"])
+    assert srt.startswith("1\n00:00:00,000 --> ")
+    assert read(objects, done.outputs["vtt"]).startswith("WEBVTT")
+
+
+def test_job_options_reach_the_recogniser_over_the_deployment_defaults(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(language="de", task="translate", initial_prompt="Jamak, Whisper")
+    recognizer = HookedRecognizer()
+    done = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=OneRecognizer(recognizer),
+        recognition=RecognitionOptions(beam_size=2, batch_size=3),
+    )
+    assert recognizer.options_seen == [
+        RecognitionOptions(
+            language="de",
+            task="translate",
+            beam_size=2,
+            batch_size=3,
+            initial_prompt="Jamak, Whisper",
+        )
+    ]
+    assert done.language == "de"
+
+
+def test_subtitle_layout_follows_the_users_choices(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(formats=("srt",), max_chars_per_line=12, max_lines=1)
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    srt = read(objects, done.outputs["srt"])
+    text_lines = [
+        line for line in srt.splitlines() if line and "-->" not in line and not line.isdigit()
+    ]
+    assert text_lines
+    assert all(len(line) <= 12 for line in text_lines), text_lines
+    blocks = [block for block in srt.strip().split("\n\n") if block]
+    assert all(len(block.splitlines()) == 3 for block in blocks)  # index, timing, one line
+
+
+def test_a_job_marked_running_elsewhere_still_runs(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+    running = store.transition(job.id, JobStatus.RUNNING)  # as the AWS state machine does
+    done = run_job(running, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    assert done.status is JobStatus.SUCCEEDED
+    assert done.attempts == 1
+
+
+def test_a_job_cancelled_before_it_starts_is_left_alone(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+    cancel_job(store=store, launcher=NoopLauncher(), job_id=job.id)
+    recognizer = HookedRecognizer()
+    done = run_job(job, store=store, objects=objects, recognizers=OneRecognizer(recognizer))
+    assert done.status is JobStatus.CANCELLED
+    assert recognizer.steps_run == 0
+    assert objects.keys() == [job.media_key]
+
+
+def test_cancelling_mid_run_stops_at_the_next_progress_report(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+
+    def cancel_at_third_step(step: int) -> None:
+        if step == 3:
+            cancel_job(store=store, launcher=NoopLauncher(), job_id=job.id)
+
+    recognizer = HookedRecognizer(on_step=cancel_at_third_step, steps=10)
+    done = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=OneRecognizer(recognizer),
+        progress_interval_s=0.0,
+    )
+    assert recognizer.steps_run == 3
+    assert done.status is JobStatus.CANCELLED
+    assert store.get(job.id).status is JobStatus.CANCELLED
+    assert objects.keys() == [job.media_key]  # no subtitles written for a cancelled job
+
+
+def test_a_cancel_during_the_last_step_writes_no_outputs(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+
+    def cancel_at_last_step(step: int) -> None:
+        if step == 4:
+            cancel_job(store=store, launcher=NoopLauncher(), job_id=job.id)
+
+    recognizer = HookedRecognizer(on_step=cancel_at_last_step, steps=4)
+    # Throttled: the last callback is not reported, so the final check must catch it.
+    done = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=OneRecognizer(recognizer),
+        progress_interval_s=60.0,
+    )
+    assert done.status is JobStatus.CANCELLED
+    assert done.outputs == {}
+    assert objects.keys() == [job.media_key]
+
+
+def test_deleting_a_running_job_stops_it_quietly(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+
+    def delete_at_second_step(step: int) -> None:
+        if step == 2:
+            delete_job(store=store, objects=objects, launcher=NoopLauncher(), job_id=job.id)
+
+    recognizer = HookedRecognizer(on_step=delete_at_second_step)
+    done = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=OneRecognizer(recognizer),
+        progress_interval_s=0.0,
+    )
+    assert recognizer.steps_run == 2
+    assert done.id == job.id
+    assert objects.keys() == []
+
+
+def test_a_stop_request_leaves_the_job_running_for_its_worker_to_settle(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+    recognizer = HookedRecognizer()
+    done = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=OneRecognizer(recognizer),
+        stop_requested=lambda: recognizer.steps_run >= 2,
+    )
+    assert recognizer.steps_run == 2
+    assert done.status is JobStatus.RUNNING
+    assert objects.keys() == [job.media_key]
+
+
+def test_media_that_is_not_media_fails_the_job_with_a_clear_message(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(data=bytes(range(256)) * 64)
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    assert done.status is JobStatus.FAILED
+    assert done.error is not None
+    assert "not an audio or video file" in done.error
+    assert done.outputs == {}
+
+
+def test_missing_media_fails_the_job(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit()
+    objects.delete_prefix(job.media_key)
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    assert done.status is JobStatus.FAILED
+    with pytest.raises(ObjectNotFoundError):
+        objects.open(job.media_key)
+    assert done.error is not None
+    assert job.media_key in done.error
+
+
+def test_an_unknown_model_fails_the_job(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(model="huge-v9")
+    done = run_job(job, store=store, objects=objects, recognizers=NoModels())
+    assert done.status is JobStatus.FAILED
+    assert done.error == "unknown model 'huge-v9'"
+
+
+def test_an_unknown_format_fails_before_recognition(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(formats=("srt", "docx"))
+    recognizer = HookedRecognizer()
+    done = run_job(job, store=store, objects=objects, recognizers=OneRecognizer(recognizer))
+    assert done.status is JobStatus.FAILED
+    assert done.error is not None
+    assert "docx" in done.error
+    assert recognizer.steps_run == 0
+
+
+def test_an_unknown_task_fails_the_job(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(task="summarise")
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    assert done.status is JobStatus.FAILED
+    assert done.error == "unknown task 'summarise'; use one of: transcribe, translate"
+
+
+def test_an_unexpected_error_fails_the_job_and_logs_the_traceback(
+    submit: Submit,
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    job = submit()
+    with caplog.at_level(logging.ERROR, logger="jamak.jobs.runner"):
+        done = run_job(job, store=store, objects=objects, recognizers=OneRecognizer(Exploding()))
+    assert done.status is JobStatus.FAILED
+    assert done.error == "internal error: RuntimeError: tensor shape mismatch"
+    [record] = caplog.records
+    assert record.exc_info is not None
+    assert record.exc_info[0] is RuntimeError
+
+
+def test_a_retry_overwrites_what_a_killed_attempt_left(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    job = submit(formats=("srt",))
+    objects.put_bytes(output_key(job.id, "srt"), b"half-written garbage from attempt 1")
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    assert done.status is JobStatus.SUCCEEDED
+    assert read(objects, done.outputs["srt"]).startswith("1\n")
+    assert sorted(objects.keys()) == sorted([job.media_key, output_key(job.id, "srt")])
+
+
+def test_progress_is_throttled_and_complete(
+    objects: InMemoryObjectStore, tone_bytes: bytes
+) -> None:
+    store = CountingStore()
+    job = submit_job(
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        owner="ana",
+        filename="talk.wav",
+        source=io.BytesIO(tone_bytes),
+        options=JobOptions(),
+    )
+    done = run_job(
+        job, store=store, objects=objects, recognizers=OneRecognizer(HookedRecognizer(steps=200))
+    )
+    assert done.status is JobStatus.SUCCEEDED
+    # 200 callbacks in well under half a second: the first is reported, then the final one.
+    assert len(store.updates) == 2
+    first, last = store.updates
+    assert first.progress == pytest.approx(0.5, abs=0.01)
+    assert first.processed_s == pytest.approx(0.01, abs=0.001)
+    assert first.duration_s == pytest.approx(2.0, abs=0.05)
+    assert (last.progress, last.language) == (100.0, "en")
+
+
+def test_slow_recognition_reports_progress_along_the_way(
+    objects: InMemoryObjectStore, tone_bytes: bytes
+) -> None:
+    store = CountingStore()
+    job = submit_job(
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        owner="ana",
+        filename="talk.wav",
+        source=io.BytesIO(tone_bytes),
+        options=JobOptions(),
+    )
+    slow = ScriptedRecognizer(steps=5, seconds_per_step=0.06)
+    done = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=OneRecognizer(slow),
+        progress_interval_s=0.1,
+    )
+    assert done.status is JobStatus.SUCCEEDED
+    percents = [update.progress for update in store.updates]
+    assert len(percents) >= 3
+    assert percents == sorted(percents)
+    assert percents[-1] == 100.0
