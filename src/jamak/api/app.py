@@ -1,0 +1,66 @@
+"""The FastAPI application factory: routes, JSON errors, the web app, and their lifetime.
+
+``create_app`` takes already-wired :class:`~jamak.bootstrap.Services`; whoever built them
+(``jamak serve``, a test, the Lambda handler) closes them. The app's lifespan only prepares
+the upload spool folder; uploads there are anonymous temporary files, gone when closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from jamak import __version__
+from jamak.api.deps import upload_spool_dir
+from jamak.api.errors import install_error_handlers
+from jamak.api.routes import config, events, health, jobs, media, subtitles, uploads, web
+from jamak.bootstrap import Services
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON).
+
+* **Owner**: there are no accounts yet. Send `X-Jamak-User: NAME` to keep your jobs apart
+  from other people's (default `local`); it is a label, not authentication. A job's id is
+  what grants access to it.
+* **Progress**: `GET /api/jobs/{id}/events` streams Server-Sent Events (`event: job` with the
+  job JSON on every change, then `event: end`). Without SSE, long-poll:
+  `GET /api/jobs/{id}?wait=30&since_status=running&since_progress=42.5` answers as soon as
+  the job differs from what you saw, or after `wait` seconds.
+* **Errors** are JSON: `{"error": {"code": "...", "message": "..."}}`.
+"""
+
+
+def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """The app over ``services``; ``extra_routers`` add routes beside the common ones.
+
+    ``/api/uploads`` (presigned uploads straight to S3) is always mounted; backends whose
+    object store cannot sign URLs answer 501 there.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upload_spool_dir(services).mkdir(parents=True, exist_ok=True)
+        logger.info("jamak API ready (data in %s)", services.settings.data_dir)
+        yield
+
+    app = FastAPI(
+        title="jamak",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    for module in (jobs, uploads, events, subtitles, media, config, health, web):
+        app.include_router(module.router)
+    for router in extra_routers:
+        app.include_router(router)
+    web.mount_static(app)
+    return app

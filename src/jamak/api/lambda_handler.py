@@ -1,0 +1,48 @@
+"""The API on AWS Lambda: API Gateway's HTTP API events through Mangum into the same app.
+
+Lambda imports this module when a container starts and calls :data:`handler` per request.
+Nothing is built at import time; the first call builds the settings, the AWS services and
+the app, and later calls in the same container reuse them (Lambda keeps a container warm
+between requests, so clients and the app are built once per container, not per request).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from jamak.settings import Settings
+
+
+class LazyHandler:
+    """A Lambda handler that builds the real one on its first call."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._adapter: Any = None
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if self._adapter is None:
+            with self._lock:
+                if self._adapter is None:
+                    self._adapter = build_adapter(Settings(backend="aws"))
+        response: dict[str, Any] = self._adapter(event, context)
+        return response
+
+
+def build_adapter(settings: Settings) -> Any:
+    """Mangum over ``create_app`` with the backend ``settings`` name (AWS in Lambda)."""
+    from mangum import Mangum
+
+    from jamak.api.app import create_app
+    from jamak.bootstrap import build_services
+
+    logging.getLogger().setLevel(settings.log_level)
+    services = build_services(settings)
+    # "auto" runs the app's lifespan on the first event; Lambda has no shutdown hook to
+    # run its end, and the services' clients need no closing when the container dies.
+    return Mangum(create_app(services), lifespan="auto")
+
+
+handler = LazyHandler()

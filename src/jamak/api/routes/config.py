@@ -1,0 +1,32 @@
+"""``GET /api/config``: what a client needs to build an upload form.
+
+The web app fills its model and format choices from here, so a model added to the catalog or
+a format added to the registry shows up without touching the page.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jamak.api.deps import ServicesDep
+from jamak.api.schemas import ConfigOut, ModelOut
+from jamak.asr import catalog
+from jamak.jobs.model import DEFAULT_FORMATS
+from jamak.subtitles import formats
+
+router = APIRouter(prefix="/api", tags=["config"])
+
+
+@router.get("/config", summary="Models, formats and limits for upload forms")
+def get_config(services: ServicesDep) -> ConfigOut:
+    models = [
+        ModelOut(name=spec.name, multilingual=spec.multilingual, approx_mb=spec.approx_mb)
+        for spec in catalog.CATALOG.values()
+    ]
+    return ConfigOut(
+        models=models,
+        default_model=services.settings.model,
+        formats=list(formats.names()),
+        default_formats=[name for name in DEFAULT_FORMATS if name in formats.names()],
+        max_upload_mb=services.settings.max_upload_mb,
+    )

@@ -1,0 +1,211 @@
+"""The JSON shapes of the REST API: pydantic here, and only here, at the HTTP edge.
+
+Inside, jobs are frozen dataclasses (:class:`jamak.jobs.model.Job`); these models turn them
+into the public wire format (and back, for upload options), so the wire format can grow new
+fields without the domain knowing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from jamak.asr import catalog
+from jamak.errors import SubtitleFormatError
+from jamak.jobs.model import DEFAULT_FORMATS, Job, JobOptions, JobStatus
+from jamak.subtitles import formats as subtitle_formats
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def job_url(job_id: str) -> str:
+    return f"/api/jobs/{job_id}"
+
+
+def subtitle_url(job_id: str, format_name: str) -> str:
+    return f"{job_url(job_id)}/subtitles.{format_name}"
+
+
+def _timestamp(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _download_urls(job: Job) -> dict[str, str]:
+    """Written formats in the order the user asked for them (the web app shows them so)."""
+    ordered = [name for name in job.options.formats if name in job.outputs]
+    ordered += sorted(name for name in job.outputs if name not in ordered)
+    return {name: subtitle_url(job.id, name) for name in ordered}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["job_not_found"])
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class JobOptionsOut(BaseModel):
+    model: str
+    language: str | None = Field(description="null: detected from the speech")
+    task: Literal["transcribe", "translate"] | str
+    formats: list[str]
+    initial_prompt: str | None
+    max_chars_per_line: int | None
+    max_lines: int | None
+    max_chars_per_s: float | None
+
+
+class JobLinks(BaseModel):
+    self: str
+    events: str
+    media: str
+    cancel: str
+
+
+class JobOut(BaseModel):
+    id: str
+    status: JobStatus
+    progress: float = Field(ge=0, le=100, description="percent of the audio recognised")
+    error: str | None = Field(description="why a failed job failed, for people to read")
+    filename: str = Field(description="the uploaded file's name")
+    processed_s: float = Field(description="audio seconds recognised so far")
+    duration_s: float | None
+    language: str | None = Field(description="the requested or detected language")
+    options: JobOptionsOut
+    formats: list[str] = Field(description="requested subtitle formats")
+    downloads: dict[str, str] = Field(description="format -> URL, for formats already written")
+    links: JobLinks
+    attempts: int
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def from_job(cls, job: Job) -> JobOut:
+        url = job_url(job.id)
+        return cls(
+            id=job.id,
+            status=job.status,
+            progress=round(min(max(job.progress, 0.0), 100.0), 2),
+            error=job.error,
+            filename=job.filename,
+            processed_s=job.processed_s,
+            duration_s=job.duration_s,
+            language=job.language or job.options.language,
+            options=JobOptionsOut.model_validate(job.options.to_dict()),
+            formats=list(job.options.formats),
+            downloads=_download_urls(job),
+            links=JobLinks(
+                self=url, events=f"{url}/events", media=f"{url}/media", cancel=f"{url}/cancel"
+            ),
+            attempts=job.attempts,
+            owner=job.owner,
+            created_at=_timestamp(job.created_at),
+            updated_at=_timestamp(job.updated_at),
+            started_at=_timestamp(job.started_at),
+            finished_at=_timestamp(job.finished_at),
+        )
+
+
+class JobsCreatedOut(BaseModel):
+    jobs: list[JobOut]
+
+
+class JobPageOut(BaseModel):
+    jobs: list[JobOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
+
+
+class UploadOptions(BaseModel):
+    """The form fields sent beside the files of ``POST /api/jobs``; all optional."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    model: str | None = Field(None, description="a model name from GET /api/config")
+    language: str = Field("auto", description="`auto` to detect, or a code such as `ko`")
+    task: Literal["transcribe", "translate"] = "transcribe"
+    formats: str = Field(
+        ",".join(DEFAULT_FORMATS), description="comma list, e.g. `srt,vtt`, or `all`"
+    )
+    max_chars_per_line: int | None = Field(None, ge=8, le=200)
+    max_lines: int | None = Field(None, ge=1, le=4)
+    max_chars_per_s: float | None = Field(None, gt=0, le=100)
+    initial_prompt: str | None = Field(None, max_length=1000)
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str | None) -> str | None:
+        if value and catalog.lookup(value) is None:
+            known = ", ".join(sorted(catalog.CATALOG))
+            raise ValueError(f"unknown model {value!r}; known models: {known}")
+        return value or None
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str) -> str:
+        value = value.lower() or "auto"
+        if value != "auto" and not _LANGUAGE_CODE.match(value):
+            raise ValueError("use `auto` or a language code such as `ko` or `en`")
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: str) -> str:
+        try:
+            return ",".join(subtitle_formats.parse_format_list(value))
+        except SubtitleFormatError as err:
+            raise ValueError(str(err)) from None
+
+    @field_validator("max_chars_per_line", "max_lines", "max_chars_per_s", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("initial_prompt")
+    @classmethod
+    def _blank_prompt(cls, value: str | None) -> str | None:
+        return value or None
+
+    def to_job_options(self, *, default_model: str) -> JobOptions:
+        return JobOptions(
+            model=self.model or default_model,
+            language=None if self.language == "auto" else self.language,
+            task=self.task,
+            formats=tuple(self.formats.split(",")),
+            initial_prompt=self.initial_prompt,
+            max_chars_per_line=self.max_chars_per_line,
+            max_lines=self.max_lines,
+            max_chars_per_s=self.max_chars_per_s,
+        )
+
+
+class ModelOut(BaseModel):
+    name: str
+    multilingual: bool
+    approx_mb: int
+
+
+class ConfigOut(BaseModel):
+    """What a client needs to build an upload form."""
+
+    models: list[ModelOut]
+    default_model: str
+    formats: list[str]
+    default_formats: list[str]
+    max_upload_mb: int
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadinessOut(BaseModel):
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, str] = Field(description="check name -> `ok` or what failed")

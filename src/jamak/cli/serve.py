@@ -1,0 +1,129 @@
+"""``jamak serve``: the REST API and web app, with a local worker pool beside them.
+
+Flags override ``JAMAK_*`` settings. ``--workers 0`` serves the API alone, so API and
+workers (``jamak worker``) can run as separate processes, or on separate machines sharing
+the data folder. Ctrl-C or SIGTERM stops uvicorn first (no new requests; open streams get a
+few seconds), then the workers, whose running jobs go back to the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+import uvicorn
+
+from jamak.api.app import create_app
+from jamak.bootstrap import build_services
+from jamak.jobs.recognizers import RecognizerProvider, model_registry_recognizers
+from jamak.settings import Settings
+
+if TYPE_CHECKING:
+    from jamak.backends.embedded.pool import WorkerPool
+
+logger = logging.getLogger(__name__)
+
+# Seconds uvicorn waits for open requests (SSE streams, long polls) before closing them.
+GRACEFUL_SHUTDOWN_S = 5
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=0,
+            help="Worker processes beside the API (0: API only; default: from cores and memory).",
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where jobs and files are kept.")
+    ] = None,
+) -> None:
+    """Serve the REST API and the web app (open http://HOST:PORT/ in a browser)."""
+    settings = build_settings(host=host, port=port, data_dir=data_dir, workers=workers or None)
+    typer.echo(f"jamak: serving on http://{settings.host}:{settings.port}/", err=True)
+    run_server(settings, start_workers=workers != 0)
+
+
+def build_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with the flags that were given on top."""
+    settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
+    logging.getLogger().setLevel(settings.log_level.upper())
+    return settings
+
+
+def run_server(
+    settings: Settings,
+    *,
+    start_workers: bool = True,
+    recognizer_factory: Callable[[Settings], RecognizerProvider] = model_registry_recognizers,
+) -> None:
+    """Run until interrupted: services, then workers, then uvicorn; stopped in reverse."""
+    services = build_services(settings)
+    pool = _worker_pool(settings, recognizer_factory) if start_workers else None
+    try:
+        if pool is not None:
+            pool.start()
+        config = uvicorn.Config(
+            create_app(services),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        )
+        server = uvicorn.Server(config)
+        with _settle_signals(server):
+            server.run()
+    finally:
+        if pool is not None:
+            pool.stop()
+        services.close()
+
+
+@contextmanager
+def _settle_signals(server: uvicorn.Server) -> Iterator[None]:
+    """Handlers for SIGINT and SIGTERM around uvicorn's own.
+
+    After a graceful shutdown uvicorn puts back the handlers it found and raises the signal
+    that stopped it again; with Python's defaults that kills the process (SIGTERM) or raises
+    KeyboardInterrupt (SIGINT) before the workers are stopped. These handlers let that echo
+    pass, so shutdown carries on in order; a signal before uvicorn has started still stops
+    at once.
+    """
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if not server.started:
+            raise KeyboardInterrupt
+        logger.debug("uvicorn stopped on signal %d; stopping the workers", signum)
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _worker_pool(
+    settings: Settings, recognizer_factory: Callable[[Settings], RecognizerProvider]
+) -> WorkerPool | None:
+    if settings.backend != "embedded":
+        logger.info("the %s backend runs its own workers; serving the API only", settings.backend)
+        return None
+    from jamak.backends.embedded.pool import WorkerPool  # process machinery, pool only
+
+    return WorkerPool(settings, recognizer_factory=recognizer_factory)

@@ -1,0 +1,189 @@
+"""The web app in headless Chromium: upload, live progress, player with cues, downloads,
+Korean labels and a phone-sized screen.
+
+Screenshots land in /tmp (jamak-desktop.png, jamak-phone.png) for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import srt
+
+from tests.integration.api.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 375, "height": 740}
+FINISH_MS = 60_000
+
+
+@dataclass
+class Tab:
+    """A page of the web app, with the script errors it raised (a test ends with none)."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+
+
+def open_app(browser: Any, server: LiveServer, *, viewport: dict[str, int], locale: str) -> Tab:
+    context = browser.new_context(viewport=viewport, locale=locale, accept_downloads=True)
+    tab = Tab(context.new_page())
+    tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.page.goto(server.base_url + "/")
+    tab.page.wait_for_selector("body[data-ready=true]")
+    return tab
+
+
+def no_horizontal_overflow(page: Any) -> bool:
+    return bool(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    )
+
+
+@pytest.fixture
+def desktop(browser: Any, web_server: LiveServer) -> Iterator[Any]:
+    tab = open_app(browser, web_server, viewport=DESKTOP, locale="en-US")
+    yield tab.page
+    tab.page.context.close()
+    assert tab.errors == []
+
+
+def test_upload_watch_play_seek_download_and_translate(
+    desktop: Any, webm_clip: Path, tmp_path: Path
+) -> None:
+    page = desktop
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.set_input_files("#file-input", str(webm_clip))
+    page.click("summary")  # "More options": short lines make several cues to click between
+    page.fill("#max-chars", "12")
+    page.fill("#max-lines", "1")
+    page.click("#start")
+
+    card = page.locator(".job", has_text=webm_clip.name)
+    card.wait_for()
+    card.locator("progress").wait_for()
+    card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+    assert card.locator(".badge").inner_text() == "Done"
+
+    # The finished job opens in the player: media, a showing VTT track, the cue list.
+    cues = page.locator("#cues li")
+    cues.nth(1).wait_for()
+    assert cues.count() >= 3
+    track = page.evaluate(
+        """() => {
+            const track = document.querySelector('#video').textTracks[0];
+            return {mode: track.mode, cues: track.cues.length, kind: track.kind};
+        }"""
+    )
+    assert track == {"mode": "showing", "cues": cues.count(), "kind": "subtitles"}
+
+    # Click a later cue: the video seeks there and that cue is the active one, on the
+    # player (the track's active cue) and in the list.
+    last = cues.nth(cues.count() - 1)
+    last.locator("button").click()
+    page.wait_for_function(
+        "() => document.querySelector('#video').textTracks[0].activeCues.length > 0"
+    )
+    state = page.evaluate(
+        """() => {
+            const video = document.querySelector('#video');
+            const track = video.textTracks[0];
+            const all = Array.from(track.cues);
+            const active = track.activeCues[0];
+            return {time: video.currentTime, start: active.startTime,
+                    index: all.indexOf(active), text: active.text, last: all.length - 1};
+        }"""
+    )
+    assert state["index"] == state["last"]
+    assert abs(state["time"] - state["start"]) < 0.1 and state["start"] > 0
+    assert "active" in (last.get_attribute("class") or "")
+    assert last.locator("button").get_attribute("aria-current") == "true"
+    assert state["text"] in last.inner_text()
+
+    # Download the SRT through its button: named after the upload, parsable.
+    with page.expect_download() as download_info:
+        card.get_by_role("link", name="Download SRT").click()
+    download = download_info.value
+    assert download.suggested_filename == Path(webm_clip.name).stem + ".srt"
+    saved = tmp_path / "downloaded.srt"
+    download.save_as(saved)
+    parsed = list(srt.parse(saved.read_text(encoding="utf-8")))
+    assert len(parsed) == cues.count()
+
+    page.screenshot(path="/tmp/jamak-desktop.png", full_page=True)
+
+    # Korean: every label switches, and the choice survives a reload.
+    page.click("#lang-toggle")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("#upload-heading").inner_text() == "새 자막"
+    assert page.locator("#jobs-heading").inner_text() == "작업"
+    assert page.locator("#start").inner_text() == "자막 만들기"
+    assert card.locator(".badge").inner_text() == "완료"
+    assert page.locator("label[for=language]").inner_text() == "말하는 언어"
+    assert "한국어" in page.locator("#language").inner_text()
+    page.screenshot(path="/tmp/jamak-desktop-ko.png", full_page=True)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#upload-heading").inner_text() == "새 자막"
+    # The job list comes back from the API after a reload.
+    page.locator(".job", has_text=webm_clip.name).locator(".badge.succeeded").wait_for()
+
+
+def test_several_files_and_a_failure_with_its_reason(
+    desktop: Any, webm_clip: Path, not_media: Path
+) -> None:
+    page = desktop
+    page.set_input_files("#file-input", [str(not_media), str(webm_clip)])
+    assert page.locator("#selected-files li").count() == 2
+    page.click("#start")
+
+    failed = page.locator(".job", has_text=not_media.name).first
+    failed.locator(".badge.failed").wait_for(timeout=FINISH_MS)
+    reason = failed.locator(".job-error").inner_text()
+    assert reason.startswith("Reason: ") and len(reason) > len("Reason: ") + 5
+    page.locator(".job[data-status=succeeded]", has_text=webm_clip.name).first.wait_for(
+        timeout=FINISH_MS
+    )
+
+
+def test_phone_screen_has_no_horizontal_scroll(
+    browser: Any, web_server: LiveServer, webm_clip: Path
+) -> None:
+    tab = open_app(browser, web_server, viewport=PHONE, locale="ko-KR")
+    page = tab.page
+    try:
+        assert page.locator("html").get_attribute("lang") == "ko"  # from navigator.language
+        assert page.locator("#upload-heading").inner_text() == "새 자막"
+        assert no_horizontal_overflow(page)
+        page.set_input_files("#file-input", str(webm_clip))
+        page.click("#start")
+        card = page.locator(".job", has_text=webm_clip.name).first
+        card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+        card.get_by_role("button", name="재생").click()
+        page.locator("#cues li").first.wait_for()
+        assert no_horizontal_overflow(page)
+        page.screenshot(path="/tmp/jamak-phone.png", full_page=True)
+        assert tab.errors == []
+    finally:
+        page.context.close()
+
+
+def test_keyboard_reaches_the_file_picker_and_the_start_button(desktop: Any) -> None:
+    page = desktop
+    focused = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("() => document.activeElement.id"))
+    assert "file-input" in focused
+    assert focused.index("file-input") < 6
+    page.focus("#start")
+    page.keyboard.press("Enter")
+    assert "at least one file" in page.locator("#upload-status").inner_text()
