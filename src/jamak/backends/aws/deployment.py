@@ -1,0 +1,182 @@
+"""``jamak aws deploy`` / ``destroy``: the four stacks in order, images built and pushed
+between them, each stack's outputs passed on as the next one's parameters.
+
+    foundation (VPC, table, bucket, ECR) -> images -> batch -> workflow -> api
+
+Every side effect goes through something handed in (a :class:`Stacks`, boto3 clients, a
+command runner for docker), so the order and the wiring are tested without an account.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jamak.backends.aws.stacks import Outputs, Stacks
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
+
+log = logging.getLogger(__name__)
+
+# Runs one command (argv) with optional text on stdin; raises when it fails.
+CommandRunner = Callable[[Sequence[str], str | None], None]
+
+STACKS = ("foundation", "batch", "workflow", "api")
+
+
+@dataclass(frozen=True, slots=True)
+class DeployOptions:
+    prefix: str = "jamak"  # stack names are "<prefix>-<stack>"
+    cpu_only: bool = False  # CPU instances and deploy/Dockerfile instead of GPUs and .cuda
+    model: str = "base"  # baked into the worker image, the default for new jobs
+    allowed_origins: str = "*"  # comma list: browser origins allowed to upload and call the API
+    image_tag: str = "latest"  # a fresh tag per deploy makes CloudFormation roll the images
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    api_url: str
+    outputs: dict[str, Outputs]  # per stack
+
+
+def stack_name(prefix: str, stack: str) -> str:
+    return f"{prefix}-{stack}"
+
+
+class Deployer:
+    def __init__(
+        self,
+        *,
+        stacks: Stacks,
+        ecr: ECRClient,
+        s3: S3Client,
+        run: CommandRunner,
+        source_dir: Path,
+    ) -> None:
+        self._stacks = stacks
+        self._ecr = ecr
+        self._s3 = s3
+        self._run = run
+        self._source = source_dir
+        self._deploy_dir = source_dir / "deploy"
+
+    def deploy(self, options: DeployOptions) -> Deployment:
+        def name(stack: str) -> str:
+            return stack_name(options.prefix, stack)
+
+        base = self._deploy_stack(
+            name("foundation"), "foundation", AllowedOrigins=options.allowed_origins
+        )
+        worker_image, api_image = self._push_images(base["RepositoryUri"], options)
+        shared = {key: base[key] for key in ("TableName", "TableArn", "BucketName", "BucketArn")}
+        batch = self._deploy_stack(
+            name("batch"),
+            "batch",
+            ImageUri=worker_image,
+            SubnetIds=base["SubnetIds"],
+            SecurityGroupId=base["WorkerSecurityGroupId"],
+            CpuOnly="true" if options.cpu_only else "false",
+            Model=options.model,
+            **shared,
+        )
+        workflow = self._deploy_stack(
+            name("workflow"),
+            "workflow",
+            DefinitionBucket=base["BucketName"],
+            DefinitionKey=self._upload_state_machine(base["BucketName"]),
+            TableName=base["TableName"],
+            TableArn=base["TableArn"],
+            JobQueueArn=batch["JobQueueArn"],
+            JobDefinitionArn=batch["JobDefinitionArn"],
+        )
+        api = self._deploy_stack(
+            name("api"),
+            "api",
+            ImageUri=api_image,
+            StateMachineArn=workflow["StateMachineArn"],
+            AllowedOrigins=options.allowed_origins,
+            Model=options.model,
+            **shared,
+        )
+        outputs = {"foundation": base, "batch": batch, "workflow": workflow, "api": api}
+        return Deployment(api_url=api["ApiUrl"], outputs=outputs)
+
+    def destroy(self, prefix: str, *, delete_data: bool) -> list[str]:
+        """Delete the stacks, newest first; returns the names deleted. The foundation (the
+        jobs table, the bucket with everyone's media, the images) only with ``delete_data``."""
+        deleted = []
+        for stack in ("api", "workflow", "batch"):
+            self._stacks.delete(stack_name(prefix, stack))
+            deleted.append(stack_name(prefix, stack))
+        if delete_data:
+            base = self._stacks.outputs(stack_name(prefix, "foundation"))
+            if base is not None:
+                self._empty_bucket(base["BucketName"])
+                self._empty_repository(base["RepositoryName"])
+                self._stacks.delete(stack_name(prefix, "foundation"))
+                deleted.append(stack_name(prefix, "foundation"))
+        return deleted
+
+    # --- steps ------------------------------------------------------------------------
+
+    def _deploy_stack(self, name: str, template: str, **parameters: str) -> Outputs:
+        log.info("deploying %s", name)
+        body = (self._deploy_dir / "cloudformation" / f"{template}.yaml").read_text()
+        return self._stacks.deploy(name, body, parameters)
+
+    def _push_images(self, repository_uri: str, options: DeployOptions) -> tuple[str, str]:
+        """Build and push the worker image and the API (Lambda) image; returns their URIs."""
+        self._docker_login(repository_uri.split("/", 1)[0])
+        worker = f"{repository_uri}:worker-{options.image_tag}"
+        dockerfile = "Dockerfile" if options.cpu_only else "Dockerfile.cuda"
+        self._build_and_push(worker, dockerfile, "--build-arg", f"MODEL={options.model}")
+        api = f"{repository_uri}:api-{options.image_tag}"
+        # Lambda takes only single-platform Docker v2 manifests: no provenance attestation.
+        self._build_and_push(api, "Dockerfile.lambda", "--provenance=false")
+        return worker, api
+
+    def _docker_login(self, registry: str) -> None:
+        token = self._ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
+        user, password = base64.b64decode(token).decode().split(":", 1)
+        self._run(["docker", "login", "--username", user, "--password-stdin", registry], password)
+
+    def _build_and_push(self, image: str, dockerfile: str, *extra: str) -> None:
+        build = ["docker", "build", "--platform", "linux/amd64"]
+        build += ["-f", str(self._deploy_dir / dockerfile), *extra, "-t", image, str(self._source)]
+        self._run(build, None)
+        self._run(["docker", "push", image], None)
+
+    def _upload_state_machine(self, bucket: str) -> str:
+        """Put the ASL file where the workflow stack reads it; the key carries its hash, so
+        a changed definition is a changed parameter and CloudFormation updates the machine."""
+        body = (self._deploy_dir / "statemachine" / "transcribe.asl.json").read_bytes()
+        key = f"deploy/statemachine/transcribe-{hashlib.sha256(body).hexdigest()[:16]}.asl.json"
+        self._s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+        return key
+
+    def _empty_bucket(self, bucket: str) -> None:
+        pages = self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        for page in pages:
+            keys: list[ObjectIdentifierTypeDef] = [
+                {"Key": obj["Key"]} for obj in page.get("Contents", [])
+            ]
+            if keys:
+                self._s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+        uploads = self._s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+        for upload in uploads:
+            self._s3.abort_multipart_upload(
+                Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+            )
+
+    def _empty_repository(self, repository: str) -> None:
+        images = self._ecr.list_images(repositoryName=repository).get("imageIds", [])
+        if images:
+            self._ecr.batch_delete_image(repositoryName=repository, imageIds=images)

@@ -1,0 +1,210 @@
+"""Media and subtitles in an S3 bucket: the AWS deployment's ObjectStore.
+
+Besides the port, it signs URLs (:class:`~jamak.backends.aws.transfers.DirectUploads`) so
+browsers move media straight to and from S3 instead of through API Gateway and Lambda. S3
+writes are atomic per object, which is what the port asks for.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from urllib.parse import quote
+
+from botocore.exceptions import ClientError
+
+from jamak.backends.aws.transfers import (
+    MultipartUpload,
+    PresignedPart,
+    UploadedPart,
+    part_size_for,
+)
+from jamak.errors import ObjectNotFoundError, StorageError
+from jamak.jobs.keys import check_key, check_prefix
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+_DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
+
+
+def content_disposition(download_name: str) -> str:
+    """An attachment header that survives any file name: an ASCII fallback for old
+    clients, and the exact UTF-8 name (RFC 6266 / 5987) for the rest."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in download_name
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(download_name, safe='')}"
+
+
+def _is_missing(err: ClientError) -> bool:
+    code = err.response.get("Error", {}).get("Code")
+    return code in {"NoSuchKey", "404", "NotFound"}
+
+
+class _BodyReader(io.RawIOBase):
+    """botocore's streaming body as a raw stream, so ``open`` streams instead of buffering."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._body.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        self._body.close()
+        super().close()
+
+
+class S3ObjectStore:
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._client = client
+        self._bucket = bucket
+
+    # --- ObjectStore ------------------------------------------------------------------
+
+    def put_file(self, key: str, source: BinaryIO) -> int:
+        check_key(key)
+        # upload_fileobj switches to a managed multipart upload for large sources by itself.
+        self._client.upload_fileobj(source, self._bucket, key)
+        return self.size(key)
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._client.put_object(Bucket=self._bucket, Key=check_key(key), Body=data)
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            response = self._client.get_object(Bucket=self._bucket, Key=check_key(key))
+        except ClientError as err:
+            if _is_missing(err):
+                raise ObjectNotFoundError(f"no object {key!r}") from None
+            raise
+        return cast(BinaryIO, io.BufferedReader(_BodyReader(response["Body"])))
+
+    @contextmanager
+    def local_path(self, key: str) -> Iterator[Path]:
+        check_key(key)
+        with tempfile.TemporaryDirectory(prefix="jamak-s3-") as folder:
+            path = Path(folder) / key.rsplit("/", 1)[-1]
+            try:
+                self._client.download_file(self._bucket, key, str(path))
+            except ClientError as err:
+                if _is_missing(err):
+                    raise ObjectNotFoundError(f"no object {key!r}") from None
+                raise
+            yield path
+
+    def size(self, key: str) -> int:
+        try:
+            head = self._client.head_object(Bucket=self._bucket, Key=check_key(key))
+        except ClientError as err:
+            if _is_missing(err):
+                raise ObjectNotFoundError(f"no object {key!r}") from None
+            raise
+        return head["ContentLength"]
+
+    def delete_prefix(self, prefix: str) -> None:
+        check_prefix(prefix)
+        self._abort_uploads(prefix)
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self._bucket, Prefix=prefix
+        )
+        keys = [obj["Key"] for page in pages for obj in page.get("Contents", [])]
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = keys[start : start + _DELETE_BATCH]
+            self._client.delete_objects(
+                Bucket=self._bucket,
+                Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
+            )
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- presigned transfers ----------------------------------------------------------
+
+    def presign_put(self, key: str, *, expires_s: int) -> str:
+        """A URL that accepts one PUT of the object's bytes (up to S3's 5 GB)."""
+        return self._client.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": self._bucket, "Key": check_key(key)},
+            ExpiresIn=expires_s,
+            HttpMethod="PUT",
+        )
+
+    def presign_multipart(
+        self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
+    ) -> MultipartUpload:
+        """Start a multipart upload and sign one PUT URL per part."""
+        if size_bytes <= 0:
+            raise StorageError("a multipart upload needs the file's size")
+        part_size = part_size_for(size_bytes, part_size_bytes)
+        created = self._client.create_multipart_upload(Bucket=self._bucket, Key=check_key(key))
+        upload_id = created["UploadId"]
+        parts = tuple(
+            PresignedPart(
+                number,
+                self._client.generate_presigned_url(
+                    "upload_part",
+                    Params={
+                        "Bucket": self._bucket,
+                        "Key": key,
+                        "UploadId": upload_id,
+                        "PartNumber": number,
+                    },
+                    ExpiresIn=expires_s,
+                    HttpMethod="PUT",
+                ),
+            )
+            for number in range(1, math.ceil(size_bytes / part_size) + 1)
+        )
+        return MultipartUpload(key, upload_id, part_size, parts)
+
+    def complete_multipart(self, key: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:
+        """Join the uploaded parts into the object; S3 checks every ETag."""
+        ordered = sorted(parts, key=lambda part: part.number)
+        try:
+            self._client.complete_multipart_upload(
+                Bucket=self._bucket,
+                Key=check_key(key),
+                UploadId=upload_id,
+                MultipartUpload={
+                    "Parts": [{"PartNumber": p.number, "ETag": p.etag} for p in ordered]
+                },
+            )
+        except ClientError as err:
+            code = err.response.get("Error", {}).get("Code", "")
+            if code in {"InvalidPart", "InvalidPartOrder", "NoSuchUpload", "EntityTooSmall"}:
+                raise StorageError(f"the multipart upload could not be completed: {code}") from err
+            raise
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        self._client.abort_multipart_upload(
+            Bucket=self._bucket, Key=check_key(key), UploadId=upload_id
+        )
+
+    def presign_get(self, key: str, *, expires_s: int, download_name: str | None = None) -> str:
+        """A URL that downloads the object, saved under ``download_name`` by browsers."""
+        params: dict[str, str] = {"Bucket": self._bucket, "Key": check_key(key)}
+        if download_name:
+            params["ResponseContentDisposition"] = content_disposition(download_name)
+        return self._client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
+
+    def _abort_uploads(self, prefix: str) -> None:
+        """Unfinished multipart uploads of a deleted job would otherwise be billed until the
+        bucket's lifecycle rule aborts them."""
+        pages = self._client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self._bucket, Prefix=prefix
+        )
+        for page in pages:
+            for upload in page.get("Uploads", []):
+                self.abort_multipart(upload["Key"], upload["UploadId"])

@@ -1,0 +1,117 @@
+"""``jamak aws deploy`` and ``jamak aws destroy``: jamak's AWS deployment from a checkout.
+
+Deploying builds the worker and API images with docker (so it runs where docker and the
+repository are) and pushes them to the foundation stack's ECR repository; the stacks and
+their order live in :mod:`jamak.backends.aws.deployment`. Credentials come from the named
+profile or the usual AWS chain; nothing is read from the environment here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from jamak.backends.aws.deployment import Deployer
+
+aws_app = typer.Typer(
+    help="Deploy jamak to an AWS account (S3, DynamoDB, Step Functions, Batch, API Gateway).",
+    no_args_is_help=True,
+)
+
+RegionOption = Annotated[str, typer.Option("--region", help="AWS region, e.g. eu-west-1.")]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", help="Named AWS profile (default: the usual chain).")
+]
+PrefixOption = Annotated[str, typer.Option("--prefix", help="Stack names are PREFIX-<stack>.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(aws_app, name="aws")
+
+
+def default_source_dir() -> Path:
+    """The checkout this module runs from: it holds deploy/ and the build context."""
+    return Path(__file__).resolve().parents[3]
+
+
+def run_command(argv: Sequence[str], stdin: str | None) -> None:
+    """Run one command, its output going to the terminal; a failure stops the deploy."""
+    typer.echo(f"$ {' '.join(argv)}", err=True)
+    subprocess.run(list(argv), input=stdin, text=True, check=True)
+
+
+def _deployer(region: str, profile: str | None, source_dir: Path) -> Deployer:
+    """boto3 and the deployment code load only when a command runs."""
+    import boto3
+
+    from jamak.backends.aws.deployment import Deployer
+    from jamak.backends.aws.stacks import CloudFormationStacks
+
+    session = boto3.Session(profile_name=profile, region_name=region)
+    return Deployer(
+        stacks=CloudFormationStacks(session.client("cloudformation")),
+        ecr=session.client("ecr"),
+        s3=session.client("s3"),
+        run=run_command,
+        source_dir=source_dir,
+    )
+
+
+@aws_app.command("deploy")
+def deploy(
+    region: RegionOption,
+    profile: ProfileOption = None,
+    prefix: PrefixOption = "jamak",
+    cpu_only: Annotated[
+        bool, typer.Option("--cpu-only", help="CPU instances instead of GPUs (no GPU quota).")
+    ] = False,
+    model: Annotated[str, typer.Option("--model", help="Model baked into the worker.")] = "base",
+    allowed_origins: Annotated[
+        str, typer.Option("--allowed-origins", help="Comma list of browser origins, or *.")
+    ] = "*",
+    source_dir: Annotated[
+        Path | None, typer.Option("--source-dir", help="The jamak checkout to build from.")
+    ] = None,
+) -> None:
+    """Build and push the images, then create or update the four stacks in order."""
+    from jamak.backends.aws.deployment import DeployOptions
+
+    source = source_dir or default_source_dir()
+    if not (source / "deploy" / "cloudformation").is_dir():
+        raise typer.BadParameter(f"{source} is not a jamak checkout (no deploy/)")
+    deployer = _deployer(region, profile, source)
+    options = DeployOptions(
+        prefix=prefix,
+        cpu_only=cpu_only,
+        model=model,
+        allowed_origins=allowed_origins,
+        image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),
+    )
+    deployment = deployer.deploy(options)
+    typer.echo(f"jamak API: {deployment.api_url}")
+
+
+@aws_app.command("destroy")
+def destroy(
+    region: RegionOption,
+    profile: ProfileOption = None,
+    prefix: PrefixOption = "jamak",
+    delete_data: Annotated[
+        bool,
+        typer.Option(
+            "--delete-data", help="Also delete the jobs table, the media bucket and the images."
+        ),
+    ] = False,
+) -> None:
+    """Delete the API, workflow and Batch stacks (and, with --delete-data, everything)."""
+    deployer = _deployer(region, profile, default_source_dir())
+    for name in deployer.destroy(prefix, delete_data=delete_data):
+        typer.echo(f"deleted {name}")
+    if not delete_data:
+        typer.echo(f"kept {prefix}-foundation (jobs, media, images); --delete-data removes it")

@@ -1,0 +1,75 @@
+"""The deploy/ files as data, for tests: CloudFormation YAML (with its short-form tags) and
+the state machine with its substitutions applied the way CloudFormation applies them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+TEMPLATES = DEPLOY / "cloudformation"
+ASL_PATH = DEPLOY / "statemachine" / "transcribe.asl.json"
+STACK_ORDER = ("foundation", "batch", "workflow", "api")
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads ``!Ref X`` as ``{"Ref": X}`` and ``!Sub ...`` as ``{"Fn::Sub": ...}``."""
+
+
+def _tag(loader: _CfnLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = suffix if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if name == "Fn::GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def template(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load((TEMPLATES / f"{name}.yaml").read_text(), Loader=_CfnLoader)
+    return loaded
+
+
+def resource(template_name: str, logical_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = template(template_name)["Resources"][logical_id]
+    return found
+
+
+def asl_placeholders() -> set[str]:
+    return set(re.findall(r"\$\{(\w+)\}", ASL_PATH.read_text()))
+
+
+def state_machine_definition(substitutions: dict[str, str]) -> str:
+    """The ASL with ``${Name}`` filled in, as DefinitionSubstitutions does on deploy."""
+    text = ASL_PATH.read_text()
+    missing = asl_placeholders() - set(substitutions)
+    if missing:
+        raise KeyError(f"no substitution for {sorted(missing)}")
+    for name, value in substitutions.items():
+        text = text.replace("${" + name + "}", value)
+    json.loads(text)  # still JSON
+    return text
+
+
+def jobs_table_definition(table_name: str) -> dict[str, Any]:
+    """create_table arguments taken from the foundation template, so the adapter is tested
+    against the indexes that really get deployed."""
+    props = resource("foundation", "JobsTable")["Properties"]
+    return {
+        "TableName": table_name,
+        "BillingMode": props["BillingMode"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "GlobalSecondaryIndexes": props["GlobalSecondaryIndexes"],
+    }

@@ -1,0 +1,147 @@
+"""moto for the AWS tests: a real HTTP server on loopback, fresh resources per test, and the
+one moto bug the state machine tests have to step around."""
+
+from __future__ import annotations
+
+import atexit
+import socket
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore import xform_name
+
+from jamak.settings import Settings
+from tests.aws.cfn import jobs_table_definition
+
+REGION = "us-east-1"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's server mode in a thread; yields its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+_shared_lock = threading.Lock()
+_shared_endpoint: list[str] = []
+
+
+def shared_endpoint() -> str:
+    """One moto server for the whole test process, started on first use: the contract
+    suite's factories take no fixtures, and a server per test would be slow."""
+    with _shared_lock:
+        if not _shared_endpoint:
+            context = moto_server()
+            _shared_endpoint.append(context.__enter__())
+            atexit.register(context.__exit__, None, None, None)
+        return _shared_endpoint[0]
+
+
+def moto_session() -> boto3.Session:
+    """A session with moto's dummy credentials, whatever the environment holds."""
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def create_jobs_table(client: Any, name: str) -> None:
+    client.create_table(**jobs_table_definition(name))
+
+
+def aws_settings(endpoint_url: str, **overrides: Any) -> Settings:
+    """Settings for a fresh table and bucket on the moto server, both created here."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        backend="aws",
+        aws_region=REGION,
+        aws_endpoint_url=endpoint_url,
+        aws_table=unique("jobs"),
+        aws_bucket=unique("media"),
+        **overrides,
+    )
+    session = moto_session()
+    create_jobs_table(session.client("dynamodb", endpoint_url=endpoint_url), settings.aws_table)
+    session.client("s3", endpoint_url=endpoint_url).create_bucket(Bucket=settings.aws_bucket)
+    return settings
+
+
+def set_fake_credentials(setenv: Any, values: Mapping[str, str] = FAKE_CREDENTIALS) -> None:
+    for name, value in values.items():
+        setenv(name, value)
+
+
+# --- moto 5.2 Step Functions -> Batch ------------------------------------------------------
+# Work-around for getmoto/moto#10076, in test code only: moto's port of the Step Functions
+# interpreter leaves StateTaskService._normalise_parameters/_normalise_response as no-ops,
+# so a Batch task's Parameters reach boto3 in Step Functions' PascalCase ("JobName",
+# "Parameters") instead of Batch's camelCase ("jobName", "parameters") and are dropped, and
+# the answer is never mapped back ("JobId"). These two functions restore what AWS does,
+# from botocore's own service model, for the Batch integration only.
+
+
+def _batch_operation(task: Any, service_action_name: str | None) -> Any:
+    model = botocore.session.get_session().get_service_model("batch")
+    wanted = xform_name(service_action_name or task.resource.api_action)
+    for name in model.operation_names:
+        if xform_name(name) == wanted:
+            return model.operation_model(name)
+    raise KeyError(wanted)
+
+
+def _normalise_batch_parameters(
+    self: Any,
+    parameters: dict[str, Any],
+    boto_service_name: Any = None,
+    service_action_name: Any = None,
+) -> None:
+    shape = _batch_operation(self, service_action_name).input_shape
+    if shape is not None:
+        self._to_boto_request(parameters, shape)
+
+
+def _normalise_batch_response(
+    self: Any, response: Any, boto_service_name: Any = None, service_action_name: Any = None
+) -> None:
+    shape = _batch_operation(self, service_action_name).output_shape
+    if shape is not None:
+        self._from_boto_response(response, shape)
+
+
+def patch_moto_batch_integration(setattr_: Any) -> None:
+    """Apply the work-around with ``monkeypatch.setattr`` (undone after the test)."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_batch as batch_task,
+    )
+
+    setattr_(batch_task.StateTaskServiceBatch, "_normalise_parameters", _normalise_batch_parameters)
+    setattr_(batch_task.StateTaskServiceBatch, "_normalise_response", _normalise_batch_response)

@@ -1,0 +1,214 @@
+"""``jamak aws deploy`` / ``destroy`` without an account: the CloudFormation adapter against
+moto (with a template moto can evaluate: it cannot do Fn::Cidr or Fn::GetAZs, which the real
+foundation uses), and the deploy order and wiring with moto's ECR and S3, a recording
+docker runner and stacks that answer with the outputs the real templates declare."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from jamak.backends.aws.deployment import Deployer, DeployOptions
+from jamak.backends.aws.stacks import CloudFormationStacks, Outputs
+from jamak.cli.main import build_app
+from tests.aws.cfn import ASL_PATH, STACK_ORDER, template
+from tests.aws.moto_support import REGION, moto_session, unique
+
+pytestmark = pytest.mark.aws
+
+REPO = Path(__file__).resolve().parents[2]
+
+SIMPLE_TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Label: {Type: String}
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+Outputs:
+  TableName: {Value: !Ref Table}
+  Label: {Value: !Ref Label}
+"""
+
+
+class Aws:
+    """Clients on the shared moto server."""
+
+    def __init__(self, endpoint: str) -> None:
+        self._endpoint = endpoint
+
+    def client(self, name: str) -> Any:
+        return moto_session().client(name, endpoint_url=self._endpoint)  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def aws(moto_endpoint: str) -> Aws:
+    return Aws(moto_endpoint)
+
+
+def test_cloudformation_stacks_create_update_and_delete(aws: Aws) -> None:
+    stacks = CloudFormationStacks(aws.client("cloudformation"), poll_s=1)
+    name = unique("jamak-test")
+
+    created = stacks.deploy(name, SIMPLE_TEMPLATE, {"Label": "one"})
+    unchanged = stacks.deploy(name, SIMPLE_TEMPLATE, {"Label": "one"})
+
+    assert created["Label"] == "one"
+    assert unchanged == created
+    table = created["TableName"]
+    assert table in aws.client("dynamodb").list_tables()["TableNames"]
+    stacks.delete(name)
+    assert stacks.outputs(name) is None
+    stacks.delete(name)  # deleting what is gone is fine
+
+
+class RecordingStacks:
+    """Stacks that remember each deploy and answer with every output the template
+    declares, so a parameter wired to an output that does not exist fails the test."""
+
+    def __init__(self, bucket: str, repository: str) -> None:
+        self.deployed: list[tuple[str, dict[str, str]]] = []
+        self.deleted: list[str] = []
+        self._bucket, self._repository = bucket, repository
+
+    def deploy(self, name: str, template_body: str, parameters: Mapping[str, str]) -> Outputs:
+        stack = name.rsplit("-", 1)[1]
+        declared = template(stack)
+        assert set(parameters) <= set(declared["Parameters"]), name
+        required = {k for k, v in declared["Parameters"].items() if "Default" not in v}
+        assert required <= set(parameters), f"{name} misses {required - set(parameters)}"
+        self.deployed.append((name, dict(parameters)))
+        return self.outputs(name)
+
+    def outputs(self, name: str) -> Outputs:
+        stack = name.rsplit("-", 1)[1]
+        values = {key: f"{stack}.{key}" for key in template(stack)["Outputs"]}
+        if stack == "foundation":
+            values["BucketName"] = self._bucket
+            values["RepositoryName"] = self._repository
+            values["RepositoryUri"] = f"123456789012.dkr.ecr.{REGION}.amazonaws.com/jamak"
+        return values
+
+    def delete(self, name: str) -> None:
+        self.deleted.append(name)
+
+
+class RecordingRunner:
+    def __init__(self) -> None:
+        self.commands: list[tuple[list[str], str | None]] = []
+
+    def __call__(self, argv: Sequence[str], stdin: str | None) -> None:
+        self.commands.append((list(argv), stdin))
+
+
+@pytest.fixture
+def setup(aws: Aws) -> tuple[Deployer, RecordingStacks, RecordingRunner, Any, Any, str, str]:
+    s3, ecr = aws.client("s3"), aws.client("ecr")
+    bucket, repository = unique("jamak-media"), unique("jamak")
+    s3.create_bucket(Bucket=bucket)
+    ecr.create_repository(repositoryName=repository)
+    stacks, runner = RecordingStacks(bucket, repository), RecordingRunner()
+    deployer = Deployer(stacks=stacks, ecr=ecr, s3=s3, run=runner, source_dir=REPO)
+    return deployer, stacks, runner, s3, ecr, bucket, repository
+
+
+def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
+    deployer, stacks, _runner, s3, _, bucket, _ = setup
+
+    deployment = deployer.deploy(DeployOptions(prefix="jk", image_tag="t1", model="base"))
+
+    assert [name for name, _ in stacks.deployed] == [f"jk-{s}" for s in STACK_ORDER]
+    params = dict(stacks.deployed)
+    assert params["jk-batch"]["SubnetIds"] == "foundation.SubnetIds"
+    assert params["jk-batch"]["CpuOnly"] == "false"
+    assert params["jk-batch"]["ImageUri"].endswith("/jamak:worker-t1")
+    assert params["jk-workflow"]["JobQueueArn"] == "batch.JobQueueArn"
+    assert params["jk-workflow"]["JobDefinitionArn"] == "batch.JobDefinitionArn"
+    assert params["jk-api"]["StateMachineArn"] == "workflow.StateMachineArn"
+    assert params["jk-api"]["ImageUri"].endswith("/jamak:api-t1")
+    assert deployment.api_url == "api.ApiUrl"
+    # The state machine definition is uploaded where the workflow stack reads it.
+    key = params["jk-workflow"]["DefinitionKey"]
+    uploaded = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert uploaded == ASL_PATH.read_bytes()
+    assert hashlib.sha256(uploaded).hexdigest()[:16] in key
+
+
+def test_deploy_logs_in_builds_and_pushes_both_images_with_docker(setup: Any) -> None:
+    deployer, _, runner, *_ = setup
+
+    deployer.deploy(DeployOptions(image_tag="t2", model="tiny.en"))
+
+    (login, login_stdin), *rest = runner.commands
+    assert login[:2] == ["docker", "login"] and login[-1].endswith(".amazonaws.com")
+    assert login_stdin  # the ECR token's password goes in on stdin, never on the command line
+    assert login_stdin not in " ".join(login)
+    verbs = [argv[1] for argv, _ in rest]
+    assert verbs == ["build", "push", "build", "push"]
+    worker_build, api_build = rest[0][0], rest[2][0]
+    assert str(REPO / "deploy" / "Dockerfile.cuda") in worker_build
+    assert "MODEL=tiny.en" in worker_build
+    assert str(REPO / "deploy" / "Dockerfile.lambda") in api_build
+    assert "--provenance=false" in api_build
+    assert worker_build[-1] == str(REPO)
+
+
+def test_cpu_only_deploys_cpu_instances_and_the_cpu_image(setup: Any) -> None:
+    deployer, stacks, runner, *_ = setup
+
+    deployer.deploy(DeployOptions(cpu_only=True, image_tag="t3"))
+
+    assert dict(stacks.deployed)["jamak-batch"]["CpuOnly"] == "true"
+    worker_build = runner.commands[1][0]
+    assert str(REPO / "deploy" / "Dockerfile") in worker_build
+
+
+def test_destroy_keeps_the_data_unless_asked(setup: Any) -> None:
+    deployer, _, _, s3, _, bucket, _ = setup
+    s3.put_object(Bucket=bucket, Key="jobs/1/media", Body=b"x")
+
+    kept = deployer.destroy("jamak", delete_data=False)
+
+    assert kept == ["jamak-api", "jamak-workflow", "jamak-batch"]
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
+
+
+def test_destroy_with_delete_data_empties_bucket_and_repository(setup: Any) -> None:
+    deployer, _, _, s3, ecr, bucket, repository = setup
+    s3.put_object(Bucket=bucket, Key="jobs/1/media", Body=b"x")
+    s3.create_multipart_upload(Bucket=bucket, Key="jobs/2/media")
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"digest": "sha256:" + "0" * 64},
+        "layers": [],
+    }
+    ecr.put_image(
+        repositoryName=repository, imageManifest=json.dumps(manifest), imageTag="worker-1"
+    )
+    assert ecr.list_images(repositoryName=repository)["imageIds"]
+
+    deleted = deployer.destroy("jamak", delete_data=True)
+
+    assert deleted[-1] == "jamak-foundation"
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert ecr.list_images(repositoryName=repository)["imageIds"] == []
+
+
+def test_deploy_command_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        build_app(), ["aws", "deploy", "--region", REGION, "--source-dir", str(tmp_path)]
+    )
+    assert result.exit_code != 0
+    assert "not a jamak checkout" in result.output

@@ -1,0 +1,114 @@
+"""The two AWS entry points as AWS runs them, against moto's server over HTTP: the Lambda
+handler fed API Gateway (HTTP API, payload 2.0) events, and ``jamak worker run JOB_ID``
+(the Batch container's command) transcribing a short clip with the real tiny.en model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from jamak.api import lambda_handler
+from jamak.backends.aws.clients import dynamodb_client, s3_client
+from jamak.backends.aws.objects import S3ObjectStore
+from jamak.backends.aws.store import DynamoJobStore
+from jamak.cli.main import build_app
+from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.jobs.service import media_key
+from jamak.settings import Settings
+from tests.support.matrix import SpeechClip
+
+pytestmark = pytest.mark.aws
+
+
+def _environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the CloudFormation templates put in the function's / container's environment."""
+    for name, value in {
+        "JAMAK_BACKEND": "aws",
+        "JAMAK_AWS_REGION": settings.aws_region,
+        "JAMAK_AWS_ENDPOINT_URL": settings.aws_endpoint_url,
+        "JAMAK_AWS_TABLE": settings.aws_table,
+        "JAMAK_AWS_BUCKET": settings.aws_bucket,
+        "JAMAK_LOG_LEVEL": "WARNING",
+    }.items():
+        monkeypatch.setenv(name, str(value))
+
+
+def _http_api_event(method: str, path: str, body: Any = None) -> dict[str, Any]:
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "api.example.com", "content-type": "application/json"},
+        "requestContext": {
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "1.2.3.4"},
+            "stage": "$default",
+            "domainName": "api.example.com",
+            "requestId": "req-1",
+        },
+        "body": None if body is None else json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def test_lambda_handler_builds_on_first_call_and_serves_the_api(
+    moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    _environment(moto_settings, monkeypatch)
+    monkeypatch.setenv("JAMAK_DATA_DIR", str(tmp_path))
+    store = DynamoJobStore(dynamodb_client(moto_settings), moto_settings.aws_table)
+    store.add(Job(id="abc123", owner="local", filename="talk.mp4", media_key=media_key("abc123")))
+    handler = lambda_handler.LazyHandler()  # what Lambda's import of the module creates
+    assert handler._adapter is None  # nothing built at import time
+
+    listed = handler(_http_api_event("GET", "/api/jobs"), None)
+    one = handler(_http_api_event("GET", "/api/jobs/abc123"), None)
+    missing = handler(_http_api_event("GET", "/api/jobs/nope"), None)
+
+    assert listed["statusCode"] == 200, listed
+    assert [job["id"] for job in json.loads(listed["body"])["jobs"]] == ["abc123"]
+    assert json.loads(one["body"])["status"] == "queued"
+    assert missing["statusCode"] == 404
+    assert json.loads(missing["body"])["error"]["code"] == "job_not_found"
+
+
+@pytest.mark.model
+def test_worker_run_transcribes_a_clip_as_the_batch_container_does(
+    moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, speech_wav: SpeechClip
+) -> None:
+    _environment(moto_settings, monkeypatch)
+    monkeypatch.setenv("JAMAK_CPU_THREADS", "2")
+    monkeypatch.setenv("JAMAK_DEVICE", "cpu")
+    store = DynamoJobStore(dynamodb_client(moto_settings), moto_settings.aws_table)
+    objects = S3ObjectStore(s3_client(moto_settings), moto_settings.aws_bucket)
+    job = Job(
+        id="speech1",
+        owner="ana",
+        filename="english.wav",
+        media_key=media_key("speech1"),
+        options=JobOptions(model="tiny.en", language="en", formats=("srt", "txt")),
+    )
+    with speech_wav.path.open("rb") as source:
+        objects.put_file(job.media_key, source)
+    store.add(job)
+    store.transition(job.id, JobStatus.RUNNING)  # the state machine's MarkRunning
+
+    result = CliRunner().invoke(build_app(), ["worker", "run", job.id])
+
+    assert result.exit_code == 0, result.output
+    done = store.get(job.id)
+    assert done.status is JobStatus.SUCCEEDED, done.error
+    assert done.attempts == 1  # the worker did not count a second start
+    assert done.language == "en" and done.duration_s == pytest.approx(speech_wav.duration_s, 0.1)
+    assert done.outputs == {
+        "srt": "jobs/speech1/subtitles.srt",
+        "txt": "jobs/speech1/subtitles.txt",
+    }
+    with objects.open(done.outputs["srt"]) as srt:
+        text = srt.read().decode()
+    assert "-->" in text
+    heard = text.lower()
+    assert sum(word in heard for word in ("quick", "brown", "fox", "lazy", "dog")) >= 3, text

@@ -1,0 +1,198 @@
+"""The deployment files hold what a real account needs: they lint clean (cfn-lint for the
+templates; statelint, a Python port of awslabs/statelint, plus moto's ANTLR-based ASL parser
+for the state machine), and the properties that matter for cost, safety and recovery are
+there. Executing the state machine is tests/aws/test_state_machine.py's business."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.aws.cfn import (
+    ASL_PATH,
+    STACK_ORDER,
+    TEMPLATES,
+    asl_placeholders,
+    resource,
+    state_machine_definition,
+    template,
+)
+
+pytestmark = pytest.mark.aws
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize("name", STACK_ORDER)
+def test_template_passes_cfn_lint(name: str) -> None:
+    run = subprocess.run(
+        [str(BIN / "cfn-lint"), str(TEMPLATES / f"{name}.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_every_template_in_deploy_is_one_of_the_stacks() -> None:
+    assert sorted(p.stem for p in TEMPLATES.glob("*.yaml")) == sorted(STACK_ORDER)
+
+
+def test_state_machine_passes_statelint() -> None:
+    run = subprocess.run(
+        [str(BIN / "statelint"), str(ASL_PATH)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_statelint_does_reject_a_broken_state_machine(tmp_path: Path) -> None:
+    # So that the test above means something.
+    broken = json.loads(ASL_PATH.read_text())
+    broken["States"]["MarkRunning"]["Next"] = "NoSuchState"
+    path = tmp_path / "broken.asl.json"
+    path.write_text(json.dumps(broken))
+    run = subprocess.run([str(BIN / "statelint"), str(path)], capture_output=True, check=False)
+    assert run.returncode != 0
+
+
+def test_state_machine_parses_with_moto_asl_parser() -> None:
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    definition = state_machine_definition({"JobsTable": "t", "JobQueue": "q", "JobDefinition": "d"})
+    program, _ = AmazonStateLanguageParser.parse(definition)
+    assert program is not None
+
+
+def test_substitutions_cover_every_placeholder_of_the_state_machine() -> None:
+    machine = resource("workflow", "StateMachine")["Properties"]
+    assert set(machine["DefinitionSubstitutions"]) == asl_placeholders()
+    assert machine["StateMachineType"] == "STANDARD"
+
+
+def _states() -> dict[str, Any]:
+    states: dict[str, Any] = json.loads(ASL_PATH.read_text())["States"]
+    return states
+
+
+def test_workflow_marks_running_runs_batch_synchronously_and_catches_everything() -> None:
+    definition = json.loads(ASL_PATH.read_text())
+    assert definition.get("QueryLanguage", "JSONPath") == "JSONPath"
+    states = _states()
+    assert definition["StartAt"] == "MarkRunning"
+    assert states["MarkRunning"]["Resource"] == "arn:aws:states:::dynamodb:updateItem"
+    assert states["MarkRunning"]["Parameters"]["ConditionExpression"] == "#status = :queued"
+    transcribe = states["Transcribe"]
+    assert transcribe["Resource"] == "arn:aws:states:::batch:submitJob.sync"
+    assert transcribe["Parameters"]["Parameters"] == {"job_id.$": "$.job_id"}
+    assert any("Batch.ServerException" in r["ErrorEquals"] for r in transcribe["Retry"])
+    assert all("States.ALL" not in r["ErrorEquals"] for r in transcribe["Retry"])
+    assert transcribe["Catch"][-1]["ErrorEquals"] == ["States.ALL"]
+    assert transcribe["Catch"][-1]["Next"] == "MarkFailed"
+    assert (
+        "#status IN (:queued, :running)"
+        in states["MarkFailed"]["Parameters"]["ConditionExpression"]
+    )
+    assert (
+        "$.error.Cause"
+        in states["MarkFailed"]["Parameters"]["ExpressionAttributeValues"][":error"]["S.$"]
+    )
+
+
+def test_every_status_write_of_the_workflow_is_conditional() -> None:
+    for name, state in _states().items():
+        if state.get("Resource", "").startswith("arn:aws:states:::dynamodb:"):
+            assert "ConditionExpression" in state["Parameters"], name
+            caught = [e for c in state["Catch"] for e in c["ErrorEquals"]]
+            assert "DynamoDB.ConditionalCheckFailedException" in caught, name
+
+
+def test_worker_job_definition_asks_for_a_gpu_and_retries_only_spot_reclaims() -> None:
+    props = resource("batch", "JobDefinition")["Properties"]
+    container = props["ContainerProperties"]
+    assert container["Command"] == ["jamak", "worker", "run", "Ref::job_id"]
+    gpu_branch, cpu_branch = container["ResourceRequirements"]["Fn::If"][1:]
+    assert {r["Type"] for r in gpu_branch} == {"VCPU", "MEMORY", "GPU"}
+    assert {r["Type"] for r in cpu_branch} == {"VCPU", "MEMORY"}
+    assert {"Type": "GPU", "Value": "1"} in gpu_branch
+    retry = props["RetryStrategy"]
+    assert retry["EvaluateOnExit"] == [
+        {"OnStatusReason": "Host EC2*", "Action": "RETRY"},
+        {"OnReason": "*", "Action": "EXIT"},
+    ]
+    assert props["Timeout"]["AttemptDurationSeconds"] == {"Ref": "AttemptTimeoutSeconds"}
+    assert template("batch")["Parameters"]["AttemptTimeoutSeconds"]["Default"] > 0
+    env = {e["Name"]: e["Value"] for e in container["Environment"]}
+    assert env["JAMAK_BACKEND"] == "aws"
+
+
+def test_compute_environments_scale_to_zero_spot_first_then_on_demand() -> None:
+    spot = resource("batch", "SpotEnvironment")["Properties"]["ComputeResources"]
+    on_demand = resource("batch", "OnDemandEnvironment")["Properties"]["ComputeResources"]
+    assert spot["Type"] == "SPOT" and on_demand["Type"] == "EC2"
+    assert spot["MinvCpus"] == 0 and on_demand["MinvCpus"] == 0
+    gpu_types = template("batch")["Parameters"]["GpuInstanceTypes"]["Default"].split(",")
+    assert {t.split(".")[0] for t in gpu_types} == {"g4dn", "g5", "g6"}
+    assert spot["InstanceTypes"]["Fn::If"][0] == "UseGpu"
+    order = resource("batch", "JobQueue")["Properties"]["ComputeEnvironmentOrder"]
+    assert [o["ComputeEnvironment"]["Ref"] for o in sorted(order, key=lambda o: o["Order"])] == [
+        "SpotEnvironment",
+        "OnDemandEnvironment",
+    ]
+    assert template("batch")["Conditions"]["UseGpu"] == {
+        "Fn::Equals": [{"Ref": "CpuOnly"}, "false"]
+    }
+
+
+def _policy_statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def _actions(statement: dict[str, Any]) -> set[str]:
+    action = statement["Action"]
+    return {action} if isinstance(action, str) else set(action)
+
+
+def test_state_machine_role_allows_what_batch_sync_needs_and_no_wildcard_actions() -> None:
+    statements = _policy_statements(resource("workflow", "StateMachineRole"))
+    allowed = set().union(*(_actions(s) for s in statements))
+    assert {
+        "batch:SubmitJob",
+        "batch:DescribeJobs",
+        "batch:TerminateJob",
+        "events:PutTargets",
+        "events:PutRule",
+        "events:DescribeRule",
+        "dynamodb:UpdateItem",
+    } == allowed
+    (rule,) = [s for s in statements if "events:PutRule" in _actions(s)]
+    assert "rule/StepFunctionsGetEventsForBatchJobsRule" in rule["Resource"]["Fn::Sub"]
+    assert all("*" not in a for a in allowed)
+
+
+def test_bucket_is_encrypted_private_and_aborts_abandoned_multipart_uploads() -> None:
+    props = resource("foundation", "MediaBucket")["Properties"]
+    (encryption,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    rules = props["LifecycleConfiguration"]["Rules"]
+    (abort,) = [r for r in rules if "AbortIncompleteMultipartUpload" in r]
+    assert abort["Status"] == "Enabled"
+    assert abort["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] >= 1
+    (cors,) = props["CorsConfiguration"]["CorsRules"]
+    assert "PUT" in cors["AllowedMethods"] and "ETag" in cors["ExposedHeaders"]
+
+
+def test_api_function_runs_the_lambda_handler_image_with_the_aws_backend() -> None:
+    props = resource("api", "Function")["Properties"]
+    assert props["PackageType"] == "Image"
+    env = props["Environment"]["Variables"]
+    assert env["JAMAK_BACKEND"] == "aws"
+    assert env["JAMAK_AWS_STATE_MACHINE_ARN"] == {"Ref": "StateMachineArn"}
+    assert env["JAMAK_DATA_DIR"].startswith("/tmp")
+    lambda_dockerfile = (ASL_PATH.parents[1] / "Dockerfile.lambda").read_text()
+    assert "jamak.api.lambda_handler.handler" in lambda_dockerfile
