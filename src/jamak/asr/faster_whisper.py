@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ NO_SPEECH_PROB = 0.6
 LOW_AVG_LOGPROB = -1.0
 # Text that compresses this well is a repetition loop, not speech (same source).
 MAX_COMPRESSION_RATIO = 2.4
+FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
+# Beyond this, repetition is a decoder loop, not a speaker repeating a phrase.
+RUNAWAY_COMPRESSION_RATIO = 3.5
 
 
 def resolve_device(device: str) -> str:
@@ -107,11 +111,40 @@ class FasterWhisperRecognizer:
                 [_metadata(window) for window in batch],
                 decoding,
             )
-            for window_output in outputs:
-                segments.extend(_segments(window_output, options.word_timestamps))
-            report(batch[-1].end_s, duration_s)
+            for window, first_try in zip(batch, outputs, strict=True):
+                output = first_try
+                if any(_is_loop(raw) for raw in first_try):
+                    output = self._retry_warmer(pipeline, audio, window, tokenizer, decoding)
+                segments.extend(_segments(output, options.word_timestamps))
+            report(min(batch[-1].end_s, duration_s), duration_s)
         report(duration_s, duration_s)
         return self._transcript(language, duration_s, tuple(segments), probability, options)
+
+    def _retry_warmer(
+        self,
+        pipeline: BatchedInferencePipeline,
+        audio: Audio,
+        window: Window,
+        tokenizer: Tokenizer,
+        decoding: TranscriptionOptions,
+    ) -> list[dict[str, Any]]:
+        """Whisper's temperature fallback for a window whose text repeats itself: sample a
+        little more freely until it stops; otherwise keep the least repetitive attempt
+        (people do repeat themselves) unless even that is a runaway loop ("4,4,4,4...").
+        Rare, so each retry decodes the window alone."""
+        features = self._features(audio, [window])
+        attempts: list[list[dict[str, Any]]] = []
+        for temperature in FALLBACK_TEMPERATURES:
+            warmer = replace(decoding, temperatures=[temperature], beam_size=1)
+            (output,) = pipeline.forward(features, tokenizer, [_metadata(window)], warmer)
+            if not any(_is_loop(raw) for raw in output):
+                return list(output)
+            attempts.append(list(output))
+        best = min(attempts, key=lambda out: max(raw["compression_ratio"] for raw in out))
+        if max(raw["compression_ratio"] for raw in best) > RUNAWAY_COMPRESSION_RATIO:
+            log.info("dropped a window stuck in a repetition loop at %.1f s", window.start_s)
+            return []
+        return [dict(raw, compression_ratio=0.0) for raw in best]
 
     def _transcript(
         self,
@@ -200,9 +233,13 @@ def _metadata(window: Window) -> dict[str, Any]:
     return {"offset": window.start_s, "duration": window.duration_s, "segments": []}
 
 
+def _is_loop(raw: dict[str, Any]) -> bool:
+    return bool(raw["compression_ratio"] > MAX_COMPRESSION_RATIO)
+
+
 def _is_hallucination(raw: dict[str, Any]) -> bool:
     silent = raw["no_speech_prob"] > NO_SPEECH_PROB and raw["avg_logprob"] < LOW_AVG_LOGPROB
-    return bool(silent or raw["compression_ratio"] > MAX_COMPRESSION_RATIO)
+    return bool(silent or _is_loop(raw))
 
 
 def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segment]:

@@ -3,15 +3,32 @@
 Finding speech first is what lets jamak skip silence, music and noise entirely (Whisper
 invents words on non-speech) and batch only the parts worth decoding. The settings lean
 towards keeping speech: a dropped word costs more than a few decoded seconds of silence.
+
+Two measured weaknesses of running Silero once over a whole file are corrected here:
+- its speech probability falls with the input level, so quiet speech (whispering, a second
+  speaker on one channel of a downmixed stereo file) reads as silence: the audio is brought
+  to a standard peak level first;
+- its recurrent state can stay "in silence" for many seconds after a change of speaker or
+  room: probabilities are also computed on short blocks with a fresh state, and a frame is
+  as speech-like as the higher of the two readings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from faster_whisper.vad import VadOptions, get_speech_timestamps
+import numpy as np
+import numpy.typing as npt
+from faster_whisper.vad import get_vad_model
 
 from jamak.asr.recognizer import SAMPLE_RATE, Audio
+
+FRAME = 512  # samples per Silero decision (32 ms)
+FRESH_BLOCK_FRAMES = 250  # ~8 s: short enough for a fresh state to matter
+TARGET_PEAK = 0.9
+MAX_GAIN = 16.0
+
+Probabilities = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +43,8 @@ class SpeechSpan:
 
 @dataclass(frozen=True, slots=True)
 class VadSettings:
-    threshold: float = 0.5
+    threshold: float = 0.3  # a frame this speech-like starts speech...
+    neg_threshold: float = 0.15  # ...and speech goes on until frames fall below this
     min_speech_ms: int = 250
     min_silence_ms: int = 500
     speech_pad_ms: int = 400
@@ -34,17 +52,87 @@ class VadSettings:
 
 
 def detect_speech(audio: Audio, settings: VadSettings | None = None) -> tuple[SpeechSpan, ...]:
-    settings = settings or VadSettings()
     if audio.size == 0:
         return ()
-    options = VadOptions(
-        threshold=settings.threshold,
-        min_speech_duration_ms=settings.min_speech_ms,
-        min_silence_duration_ms=settings.min_silence_ms,
-        speech_pad_ms=settings.speech_pad_ms,
-        max_speech_duration_s=settings.max_speech_s,
+    return spans_from_probabilities(speech_probabilities(audio), settings or VadSettings())
+
+
+def speech_probabilities(audio: Audio) -> Probabilities:
+    """One speech probability per 32 ms frame."""
+    levelled = _level(audio)
+    padded = np.pad(levelled, (0, (-len(levelled)) % FRAME))
+    model = get_vad_model()
+    in_context = np.asarray(model(padded), dtype=np.float32).reshape(-1)
+    block = FRESH_BLOCK_FRAMES * FRAME
+    fresh = np.concatenate(
+        [
+            np.asarray(model(padded[i : i + block]), dtype=np.float32).reshape(-1)
+            for i in range(0, len(padded), block)
+        ]
     )
-    stamps = get_speech_timestamps(audio, options, sampling_rate=SAMPLE_RATE)
-    return tuple(
-        SpeechSpan(stamp["start"] / SAMPLE_RATE, stamp["end"] / SAMPLE_RATE) for stamp in stamps
+    combined: Probabilities = np.maximum(in_context, fresh)
+    return combined
+
+
+def spans_from_probabilities(probs: Probabilities, settings: VadSettings) -> tuple[SpeechSpan, ...]:
+    frame_s = FRAME / SAMPLE_RATE
+    raw = _hysteresis(probs, settings, frame_s)
+    pad = settings.speech_pad_ms / 1000
+    end_s = len(probs) * frame_s
+    padded: list[tuple[int, int]] = []
+    for start, stop in raw:
+        if (stop - start) * frame_s < settings.min_speech_ms / 1000:
+            continue
+        lo = max(0, start - round(pad / frame_s))
+        hi = min(len(probs), stop + round(pad / frame_s))
+        if padded and lo <= padded[-1][1]:
+            padded[-1] = (padded[-1][0], hi)
+        else:
+            padded.append((lo, hi))
+    max_frames = int(settings.max_speech_s / frame_s)
+    spans = [piece for span in padded for piece in _split_long(probs, span, max_frames)]
+    return tuple(SpeechSpan(a * frame_s, min(b * frame_s, end_s)) for a, b in spans)
+
+
+def _hysteresis(
+    probs: Probabilities, settings: VadSettings, frame_s: float
+) -> list[tuple[int, int]]:
+    min_silence = max(1, round(settings.min_silence_ms / 1000 / frame_s))
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    last_speech = 0
+    for i, p in enumerate(probs):
+        if start is None:
+            if p >= settings.threshold:
+                start, last_speech = i, i
+        elif p >= settings.neg_threshold:
+            last_speech = i
+        elif i - last_speech >= min_silence:
+            spans.append((start, last_speech + 1))
+            start = None
+    if start is not None:
+        spans.append((start, last_speech + 1))
+    return spans
+
+
+def _split_long(
+    probs: Probabilities, span: tuple[int, int], max_frames: int
+) -> list[tuple[int, int]]:
+    """Cut an over-long span at its least speech-like frame near the middle, recursively."""
+    start, stop = span
+    if stop - start <= max_frames:
+        return [span]
+    lo, hi = start + (stop - start) // 4, stop - (stop - start) // 4
+    cut = lo + int(np.argmin(probs[lo:hi]))
+    return _split_long(probs, (start, cut), max_frames) + _split_long(
+        probs, (cut, stop), max_frames
     )
+
+
+def _level(audio: Audio) -> Audio:
+    peak = float(np.quantile(np.abs(audio), 0.999))
+    if peak <= 0.0:
+        return audio
+    gain = min(TARGET_PEAK / peak, MAX_GAIN)
+    levelled: Audio = np.clip(audio * np.float32(gain), -1.0, 1.0).astype(np.float32, copy=False)
+    return levelled
