@@ -11,8 +11,11 @@ go to fixed keys, so a retry overwrites a half-finished attempt cleanly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
@@ -117,7 +120,7 @@ def _transcribe(
         formats.get(name)  # an unknown format fails now, not after an hour of recognition
     decoding = recognition_options(options, recognition)
     recognizer = recognizers.for_model(options.model)
-    with objects.local_path(job.media_key) as media:
+    with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
         transcript = transcribe_file(
             media, recognizer=recognizer, options=decoding, on_progress=reporter
         )
@@ -171,3 +174,18 @@ def _stored(store: JobStore, job: Job) -> Job:
 def _internal_error(err: Exception) -> str:
     detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
     return f"internal error: {detail}"[:_MAX_ERROR_CHARS]
+
+
+@contextmanager
+def _named_as_uploaded(stored: Path, job: Job) -> Iterator[Path]:
+    """The stored media under the name the user uploaded it with (a symbolic link), so
+    error messages name their file rather than the object store's key."""
+    name = Path(job.filename).name.strip() or "media"
+    with tempfile.TemporaryDirectory(prefix="jamak-job-") as tmp:
+        link = Path(tmp) / name
+        try:
+            link.symlink_to(stored.resolve())
+        except OSError:
+            yield stored
+            return
+        yield link
