@@ -6,10 +6,13 @@ is built once per session in a temporary folder and must not be modified by test
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from jamak.asr.registry import ModelRegistry
+from jamak.settings import Settings
 from tests.support import eval as shared_eval
 from tests.support.eval import EvalClip
 from tests.support.matrix import (
@@ -70,3 +73,11 @@ def eval_dir() -> Path:
 def eval_clips(eval_dir: Path) -> dict[str, EvalClip]:
     """The shared evaluation clips by short name (see tests.support.eval.EvalClip)."""
     return shared_eval.read_manifest(eval_dir)
+
+
+@pytest.fixture(scope="session")
+def model_registry() -> Iterator[ModelRegistry]:
+    """Real Whisper models (tiny.en, base) from the machine's model cache, loaded once."""
+    settings = Settings()
+    with ModelRegistry(model_dir=settings.model_dir, device="cpu") as registry:
+        yield registry

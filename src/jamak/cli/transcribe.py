@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -123,7 +124,9 @@ def transcribe(
                 failed += 1
                 progress.remove_task(bar)
                 reason = err.strerror if isinstance(err, OSError) and err.strerror else err
-                console.print(f"[red]✗[/] {path}: {reason}")
+                console.print(
+                    f"[red]✗[/] {escape(str(path))}: {escape(str(reason))}", soft_wrap=True
+                )
     registry.close()
     if failed:
         console.print(f"{failed} of {len(files)} files failed")

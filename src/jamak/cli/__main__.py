@@ -1,0 +1,5 @@
+"""``python -m jamak.cli``: the same as the ``jamak`` command."""
+
+from jamak.cli.main import run
+
+run()

@@ -1,0 +1,97 @@
+"""`jamak transcribe` as users run it: a real subprocess, real files, the real model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+
+from jamak.subtitles import Cue, check_cues
+from jamak.subtitles.rules import SubtitleRules
+from tests.support.matrix import MediaCase
+
+pytestmark = pytest.mark.model
+
+JAMAK = [sys.executable, "-m", "jamak.cli"]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*JAMAK, *args], capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_several_files_one_bad_the_rest_finish(
+    media_matrix: dict[str, MediaCase], bad_files: dict[str, Path], tmp_path: Path
+) -> None:
+    good = [media_matrix["mp3"].path, media_matrix["mkv"].path]
+    bad = bad_files["png_as_mp4"]
+    out = tmp_path / "subs"
+    result = _run(
+        "transcribe",
+        *map(str, [good[0], bad, good[1]]),
+        "--output-dir",
+        str(out),
+        "--format",
+        "srt,vtt,txt,tsv,json",
+        "--model",
+        "tiny.en",
+    )
+    assert result.returncode == 1, result.stderr
+    failure_lines = [line for line in result.stderr.splitlines() if bad.name in line]
+    assert failure_lines and "PNG" in failure_lines[0]
+    assert len(failure_lines) == 1
+    for source in good:
+        stem = source.stem
+        subs = list(srt.parse((out / f"{stem}.srt").read_text(encoding="utf-8")))
+        assert subs
+        vtt = webvtt.read(str(out / f"{stem}.vtt"))
+        assert len(vtt.captions) == len(subs)
+        data = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+        assert {"language", "duration", "text", "segments", "cues"} <= data.keys()
+        assert data["segments"][0]["words"][0].keys() >= {"start", "end", "word", "probability"}
+        assert (out / f"{stem}.txt").read_text(encoding="utf-8").strip()
+        assert (out / f"{stem}.tsv").read_text(encoding="utf-8").startswith("start\tend\ttext")
+        cues = [
+            Cue(s.start.total_seconds(), s.end.total_seconds(), tuple(s.content.split("\n")))
+            for s in subs
+        ]
+        assert check_cues(cues, SubtitleRules()) == []
+    assert not (out / f"{bad.stem}.srt").exists()
+
+
+def test_all_good_files_exit_zero_with_progress(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    result = _run(
+        "transcribe",
+        str(media_matrix["wav"].path),
+        "-o",
+        str(tmp_path),
+        "--model",
+        "tiny.en",
+    )
+    assert result.returncode == 0, result.stderr
+    assert " s" in result.stderr  # the audio-seconds progress column
+    assert (tmp_path / f"{media_matrix['wav'].path.stem}.srt").read_text(encoding="utf-8")
+
+
+def test_an_unknown_format_is_refused_before_any_work(tmp_path: Path) -> None:
+    result = _run("transcribe", "whatever.wav", "--format", "srt,docx")
+    assert result.returncode == 2
+    assert "docx" in result.stderr and "vtt" in result.stderr
+
+
+def test_an_unknown_model_is_a_clear_error(media_matrix: dict[str, MediaCase]) -> None:
+    result = _run("transcribe", str(media_matrix["wav"].path), "--model", "nope")
+    assert result.returncode == 2
+    assert "unknown model 'nope'" in result.stderr
+
+
+def test_models_list_shows_the_offline_models() -> None:
+    result = _run("models", "list")
+    assert result.returncode == 0, result.stderr
+    assert "tiny.en" in result.stdout and "base" in result.stdout

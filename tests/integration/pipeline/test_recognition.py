@@ -1,0 +1,154 @@
+"""The real model through the recogniser port: words, timings, silence, languages."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.registry import ModelRegistry
+from jamak.media import decode_audio
+from jamak.pipeline import render_subtitles, transcribe_file
+from jamak.subtitles import build_cues, check_cues
+from jamak.subtitles.rules import SubtitleRules
+from tests.support.matrix import SpeechClip
+from tests.support.media import make_noise, make_silence, speak
+
+pytestmark = pytest.mark.model
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def test_speech_is_heard_with_ordered_word_timings(
+    model_registry: ModelRegistry, speech_wav: SpeechClip
+) -> None:
+    recognizer = model_registry.recognizer("tiny.en")
+    progress: list[tuple[float, float]] = []
+    transcript = transcribe_file(
+        speech_wav.path,
+        recognizer=recognizer,
+        options=RecognitionOptions(),
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+    expected = _words(speech_wav.text)
+    heard = _words(transcript.text)
+    assert len(expected & heard) >= 0.6 * len(expected), transcript.text
+    words = list(transcript.words())
+    assert words
+    assert all(0.0 <= w.start_s <= w.end_s <= transcript.duration_s + 0.05 for w in words)
+    assert all(a.start_s <= b.start_s for a, b in itertools.pairwise(words))
+    assert progress[-1][0] == pytest.approx(progress[-1][1])
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+
+@pytest.mark.parametrize("maker", ["silence", "noise"])
+def test_non_speech_gives_an_empty_transcript(
+    model_registry: ModelRegistry, tmp_path: Path, maker: str
+) -> None:
+    path = tmp_path / f"{maker}.wav"
+    if maker == "silence":
+        make_silence(path, seconds=8.0)
+    else:
+        make_noise(path, seconds=8.0)
+    transcript = transcribe_file(
+        path, recognizer=model_registry.recognizer("base"), options=RecognitionOptions()
+    )
+    assert transcript.segments == ()
+    assert transcript.duration_s == pytest.approx(8.0, abs=0.1)
+    rendered = {r.format: r.text for r in render_subtitles(transcript, format_names=("srt", "vtt"))}
+    assert rendered["srt"].strip() == ""
+    assert rendered["vtt"].startswith("WEBVTT")
+
+
+def test_korean_speech_comes_out_in_hangul_within_korean_line_rules(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    clip = speak(
+        "안녕하세요. 오늘은 날씨가 아주 좋습니다.", tmp_path / "ko.wav", voice="ko", speed=130
+    )
+    transcript = transcribe_file(
+        clip,
+        recognizer=model_registry.recognizer("base"),
+        options=RecognitionOptions(language="ko"),
+    )
+    assert transcript.language == "ko"
+    assert re.search("[\uac00-\ud7a3]", transcript.text), transcript.text
+    rules = SubtitleRules.for_language("ko")
+    assert rules.max_chars_per_line == 16
+    cues = build_cues(transcript.segments, rules, language="ko")
+    assert cues
+    assert check_cues(cues, rules, language="ko") == []
+
+
+@pytest.fixture(scope="module")
+def german_speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    text = "Guten Morgen. Heute ist das Wetter sehr schön, und wir gehen in den Park."
+    return speak(text, tmp_path_factory.mktemp("de") / "de.wav", voice="de")
+
+
+def test_the_language_is_detected(model_registry: ModelRegistry, german_speech: Path) -> None:
+    transcript = transcribe_file(
+        german_speech, recognizer=model_registry.recognizer("base"), options=RecognitionOptions()
+    )
+    assert transcript.language == "de"
+    assert "morgen" in transcript.text.lower()
+
+
+def test_translate_writes_english(model_registry: ModelRegistry, german_speech: Path) -> None:
+    transcript = transcribe_file(
+        german_speech,
+        recognizer=model_registry.recognizer("base"),
+        options=RecognitionOptions(task="translate"),
+    )
+    assert transcript.task == "translate"
+    assert {"good", "morning"} <= _words(transcript.text), transcript.text
+
+
+def test_batches_give_the_same_words_as_one_window_at_a_time(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """Batching is a speed choice only: the text must not depend on the batch size."""
+    sentences = [
+        "The quick brown fox jumps over the lazy dog.",
+        "Please bring the red umbrella when it rains tomorrow.",
+        "Seven ships sailed across the northern sea at dawn.",
+        "My sister plays the piano every evening after dinner.",
+        "A small bakery on the corner sells fresh bread.",
+        "The museum opens at nine and closes at five.",
+    ]
+    gap = np.zeros(16_000 * 4, dtype=np.float32)
+    parts = []
+    for i, sentence in enumerate(sentences):
+        parts += [decode_audio(speak(sentence, tmp_path / f"{i}.wav")).samples, gap]
+    long_audio = np.concatenate(parts)
+    recognizer = model_registry.recognizer("tiny.en")
+    one = recognizer.recognize(long_audio, options=RecognitionOptions(batch_size=1))
+    many = recognizer.recognize(long_audio, options=RecognitionOptions(batch_size=8))
+    assert one.text == many.text
+    assert len(one.segments) >= 2
+
+
+def test_every_cue_keeps_the_rules_on_real_output(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    story = (
+        "Once upon a time there was a little village by a wide river. Every morning the "
+        "fishermen went out in their boats, and every evening they came back with their "
+        "nets full of silver fish. The children ran down to the water to greet them, "
+        "laughing and shouting, while the old women sat on the benches and told stories."
+    )
+    transcript = transcribe_file(
+        speak(story, tmp_path / "story.wav", speed=200),
+        recognizer=model_registry.recognizer("tiny.en"),
+        options=RecognitionOptions(),
+    )
+    rules = SubtitleRules.for_language(transcript.language)
+    cues = build_cues(transcript.segments, rules, language=transcript.language)
+    assert cues
+    assert check_cues(cues, rules, language=transcript.language) == []
