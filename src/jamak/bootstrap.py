@@ -13,31 +13,36 @@ from jamak.jobs.ports import JobQueue, JobStore, Launcher, ObjectStore
 from jamak.settings import Settings
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Services:
+    """The settings and the one backend an entry point runs on."""
+
     settings: Settings
-    store: JobStore
-    objects: ObjectStore
-    launcher: Launcher
-    queue: JobQueue | None  # None where work is pushed (AWS) rather than pulled
+    backend: Backend
+
+    @property
+    def store(self) -> JobStore:
+        return self.backend.store
+
+    @property
+    def objects(self) -> ObjectStore:
+        return self.backend.objects
+
+    @property
+    def launcher(self) -> Launcher:
+        return self.backend.launcher
+
+    @property
+    def queue(self) -> JobQueue | None:
+        return self.backend.queue
 
     def close(self) -> None:
-        for part in (self.launcher, self.store, self.objects):
-            close = getattr(part, "close", None)
-            if callable(close):
-                close()
+        self.backend.close()
 
 
 def build_services(settings: Settings) -> Services:
     """Wire the backend named by ``settings.backend``."""
-    backend = _open_backend(settings)
-    return Services(
-        settings=settings,
-        store=backend.store,
-        objects=backend.objects,
-        launcher=backend.launcher,
-        queue=backend.queue,
-    )
+    return Services(settings=settings, backend=_open_backend(settings))
 
 
 def _open_backend(settings: Settings) -> Backend:

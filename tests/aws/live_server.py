@@ -10,6 +10,7 @@ unchanged against this backend.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -105,8 +106,11 @@ def aws_live_server(
     services = build_services(settings)
     assert isinstance(services.launcher, StepFunctionsLauncher)
     recognizers = recognizer_factory(settings) if recognizer_factory else None
-    services.launcher = ThreadBatchLauncher(
+    launcher = ThreadBatchLauncher(
         services.launcher, store=services.store, objects=services.objects, recognizers=recognizers
+    )
+    services = dataclasses.replace(
+        services, backend=dataclasses.replace(services.backend, launcher=launcher)
     )
     config = uvicorn.Config(
         create_app(services),
