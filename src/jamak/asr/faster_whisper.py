@@ -24,7 +24,7 @@ from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_token
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.vad import VadSettings, detect_speech
-from jamak.asr.windows import Window, plan_windows
+from jamak.asr.windows import Window, plan_windows, widen_windows
 from jamak.transcript import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ MAX_COMPRESSION_RATIO = 2.4
 FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
 # Beyond this, repetition is a decoder loop, not a speaker repeating a phrase.
 RUNAWAY_COMPRESSION_RATIO = 3.5
+# Language detection reads the first speech windows, at most this many.
+LANGUAGE_WINDOWS = 2
 
 
 def resolve_device(device: str) -> str:
@@ -89,27 +91,32 @@ class FasterWhisperRecognizer:
         on_progress: ProgressCallback | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
-        windows = plan_windows(detect_speech(audio, self._vad))
+        windows = widen_windows(
+            plan_windows(detect_speech(audio, self._vad)),
+            duration_s=duration_s,
+            margin_s=self._vad.edge_margin_s,
+        )
         report = on_progress or (lambda done_s, total_s: None)
         report(0.0, duration_s)
         if not windows:
             report(duration_s, duration_s)
             return self._transcript(options.language or self._fallback_language(), duration_s)
 
-        language, probability = self._language(audio, windows, options)
+        encoder = _EncodeOnce(self.model)
+        pipeline = BatchedInferencePipeline(encoder)
+        features = self._features(audio, windows[: options.batch_size])
+        language, probability = self._language(encoder.encode(features), options)
         tokenizer = Tokenizer(
             self.model.hf_tokenizer, self.multilingual, task=options.task, language=language
         )
         decoding = self._decoding_options(options, tokenizer)
-        pipeline = BatchedInferencePipeline(self.model)
         segments: list[Segment] = []
         for first in range(0, len(windows), options.batch_size):
             batch = windows[first : first + options.batch_size]
+            if first > 0:
+                features = self._features(audio, batch)
             outputs = pipeline.forward(
-                self._features(audio, batch),
-                tokenizer,
-                [_metadata(window) for window in batch],
-                decoding,
+                features, tokenizer, [_metadata(window) for window in batch], decoding
             )
             for window, first_try in zip(batch, outputs, strict=True):
                 output = first_try
@@ -176,21 +183,18 @@ class FasterWhisperRecognizer:
         )
 
     def _language(
-        self, audio: Audio, windows: Sequence[Window], options: RecognitionOptions
+        self, encoded: ctranslate2.StorageView, options: RecognitionOptions
     ) -> tuple[str, float]:
+        """The language of the first speech windows (not the file's first 30 s, which are
+        often silence), read from the encoder output that decoding then reuses."""
         if not self.multilingual:
             if options.language not in (None, "en"):
                 log.warning("%s is English-only; ignoring language %s", self.name, options.language)
             return "en", 1.0
         if options.language is not None:
             return options.language, 1.0
-        # Detect on the first windows of speech, not the file's first 30 s (often silence).
-        features = self._features(audio, windows[:2])
-        language, probability, _ = self.model.detect_language(
-            features=np.concatenate(list(features), axis=-1),
-            language_detection_segments=len(features),
-        )
-        return str(language), float(probability)
+        per_window = self.model.model.detect_language(encoded)
+        return _most_likely_language(per_window[:LANGUAGE_WINDOWS])
 
     def _decoding_options(
         self, options: RecognitionOptions, tokenizer: Tokenizer
@@ -223,6 +227,38 @@ class FasterWhisperRecognizer:
             hallucination_silence_threshold=None,
             hotwords=options.hotwords,
         )
+
+
+class _EncodeOnce:
+    """Stands in for the model inside faster-whisper's batched pipeline, which encodes each
+    batch itself: language detection has already encoded the first batch, so the pipeline
+    gets that output back instead of a second encoder pass (the most expensive step on a
+    CPU). Only the last batch is remembered."""
+
+    def __init__(self, model: WhisperModel) -> None:
+        self._model = model
+        self._last: tuple[np.ndarray, ctranslate2.StorageView] | None = None
+
+    def encode(self, features: np.ndarray) -> ctranslate2.StorageView:
+        if self._last is not None and self._last[0] is features:
+            return self._last[1]
+        encoded = self._model.encode(features)
+        self._last = (features, encoded)
+        return encoded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
+def _most_likely_language(per_window: list[list[tuple[str, float]]]) -> tuple[str, float]:
+    """The language with the highest probability summed over the windows; its mean
+    probability. Whisper's tokens look like ``<|en|>``."""
+    totals: dict[str, float] = {}
+    for scores in per_window:
+        for token, probability in scores:
+            totals[token] = totals.get(token, 0.0) + probability
+    token = max(totals, key=lambda name: totals[name])
+    return token[2:-2], totals[token] / len(per_window)
 
 
 def _sample(seconds: float) -> int:
