@@ -1,7 +1,7 @@
 """Speech spans → 30-second decoding windows."""
 
 from jamak.asr.vad import SpeechSpan
-from jamak.asr.windows import Window, plan_windows
+from jamak.asr.windows import Window, plan_windows, widen_windows
 
 
 def test_no_speech_gives_no_windows() -> None:
@@ -29,3 +29,17 @@ def test_a_span_longer_than_a_window_is_cut_into_equal_pieces() -> None:
     assert len(windows) == 3
     assert all(abs(w.duration_s - 25.0) < 1e-9 for w in windows)
     assert windows[0].start_s == 0.0 and windows[-1].end_s == 75.0
+
+
+def test_widening_moves_only_ends_and_stops_midway_to_the_next_window() -> None:
+    windows = (Window(1.0, 5.0), Window(6.0, 10.0))
+    widened = widen_windows(windows, duration_s=20.0, margin_s=1.0)
+    assert widened == (Window(1.0, 5.5), Window(6.0, 11.0))
+
+
+def test_widening_stops_at_the_end_of_the_file_and_at_the_window_length() -> None:
+    assert widen_windows((Window(0.0, 3.0),), duration_s=3.4, margin_s=1.0) == (Window(0.0, 3.4),)
+    full = (Window(0.0, 29.5),)
+    assert widen_windows(full, duration_s=60.0, margin_s=1.0, max_window_s=30.0) == (
+        Window(0.0, 30.0),
+    )
