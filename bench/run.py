@@ -75,6 +75,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--compute-type", default="int8")
     parser.add_argument("--repeat", type=int, default=1, help="runs per system; the fastest counts")
     parser.add_argument("--quick", action="store_true", help="a handful of clips, 1-min long file")
+    parser.add_argument("--clips", type=int, help="only the first N clips of the corpus")
+    parser.add_argument(
+        "--service-workers", type=int, help="jamak-service's worker processes [sized by jamak]"
+    )
     return parser.parse_args(argv)
 
 
@@ -85,11 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     clips = corpus.read_corpus(args.corpus, languages=args.languages.split(","))
     if args.quick:
         clips = corpus.quick_selection(clips)
+    if args.clips:
+        clips = clips[: args.clips]
     if not clips:
         raise SystemExit(f"no clips of {args.languages} in {args.corpus}")
     decoding = _decoding(args)
     facts = machine.describe()  # before the run: how busy the machine was to begin with
-    runners = build_runners(args.systems.split(","), decoding)
+    runners = build_runners(args.systems.split(","), decoding, service_workers=args.service_workers)
     long_minutes = args.long_minutes
     if long_minutes is None:
         long_minutes = QUICK_LONG_MINUTES if args.quick else LONG_MINUTES
@@ -225,6 +231,7 @@ def _report(
             "folder": str(args.corpus),
             "languages": args.languages,
             "quick": args.quick,
+            "service_workers": args.service_workers or "sized by jamak",
             "clips": len(clips),
             "scored_speech_clips": sum(c.is_speech and c.reference_verified for c in clips),
             "unscored_clips": [c.name for c in clips if not c.scored],

@@ -179,8 +179,11 @@ class JamakServiceRunner:
 
     name = "jamak-service"
 
-    def __init__(self, decoding: Decoding, *, startup_timeout_s: float = 300.0) -> None:
+    def __init__(
+        self, decoding: Decoding, *, workers: int | None = None, startup_timeout_s: float = 300.0
+    ) -> None:
         self._decoding = decoding
+        self._workers = workers
         self._startup_timeout_s = startup_timeout_s
 
     def run(self, workload: Workload, scratch: Path) -> RunResult:
@@ -189,6 +192,8 @@ class JamakServiceRunner:
         port = service.free_port()
         command = [jamak_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)]
         command += ["--data-dir", str(scratch / "data")]
+        if self._workers:
+            command += ["--workers", str(self._workers)]
         log = scratch / "serve.log"
         with log.open("wb") as output:
             started = time.perf_counter()
@@ -279,13 +284,18 @@ def tail(log: Path, *, chars: int = 800) -> str:
     return text[-chars:].strip() or "(no output)"
 
 
-def build_runners(names: Sequence[str], decoding: Decoding) -> list[Runner]:
-    """Runners by system name, in the order given; raises ValueError for an unknown name."""
+def build_runners(
+    names: Sequence[str], decoding: Decoding, *, service_workers: int | None = None
+) -> list[Runner]:
+    """Runners by system name, in the order given; raises ValueError for an unknown name.
+
+    ``service_workers`` fixes jamak-service's worker count (else jamak sizes its own pool),
+    to measure how its throughput scales with workers."""
     known: dict[str, Runner] = {
         "fw-sequential": FasterWhisperRunner(SEQUENTIAL, decoding),
         "fw-batched": FasterWhisperRunner(BATCHED, decoding),
         "jamak-cli": JamakCliRunner(decoding),
-        "jamak-service": JamakServiceRunner(decoding),
+        "jamak-service": JamakServiceRunner(decoding, workers=service_workers),
     }
     unknown = [name for name in names if name not in known]
     if unknown:
