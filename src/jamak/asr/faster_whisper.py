@@ -21,6 +21,13 @@ from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
 
+from jamak.asr.hallucinations import (
+    LOW_AVG_LOGPROB,
+    MAX_COMPRESSION_RATIO,
+    NO_SPEECH_PROB,
+    is_hallucination,
+    is_loop,
+)
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.vad import VadSettings, detect_speech
@@ -29,12 +36,6 @@ from jamak.transcript import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
 
-# Whisper's own rule for silence: a window is empty when the model itself says "no speech"
-# and is not confident in what it wrote anyway (openai/whisper transcribe.py defaults).
-NO_SPEECH_PROB = 0.6
-LOW_AVG_LOGPROB = -1.0
-# Text that compresses this well is a repetition loop, not speech (same source).
-MAX_COMPRESSION_RATIO = 2.4
 FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
 # Beyond this, repetition is a decoder loop, not a speaker repeating a phrase.
 RUNAWAY_COMPRESSION_RATIO = 3.5
@@ -122,7 +123,7 @@ class FasterWhisperRecognizer:
                 output = first_try
                 if any(_is_loop(raw) for raw in first_try):
                     output = self._retry_warmer(pipeline, audio, window, tokenizer, decoding)
-                segments.extend(_segments(output, options.word_timestamps))
+                segments.extend(_segments(output, window, options.word_timestamps))
             report(min(batch[-1].end_s, duration_s), duration_s)
         report(duration_s, duration_s)
         return self._transcript(language, duration_s, tuple(segments), probability, options)
@@ -175,12 +176,7 @@ class FasterWhisperRecognizer:
 
     def _features(self, audio: Audio, windows: Sequence[Window]) -> np.ndarray:
         extract = self.model.feature_extractor
-        return np.stack(
-            [
-                pad_or_trim(extract(audio[_sample(w.start_s) : _sample(w.end_s)])[..., :-1])
-                for w in windows
-            ]
-        )
+        return np.stack([pad_or_trim(extract(_played(audio, w))[..., :-1]) for w in windows])
 
     def _language(
         self, encoded: ctranslate2.StorageView, options: RecognitionOptions
@@ -265,21 +261,35 @@ def _sample(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
 
 
+def _played(audio: Audio, window: Window) -> Audio:
+    """The window's audio: its pieces of the file, back to back."""
+    parts = [audio[_sample(start) : _sample(end)] for start, end in window.pieces]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def _metadata(window: Window) -> dict[str, Any]:
-    return {"offset": window.start_s, "duration": window.duration_s, "segments": []}
+    """Times come back in the window's own time; :func:`_segments` maps them to the file."""
+    return {"offset": 0.0, "duration": window.duration_s, "segments": []}
 
 
 def _is_loop(raw: dict[str, Any]) -> bool:
-    return bool(raw["compression_ratio"] > MAX_COMPRESSION_RATIO)
+    return is_loop(float(raw["compression_ratio"]))
 
 
 def _is_hallucination(raw: dict[str, Any]) -> bool:
-    silent = raw["no_speech_prob"] > NO_SPEECH_PROB and raw["avg_logprob"] < LOW_AVG_LOGPROB
-    return bool(silent or _is_loop(raw))
+    return is_hallucination(
+        str(raw["text"]),
+        no_speech_prob=float(raw["no_speech_prob"]),
+        avg_logprob=float(raw["avg_logprob"]),
+        compression_ratio=float(raw["compression_ratio"]),
+    )
 
 
-def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segment]:
+def _segments(
+    raw_segments: list[dict[str, Any]], window: Window, with_words: bool
+) -> list[Segment]:
     kept = []
+    at = window.file_time
     for raw in raw_segments:
         text = str(raw["text"])
         if not text.strip() or _is_hallucination(raw):
@@ -288,7 +298,12 @@ def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segm
             continue
         words = (
             tuple(
-                Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w["probability"]))
+                Word(
+                    at(float(w["start"])),
+                    at(float(w["end"])),
+                    str(w["word"]),
+                    float(w["probability"]),
+                )
                 for w in (raw.get("words") or [])
             )
             if with_words
@@ -296,8 +311,8 @@ def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segm
         )
         kept.append(
             Segment(
-                start_s=float(words[0].start_s if words else raw["start"]),
-                end_s=float(words[-1].end_s if words else raw["end"]),
+                start_s=words[0].start_s if words else at(float(raw["start"])),
+                end_s=words[-1].end_s if words else at(float(raw["end"])),
                 text=text,
                 words=words,
                 avg_logprob=float(raw["avg_logprob"]),
