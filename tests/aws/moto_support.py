@@ -39,6 +39,7 @@ def moto_server() -> Iterator[str]:
     """moto's server mode in a thread; yields its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
+    _expose_etag_to_browsers()
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -46,6 +47,15 @@ def moto_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+def _expose_etag_to_browsers() -> None:
+    """moto answers browsers with one global CORS policy (flask-cors) that hides the ETag
+    header, where the real bucket's CORS rule (deploy/cloudformation/foundation.yaml)
+    exposes it for multipart uploads. Test code only: the web app's multipart path reads it."""
+    from flask_cors import core
+
+    core.DEFAULT_OPTIONS["expose_headers"] = ["ETag"]
 
 
 _shared_lock = threading.Lock()

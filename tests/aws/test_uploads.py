@@ -89,6 +89,15 @@ def test_single_put_upload_becomes_a_job_with_subtitles(
     executions = sfn.list_executions(stateMachineArn=aws_api.settings.aws_state_machine_arn)
     assert job["id"] in {e["name"] for e in executions["executions"]}
 
+    # Players can fetch the media from S3 itself: Lambda answers at most 6 MB.
+    redirect = api.get(f"/api/jobs/{job['id']}/media", params={"direct": "true"})
+    assert redirect.status_code == 307
+    location = redirect.headers["location"]
+    assert location.startswith(aws_api.settings.aws_endpoint_url or "-")
+    ranged = httpx.get(location, headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 206 and ranged.content == data[:100]
+    assert ranged.headers["content-type"] == "audio/wav"
+
 
 def test_multipart_upload_of_a_large_file(api: httpx.Client, aws_api: LiveServer) -> None:
     data = os.urandom(12 * MIB)

@@ -200,6 +200,16 @@ class ConfigOut(BaseModel):
     formats: list[str]
     default_formats: list[str]
     max_upload_mb: int
+    direct_uploads: bool = Field(
+        False,
+        description="upload through `POST /api/uploads` (presigned URLs straight to the object "
+        "store), as API Gateway and Lambda cap request bodies; else `POST /api/jobs`",
+    )
+    live_updates: Literal["events", "poll"] = Field(
+        "events",
+        description="follow jobs through `GET /api/jobs/{id}/events`, or by long-polling "
+        "`GET /api/jobs/{id}?wait=` where a proxy buffers responses (API Gateway)",
+    )
 
 
 class HealthOut(BaseModel):

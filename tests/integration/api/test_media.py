@@ -27,6 +27,19 @@ def test_whole_file_with_guessed_type(
     assert int(response.headers["content-length"]) == small_video.stat().st_size
 
 
+def test_direct_media_gives_the_same_bytes_wherever_it_comes_from(
+    queued_client: httpx.Client, video_job: str, small_video: Path
+) -> None:
+    # Embedded: served as without `direct`; AWS: a redirect to S3, which the client follows.
+    response = queued_client.get(
+        f"/api/jobs/{video_job}/media", params={"direct": "true"}, follow_redirects=True
+    )
+
+    assert response.status_code == 200
+    assert response.content == small_video.read_bytes()
+    assert response.headers["content-type"] == "video/mp4"
+
+
 @pytest.mark.parametrize(
     ("header", "start", "stop"),
     [

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from jamak.api.deps import ServicesDep
 from jamak.api.schemas import ConfigOut, ModelOut
 from jamak.asr import catalog
+from jamak.backends.aws.transfers import DirectUploads
 from jamak.jobs.model import DEFAULT_FORMATS
 from jamak.subtitles import formats
 
@@ -29,4 +30,7 @@ def get_config(services: ServicesDep) -> ConfigOut:
         formats=list(formats.names()),
         default_formats=[name for name in DEFAULT_FORMATS if name in formats.names()],
         max_upload_mb=services.settings.max_upload_mb,
+        direct_uploads=isinstance(services.objects, DirectUploads),
+        # API Gateway buffers whole responses, so an event stream never reaches the browser.
+        live_updates="poll" if services.settings.backend == "aws" else "events",
     )

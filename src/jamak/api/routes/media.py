@@ -11,14 +11,15 @@ import mimetypes
 from pathlib import PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, Header
-from fastapi.responses import Response, StreamingResponse
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from jamak.api.deps import JobIdPath, ServicesDep
 from jamak.api.errors import error_response
 from jamak.api.ranges import RangeNotSatisfiableError, iter_bytes, parse_range
 from jamak.api.routes.subtitles import content_disposition
 from jamak.api.schemas import ErrorOut
+from jamak.backends.aws.transfers import DirectUploads
 from jamak.jobs import service
 
 router = APIRouter(prefix="/api/jobs", tags=["media"])
@@ -44,6 +45,7 @@ def media_type_for(filename: str) -> str:
     responses={
         200: {"description": "the whole file"},
         206: {"description": "the requested byte range"},
+        307: {"description": "`direct=true` on AWS: the object store's own URL"},
         404: {"model": ErrorOut},
         416: {"model": ErrorOut, "description": "the range starts past the end of the file"},
     },
@@ -53,8 +55,24 @@ def job_media(
     job_id: JobIdPath,
     services: ServicesDep,
     range_header: Annotated[str | None, Header(alias="range")] = None,
+    direct: Annotated[
+        bool,
+        Query(
+            description="redirect (307) to a short-lived URL of the object store itself where "
+            "the deployment has one (AWS, whose Lambda answers at most 6 MB); else the same "
+            "as without it"
+        ),
+    ] = False,
 ) -> Response:
     job = service.get_job(store=services.store, job_id=job_id)
+    objects = services.objects
+    if direct and isinstance(objects, DirectUploads):
+        url = objects.presign_get(
+            job.media_key,
+            expires_s=services.settings.aws_presign_expiry_s,
+            content_type=media_type_for(job.filename),
+        )
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
     size = services.objects.size(job.media_key)
     headers = {
         "Accept-Ranges": "bytes",

@@ -13,31 +13,42 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from jamak.api.deps import ServicesDep
+from jamak.backends.aws.transfers import DirectUploads
+
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "media-src 'self' blob:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(object_store_origin: str | None = None) -> str:
+    """Nothing from elsewhere, except, where uploads and playback go straight to the object
+    store (AWS), that store's origin for uploads (connect) and playback (media)."""
+    extra = f" {object_store_origin}" if object_store_origin else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:",
+            f"media-src 'self' blob:{extra}",
+            "style-src 'self'",
+            "script-src 'self'",
+            f"connect-src 'self'{extra}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def index() -> FileResponse:
+def index(services: ServicesDep) -> FileResponse:
+    objects = services.objects
+    origin = objects.browser_origin() if isinstance(objects, DirectUploads) else None
     return FileResponse(
         WEB_DIR / "index.html",
         headers={
-            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Content-Security-Policy": content_security_policy(origin),
             "Cache-Control": "no-cache",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
@@ -192,12 +192,27 @@ class S3ObjectStore:
             Bucket=self._bucket, Key=check_key(key), UploadId=upload_id
         )
 
-    def presign_get(self, key: str, *, expires_s: int, download_name: str | None = None) -> str:
-        """A URL that downloads the object, saved under ``download_name`` by browsers."""
+    def presign_get(
+        self,
+        key: str,
+        *,
+        expires_s: int,
+        download_name: str | None = None,
+        content_type: str | None = None,
+    ) -> str:
+        """A URL that downloads the object, saved under ``download_name`` by browsers and
+        labelled ``content_type`` (players need it; the upload's own label may be absent)."""
         params: dict[str, str] = {"Bucket": self._bucket, "Key": check_key(key)}
         if download_name:
             params["ResponseContentDisposition"] = content_disposition(download_name)
+        if content_type:
+            params["ResponseContentType"] = content_type
         return self._client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
+
+    def browser_origin(self) -> str:
+        # Signing is local (no request is sent); the URL's origin is the bucket's endpoint.
+        url = urlsplit(self.presign_get("origin", expires_s=60))
+        return f"{url.scheme}://{url.netloc}"
 
     def _abort_uploads(self, prefix: str) -> None:
         """Unfinished multipart uploads of a deleted job would otherwise be billed until the

@@ -63,4 +63,16 @@ class DirectUploads(Protocol):
 
     def abort_multipart(self, key: str, upload_id: str) -> None: ...
 
-    def presign_get(self, key: str, *, expires_s: int, download_name: str | None = None) -> str: ...
+    def presign_get(
+        self,
+        key: str,
+        *,
+        expires_s: int,
+        download_name: str | None = None,
+        content_type: str | None = None,
+    ) -> str: ...
+
+    def browser_origin(self) -> str:
+        """Where browsers send and fetch the bytes (``https://host``), for the web page's
+        content security policy."""
+        ...

@@ -38,7 +38,13 @@ export function listJobs({ cursor = null, limit = 20 } = {}) {
 }
 
 // One file per request, through XMLHttpRequest because fetch cannot report upload progress.
-export function uploadFile(file, options, onProgress) {
+// `direct` (GET /api/config's direct_uploads: on AWS, where API Gateway caps request bodies)
+// sends the bytes straight to the object store through presigned URLs instead.
+export function uploadFile(file, options, onProgress, { direct = false } = {}) {
+  return direct ? uploadDirect(file, options, onProgress) : uploadForm(file, options, onProgress);
+}
+
+function uploadForm(file, options, onProgress) {
   const form = new FormData();
   for (const [name, value] of Object.entries(options)) {
     if (value !== null && value !== undefined && value !== "") form.append(name, String(value));
@@ -60,8 +66,121 @@ export function uploadFile(file, options, onProgress) {
   });
 }
 
+// POST /api/uploads for URLs, PUT the file (or each part) there, then "complete" makes the job.
+async function uploadDirect(file, options, onProgress) {
+  const ticket = await request("POST", "/api/uploads", jsonBody({
+    filename: file.name,
+    size_bytes: file.size,
+    options: typedOptions(options),
+  }));
+  let completion = null;
+  try {
+    if (ticket.url) {
+      await put(ticket.url, file, (loaded) => onProgress(percent(loaded, file.size)));
+    } else {
+      completion = await putParts(ticket.multipart, file, onProgress);
+    }
+  } catch (error) {
+    request("DELETE", `/api/uploads/${encodeURIComponent(ticket.job_id)}`).catch(() => {});
+    throw error;
+  }
+  const job = await request("POST", ticket.complete_url, completion ? jsonBody(completion) : undefined);
+  return [job];
+}
+
+async function putParts(multipart, file, onProgress) {
+  const size = multipart.part_size_bytes;
+  const parts = [];
+  let done = 0;
+  for (const part of multipart.parts) {
+    const start = (part.part_number - 1) * size;
+    const chunk = file.slice(start, start + size);
+    const etag = await put(part.url, chunk, (loaded) => onProgress(percent(done + loaded, file.size)));
+    if (!etag) throw new ApiError(0, "network", "the storage service hid the part's ETag (CORS)");
+    parts.push({ part_number: part.part_number, etag });
+    done += chunk.size;
+  }
+  return { upload_id: multipart.upload_id, parts };
+}
+
+// PUT a body to a presigned URL; resolves with the answer's ETag header.
+function put(url, body, onLoaded) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    xhr.upload.addEventListener("progress", (event) => onLoaded(event.loaded));
+    xhr.addEventListener("load", () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.getResponseHeader("ETag"));
+      else reject(new ApiError(xhr.status, `http_${xhr.status}`, `upload answered HTTP ${xhr.status}`));
+    });
+    xhr.addEventListener("error", () => reject(new ApiError(0, "network", "network error")));
+    xhr.send(body);
+  });
+}
+
+// The form's strings as the JSON types POST /api/uploads expects; empty fields left out.
+function typedOptions(options) {
+  const numbers = new Set(["max_chars_per_line", "max_lines", "max_chars_per_s"]);
+  const typed = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value === null || value === undefined || value === "") continue;
+    typed[name] = numbers.has(name) ? Number(value) : String(value);
+  }
+  return typed;
+}
+
+function jsonBody(value) {
+  return new Blob([JSON.stringify(value)], { type: "application/json" });
+}
+
+function percent(loaded, total) {
+  return total ? Math.min(100, Math.round((loaded / total) * 100)) : 100;
+}
+
 // Live updates of one job: onJob(job) on each change; onEnd() once the stream is over.
-export function watchJob(id, { onJob, onEnd }) {
+// `poll` (GET /api/config's live_updates): long-polling, where a proxy such as API Gateway
+// buffers responses and so can't carry Server-Sent Events.
+export function watchJob(id, handlers, { poll = false } = {}) {
+  return poll ? pollJob(id, handlers) : streamJob(id, handlers);
+}
+
+const FINAL = new Set(["succeeded", "failed", "cancelled"]);
+const LONG_POLL_S = 25; // under API Gateway's 30-second limit
+
+function pollJob(id, { onJob, onEnd }) {
+  let ended = false;
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  (async () => {
+    let job = null;
+    let failures = 0;
+    while (!ended) {
+      const params = new URLSearchParams({ wait: String(job ? LONG_POLL_S : 0) });
+      if (job) {
+        params.set("since_status", job.status);
+        params.set("since_progress", String(job.progress));
+      }
+      try {
+        job = await request("GET", `/api/jobs/${encodeURIComponent(id)}?${params}`);
+        failures = 0;
+      } catch (error) {
+        if (error.status === 404 || ++failures > 5) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * failures));
+        continue;
+      }
+      if (ended) break;
+      onJob(job);
+      if (FINAL.has(job.status)) break;
+    }
+    finish();
+  })();
+  return { close: finish };
+}
+
+function streamJob(id, { onJob, onEnd }) {
   const source = new EventSource(`/api/jobs/${encodeURIComponent(id)}/events`);
   let ended = false;
   const finish = () => {

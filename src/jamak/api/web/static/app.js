@@ -121,8 +121,11 @@ async function submitUploads(event) {
   for (const file of files) {
     try {
       setStatus(t("upload.uploading", { name: file.name, percent: 0 }));
-      const jobs = await api.uploadFile(file, options, (percent) =>
-        setStatus(t("upload.uploading", { name: file.name, percent })),
+      const jobs = await api.uploadFile(
+        file,
+        options,
+        (percent) => setStatus(t("upload.uploading", { name: file.name, percent })),
+        { direct: state.config.direct_uploads },
       );
       for (const job of jobs) addJob(job, { atTop: true });
     } catch (error) {
@@ -319,14 +322,18 @@ function watch(id) {
     state.waiting.push(id);
     return;
   }
-  const watcher = api.watchJob(id, {
-    onJob: updateJob,
-    onEnd: () => {
-      state.streams.delete(id);
-      const next = state.waiting.shift();
-      if (next && state.jobs.has(next)) watch(next);
+  const watcher = api.watchJob(
+    id,
+    {
+      onJob: updateJob,
+      onEnd: () => {
+        state.streams.delete(id);
+        const next = state.waiting.shift();
+        if (next && state.jobs.has(next)) watch(next);
+      },
     },
-  });
+    { poll: state.config.live_updates === "poll" },
+  );
   state.streams.set(id, watcher);
 }
 
@@ -351,6 +358,7 @@ async function start() {
   $("more").addEventListener("click", () => loadJobs({ more: true }).catch((error) => setStatus(reasonOf(error), true)));
   try {
     state.config = await api.getConfig();
+    player.useDirectMedia(state.config.direct_uploads);
     fillModels();
     fillLanguages();
     fillFormats();

@@ -22,6 +22,14 @@ export function formatTime(seconds) {
   return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 }
 
+// Where the media comes from: on AWS straight from S3 (a redirect), as Lambda answers at
+// most 6 MB; elsewhere from the API itself.
+let directMedia = false;
+
+export function useDirectMedia(direct) {
+  directMedia = Boolean(direct);
+}
+
 export function openJob(job) {
   currentJobId = job.id;
   document.getElementById("player-empty").hidden = true;
@@ -31,7 +39,7 @@ export function openJob(job) {
   element.pause();
   for (const old of element.querySelectorAll("track")) old.remove();
   cueList().replaceChildren();
-  element.src = job.links.media;
+  element.src = directMedia ? `${job.links.media}?direct=true` : job.links.media;
   const vtt = job.downloads.vtt;
   if (!vtt) {
     cueStatus().textContent = t("player.noCues");
