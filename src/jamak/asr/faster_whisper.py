@@ -55,13 +55,18 @@ def resolve_compute_type(compute_type: str, device: str) -> str:
     return "float16" if device == "cuda" else "int8"
 
 
-def load_model(path: Path, *, device: str, compute_type: str, cpu_threads: int) -> WhisperModel:
+def load_model(
+    path: Path, *, device: str, compute_type: str, cpu_threads: int, workers: int = 1
+) -> WhisperModel:
+    """``workers`` files can be recognised at once from as many threads, each on
+    ``cpu_threads`` threads, with the weights loaded once."""
     device = resolve_device(device)
     return WhisperModel(
         str(path),
         device=device,
         compute_type=resolve_compute_type(compute_type, device),
         cpu_threads=cpu_threads,
+        num_workers=workers,
     )
 
 

@@ -40,12 +40,14 @@ class ModelRegistry:
         device: str = "auto",
         compute_type: str = "default",
         cpu_threads: int = 0,
+        workers: int = 1,
         allow_download: bool = True,
     ) -> None:
         self.model_dir = model_dir
         self.device = device
         self.compute_type = compute_type
         self.cpu_threads = cpu_threads
+        self.workers = workers  # recognitions one loaded model runs at once, from threads
         self.allow_download = allow_download
         self._loaded: dict[str, FasterWhisperRecognizer] = {}
         self._lock = threading.Lock()
@@ -85,6 +87,7 @@ class ModelRegistry:
                     device=self.device,
                     compute_type=self.compute_type,
                     cpu_threads=self.cpu_threads,
+                    workers=self.workers,
                 )
                 self._loaded[name] = FasterWhisperRecognizer(model, name=display)
             return self._loaded[name]

@@ -95,3 +95,22 @@ def test_models_list_shows_the_offline_models() -> None:
     result = _run("models", "list")
     assert result.returncode == 0, result.stderr
     assert "tiny.en" in result.stdout and "base" in result.stdout
+
+
+def test_files_at_once_or_one_by_one_give_the_same_subtitles(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    """Recognising several files at once is a speed choice only."""
+    sources = []
+    for suffix in ("wav", "mp3", "ogg"):  # the matrix's files share one stem: rename them
+        copy = tmp_path / f"speech-{suffix}.{suffix}"
+        copy.write_bytes(media_matrix[suffix].path.read_bytes())
+        sources.append(str(copy))
+    texts = {}
+    for jobs in ("1", "3"):
+        out = tmp_path / jobs
+        result = _run("transcribe", *sources, "-o", str(out), "--model", "tiny.en", "-j", jobs)
+        assert result.returncode == 0, result.stderr
+        texts[jobs] = sorted((p.name, p.read_text(encoding="utf-8")) for p in out.glob("*.srt"))
+    assert len(texts["1"]) == 3
+    assert texts["1"] == texts["3"]

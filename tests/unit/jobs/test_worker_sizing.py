@@ -1,4 +1,4 @@
-"""Default pool size: two cores and 2 GB of available memory per worker, at least one."""
+"""Default pool size: one core and 2 GB of available memory per worker, at least one."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from jamak.backends.embedded.sizing import (
     ("cores", "memory_gib", "workers"),
     [
         (1, 64, 1),  # never zero
-        (2, 64, 1),
-        (16, 64, 8),  # cores decide
+        (2, 64, 2),
+        (16, 64, 16),  # cores decide
         (16, 7, 3),  # memory decides
         (64, 1, 1),  # too little memory for two, still one
     ],
