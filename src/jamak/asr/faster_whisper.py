@@ -9,7 +9,9 @@ Windows whose output looks like Whisper's well-known non-speech hallucinations a
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -108,30 +110,63 @@ class FasterWhisperRecognizer:
             report(duration_s, duration_s)
             return self._transcript(options.language or self._fallback_language(), duration_s)
 
+        batches = _batches(windows, options.batch_size, self._parallel)
         encoder = _EncodeOnce(self.model)
-        pipeline = BatchedInferencePipeline(encoder)
-        features = self._features(audio, windows[: options.batch_size])
-        language, probability = self._language(encoder.encode(features), options)
+        first_features = self._features(audio, batches[0])
+        language, probability = self._language(encoder.encode(first_features), options)
         tokenizer = Tokenizer(
             self.model.hf_tokenizer, self.multilingual, task=options.task, language=language
         )
         decoding = self._decoding_options(options, tokenizer)
-        segments: list[Segment] = []
-        for first in range(0, len(windows), options.batch_size):
-            batch = windows[first : first + options.batch_size]
-            if first > 0:
-                features = self._features(audio, batch)
-            outputs = pipeline.forward(
-                features, tokenizer, [_metadata(window) for window in batch], decoding
+
+        def decode(index: int) -> list[Segment]:
+            batch = batches[index]
+            if index == 0:  # already encoded, for language detection
+                return self._decode(audio, batch, first_features, encoder, tokenizer, decoding)
+            features = self._features(audio, batch)
+            return self._decode(
+                audio, batch, features, _EncodeOnce(self.model), tokenizer, decoding
             )
-            for window, first_try in zip(batch, outputs, strict=True):
-                output = first_try
-                if any(_is_loop(raw) for raw in first_try):
-                    output = self._retry_warmer(pipeline, audio, window, tokenizer, decoding)
-                segments.extend(_segments(output, window, options.word_timestamps))
-            report(min(batch[-1].end_s, duration_s), duration_s)
+
+        per_batch: dict[int, list[Segment]] = {}
+        with ThreadPoolExecutor(self._parallel, thread_name_prefix="batch") as pool:
+            pending = {pool.submit(decode, index): index for index in range(len(batches))}
+            try:
+                for done in as_completed(pending):
+                    per_batch[pending[done]] = done.result()
+                    report(_done_until(batches, per_batch, duration_s), duration_s)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        segments = [segment for index in sorted(per_batch) for segment in per_batch[index]]
         report(duration_s, duration_s)
         return self._transcript(language, duration_s, tuple(segments), probability, options)
+
+    @property
+    def _parallel(self) -> int:
+        """Batches decoded at once: as many as the model has CTranslate2 workers."""
+        return max(1, int(self.model.model.num_workers))
+
+    def _decode(
+        self,
+        audio: Audio,
+        batch: Sequence[Window],
+        features: np.ndarray,
+        encoder: _EncodeOnce,
+        tokenizer: Tokenizer,
+        decoding: TranscriptionOptions,
+    ) -> list[Segment]:
+        pipeline = BatchedInferencePipeline(encoder)
+        outputs = pipeline.forward(
+            features, tokenizer, [_metadata(window) for window in batch], decoding
+        )
+        segments: list[Segment] = []
+        for window, first_try in zip(batch, outputs, strict=True):
+            output = first_try
+            if any(_is_loop(raw) for raw in first_try):
+                output = self._retry_warmer(pipeline, audio, window, tokenizer, decoding)
+            segments.extend(_segments(output, window, decoding.word_timestamps))
+        return segments
 
     def _retry_warmer(
         self,
@@ -264,6 +299,26 @@ def _most_likely_language(per_window: list[list[tuple[str, float]]]) -> tuple[st
 
 def _sample(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
+
+
+def _batches(windows: Sequence[Window], batch_size: int, parallel: int) -> list[Sequence[Window]]:
+    """Batches of at most ``batch_size`` windows, and at least ``parallel`` of them when
+    there are enough windows, so that every worker of the model has one to decode."""
+    size = max(1, min(batch_size, math.ceil(len(windows) / parallel)))
+    return [windows[first : first + size] for first in range(0, len(windows), size)]
+
+
+def _done_until(
+    batches: Sequence[Sequence[Window]], finished: Mapping[int, object], duration_s: float
+) -> float:
+    """Audio seconds recognised without a gap from the start: batches can finish out of
+    order, and progress must never run ahead of a batch still being decoded."""
+    done = 0.0
+    for index, batch in enumerate(batches):
+        if index not in finished:
+            break
+        done = batch[-1].end_s
+    return min(done, duration_s)
 
 
 def _played(audio: Audio, window: Window) -> Audio:

@@ -31,13 +31,18 @@ def model_registry_recognizers(settings: Settings) -> RecognizerProvider:
     of which then loads its own models.
     """
     # Imported here: loading faster-whisper is the worker's business, not every importer's.
+    from jamak.asr.cpu import usable_cores
     from jamak.asr.registry import ModelRegistry
 
+    # One decoding stream per core this worker's threads leave over (one, in a pool with a
+    # worker per core): a lone long job can then use the cores that other workers leave idle.
+    threads = settings.cpu_threads or 1
     return ModelRegistry(
         model_dir=settings.model_dir,
         device=settings.device,
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
+        workers=max(1, usable_cores() // threads),
         allow_download=settings.allow_download,
     )
 

@@ -14,16 +14,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from jamak.asr.cpu import usable_cores
+
+__all__ = ["available_memory_bytes", "default_worker_count", "threads_per_worker", "usable_cores"]
+
 GIB = 1 << 30
 CORES_PER_WORKER = 1
 MEMORY_PER_WORKER_BYTES = 2 * GIB
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (a container's CPU set, not the host's count)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
 
 
 def available_memory_bytes() -> int:
