@@ -165,7 +165,7 @@ class FasterWhisperRecognizer:
             output = first_try
             if any(_is_loop(raw) for raw in first_try):
                 output = self._retry_warmer(pipeline, audio, window, tokenizer, decoding)
-            segments.extend(_segments(output, window, decoding.word_timestamps))
+            segments.extend(_segments(output, decoding.word_timestamps))
         return segments
 
     def _retry_warmer(
@@ -216,7 +216,12 @@ class FasterWhisperRecognizer:
 
     def _features(self, audio: Audio, windows: Sequence[Window]) -> np.ndarray:
         extract = self.model.feature_extractor
-        return np.stack([pad_or_trim(extract(_played(audio, w))[..., :-1]) for w in windows])
+        return np.stack(
+            [
+                pad_or_trim(extract(audio[_sample(w.start_s) : _sample(w.end_s)])[..., :-1])
+                for w in windows
+            ]
+        )
 
     def _language(
         self, encoded: ctranslate2.StorageView, options: RecognitionOptions
@@ -321,15 +326,8 @@ def _done_until(
     return min(done, duration_s)
 
 
-def _played(audio: Audio, window: Window) -> Audio:
-    """The window's audio: its pieces of the file, back to back."""
-    parts = [audio[_sample(start) : _sample(end)] for start, end in window.pieces]
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
 def _metadata(window: Window) -> dict[str, Any]:
-    """Times come back in the window's own time; :func:`_segments` maps them to the file."""
-    return {"offset": 0.0, "duration": window.duration_s, "segments": []}
+    return {"offset": window.start_s, "duration": window.duration_s, "segments": []}
 
 
 def _is_loop(raw: dict[str, Any]) -> bool:
@@ -345,11 +343,8 @@ def _is_hallucination(raw: dict[str, Any]) -> bool:
     )
 
 
-def _segments(
-    raw_segments: list[dict[str, Any]], window: Window, with_words: bool
-) -> list[Segment]:
+def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segment]:
     kept = []
-    at = window.file_time
     for raw in raw_segments:
         text = str(raw["text"])
         if not text.strip() or _is_hallucination(raw):
@@ -358,12 +353,7 @@ def _segments(
             continue
         words = (
             tuple(
-                Word(
-                    at(float(w["start"])),
-                    at(float(w["end"])),
-                    str(w["word"]),
-                    float(w["probability"]),
-                )
+                Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w["probability"]))
                 for w in (raw.get("words") or [])
             )
             if with_words
@@ -371,8 +361,8 @@ def _segments(
         )
         kept.append(
             Segment(
-                start_s=words[0].start_s if words else at(float(raw["start"])),
-                end_s=words[-1].end_s if words else at(float(raw["end"])),
+                start_s=float(words[0].start_s if words else raw["start"]),
+                end_s=float(words[-1].end_s if words else raw["end"]),
                 text=text,
                 words=words,
                 avg_logprob=float(raw["avg_logprob"]),
