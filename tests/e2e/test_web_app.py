@@ -15,6 +15,7 @@ import pytest
 import srt
 
 from tests.integration.api.live_server import LiveServer
+from tests.support.media import make_video
 
 pytestmark = pytest.mark.browser
 
@@ -187,3 +188,20 @@ def test_keyboard_reaches_the_file_picker_and_the_start_button(desktop: Any) -> 
     page.focus("#start")
     page.keyboard.press("Enter")
     assert "at least one file" in page.locator("#upload-status").inner_text()
+
+
+def test_media_the_browser_cannot_play_says_so_and_keeps_its_cues(
+    desktop: Any, media_dir: Path, speech_wav: Any
+) -> None:
+    """MPEG-1 decodes for recognition but plays in no Chromium: the page says so."""
+    mpg = make_video(media_dir / "old tape.mpg", audio_wav=speech_wav.path)
+    page = desktop
+    page.set_input_files("#file-input", str(mpg))
+    page.click("#start")
+    card = page.locator(".job", has_text=mpg.name).first
+    card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+    card.get_by_role("button", name="Play").click()
+    status = page.locator("#media-status")
+    status.wait_for(state="visible")
+    assert mpg.name in status.inner_text() and "can't play" in status.inner_text()
+    page.locator("#cues li").first.wait_for()

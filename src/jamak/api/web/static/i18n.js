@@ -55,6 +55,7 @@ export const MESSAGES = {
     "player.cueSeek": "Jump to {time}",
     "player.noCues": "No subtitles in this file.",
     "player.loading": "Loading subtitles…",
+    "player.unplayable": "This browser can't play {name}. The subtitles are listed here and in the downloads.",
     "error.network": "The server could not be reached.",
   },
   ko: {
@@ -110,6 +111,7 @@ export const MESSAGES = {
     "player.cueSeek": "{time}(으)로 이동",
     "player.noCues": "이 파일에는 자막이 없습니다.",
     "player.loading": "자막을 불러오는 중…",
+    "player.unplayable": "이 브라우저는 {name} 파일을 재생할 수 없습니다. 자막은 여기 목록과 내려받기에서 볼 수 있습니다.",
     "error.network": "서버에 연결할 수 없습니다.",
   },
 };

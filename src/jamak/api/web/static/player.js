@@ -7,6 +7,15 @@ import { t } from "./i18n.js";
 const video = () => document.getElementById("video");
 const cueList = () => document.getElementById("cues");
 const cueStatus = () => document.getElementById("cues-status");
+const mediaStatus = () => document.getElementById("media-status");
+
+// Browsers play few of the formats jamak reads (MPEG-1, AVI, WMV... decode for recognition
+// but not in a <video>): say so instead of showing a dead player.
+function showUnplayable(name) {
+  const line = mediaStatus();
+  line.textContent = t("player.unplayable", { name });
+  line.hidden = false;
+}
 
 let currentJobId = null;
 
@@ -39,6 +48,10 @@ export function openJob(job) {
   element.pause();
   for (const old of element.querySelectorAll("track")) old.remove();
   cueList().replaceChildren();
+  mediaStatus().hidden = true;
+  element.onerror = () => {
+    if (currentJobId === job.id) showUnplayable(job.filename);
+  };
   element.src = directMedia ? `${job.links.media}?direct=true` : job.links.media;
   const vtt = job.downloads.vtt;
   if (!vtt) {
@@ -64,6 +77,7 @@ export function openJob(job) {
 export function closeJob(jobId) {
   if (currentJobId !== jobId) return;
   currentJobId = null;
+  mediaStatus().hidden = true;
   const element = video();
   element.pause();
   element.removeAttribute("src");
