@@ -140,6 +140,9 @@ class FasterWhisperRecognizer:
                 raise
         segments = [segment for index in sorted(per_batch) for segment in per_batch[index]]
         report(duration_s, duration_s)
+        if not segments and options.language is None:
+            # Whisper names a language even for music; with no words left, none was heard.
+            language, probability = self._fallback_language(), 1.0
         return self._transcript(language, duration_s, tuple(segments), probability, options)
 
     @property

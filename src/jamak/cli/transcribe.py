@@ -82,10 +82,11 @@ def transcribe(
 ) -> None:
     """Write subtitles for each FILE; a file that fails is reported and the rest go on.
 
-    On a CPU the loaded model decodes one stream per core, each on one thread: several files
-    at once, or one long file's batches at once. CTranslate2 gains little from more threads
-    on one decode (measured: the 66 eval clips in 59 s as two streams of one thread, 85 s as
-    one stream of two). A GPU batches instead.
+    On a CPU several files go at once, one per core, each on one thread: CTranslate2 gains
+    little from more threads on one short decode (measured: the 66 eval clips in 59 s two at
+    a time on one thread each, 85 s one after another on two threads). A single file keeps
+    every thread: its batches are large, and two streams measured no faster there while
+    holding twice the decoder memory. A GPU batches instead.
     """
     console = Console(stderr=True)
     try:
@@ -105,10 +106,9 @@ def transcribe(
     )
     on_cpu = resolve_device(settings.device) == "cpu"
     parallel = jobs or (min(len(files), usable_cores()) if on_cpu else 1)
-    streams = max(parallel, usable_cores()) if on_cpu else parallel
     if on_cpu and not settings.cpu_threads:
-        settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // streams)})
-    registry = build_registry(settings, workers=streams)
+        settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // parallel)})
+    registry = build_registry(settings, workers=parallel)
     try:
         recognizer = registry.recognizer(model or settings.model)
     except JamakError as err:

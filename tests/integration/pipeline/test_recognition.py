@@ -60,6 +60,7 @@ def test_non_speech_gives_an_empty_transcript(
         path, recognizer=model_registry.recognizer("base"), options=RecognitionOptions()
     )
     assert transcript.segments == ()
+    assert transcript.language == "und"  # no words heard, so no language either
     assert transcript.duration_s == pytest.approx(8.0, abs=0.1)
     rendered = {r.format: r.text for r in render_subtitles(transcript, format_names=("srt", "vtt"))}
     assert rendered["srt"].strip() == ""
