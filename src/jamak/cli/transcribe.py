@@ -129,13 +129,36 @@ def transcribe(
             audio_stream=audio_stream,
             progress=progress,
         )
+        unique, clashing = _split_name_clashes(files)
+        for path, first in clashing:
+            console.print(
+                f"[red]✗[/] {escape(str(path))}: would overwrite the subtitles of "
+                f"{escape(str(first))} ({escape(path.stem)}.*); rename it or give it its "
+                "own --output-dir",
+                soft_wrap=True,
+            )
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="file") as pool:
-            succeeded = list(pool.map(one_file, files))
+            succeeded = list(pool.map(one_file, unique))
     registry.close()
-    failed = succeeded.count(False)
+    failed = succeeded.count(False) + len(clashing)
     if failed:
         console.print(f"{failed} of {len(files)} files failed")
         raise typer.Exit(1)
+
+
+def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """Outputs are named ``<input stem>.<ext>``: a later file with an earlier one's stem
+    would overwrite its subtitles, so it is refused (with the file it clashes with)."""
+    first_by_stem: dict[str, Path] = {}
+    unique: list[Path] = []
+    clashing: list[tuple[Path, Path]] = []
+    for path in files:
+        first = first_by_stem.setdefault(path.stem, path)
+        if first is path:
+            unique.append(path)
+        else:
+            clashing.append((path, first))
+    return unique, clashing
 
 
 @dataclass(frozen=True, slots=True)

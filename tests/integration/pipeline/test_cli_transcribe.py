@@ -27,7 +27,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_several_files_one_bad_the_rest_finish(
     media_matrix: dict[str, MediaCase], bad_files: dict[str, Path], tmp_path: Path
 ) -> None:
-    good = [media_matrix["mp3"].path, media_matrix["mkv"].path]
+    good = [_renamed(media_matrix[suffix].path, tmp_path, suffix) for suffix in ("mp3", "mkv")]
     bad = bad_files["png_as_mp4"]
     out = tmp_path / "subs"
     result = _run(
@@ -61,6 +61,19 @@ def test_several_files_one_bad_the_rest_finish(
         ]
         assert check_cues(cues, SubtitleRules()) == []
     assert not (out / f"{bad.stem}.srt").exists()
+
+
+def test_a_file_that_would_overwrite_anothers_subtitles_is_refused(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    wav, mp3 = media_matrix["wav"].path, media_matrix["mp3"].path
+    assert wav.stem == mp3.stem
+    out = tmp_path / "subs"
+    result = _run("transcribe", str(wav), str(mp3), "-o", str(out), "--model", "tiny.en")
+    assert result.returncode == 1
+    clash = [line for line in result.stderr.splitlines() if "would overwrite" in line]
+    assert len(clash) == 1 and mp3.name in clash[0] and wav.name in clash[0]
+    assert [p.name for p in out.iterdir()] == [f"{wav.stem}.srt"]
 
 
 def test_all_good_files_exit_zero_with_progress(
@@ -101,11 +114,7 @@ def test_files_at_once_or_one_by_one_give_the_same_subtitles(
     media_matrix: dict[str, MediaCase], tmp_path: Path
 ) -> None:
     """Recognising several files at once is a speed choice only."""
-    sources = []
-    for suffix in ("wav", "mp3", "ogg"):  # the matrix's files share one stem: rename them
-        copy = tmp_path / f"speech-{suffix}.{suffix}"
-        copy.write_bytes(media_matrix[suffix].path.read_bytes())
-        sources.append(str(copy))
+    sources = [str(_renamed(media_matrix[s].path, tmp_path, s)) for s in ("wav", "mp3", "ogg")]
     texts = {}
     for jobs in ("1", "3"):
         out = tmp_path / jobs
@@ -114,3 +123,10 @@ def test_files_at_once_or_one_by_one_give_the_same_subtitles(
         texts[jobs] = sorted((p.name, p.read_text(encoding="utf-8")) for p in out.glob("*.srt"))
     assert len(texts["1"]) == 3
     assert texts["1"] == texts["3"]
+
+
+def _renamed(source: Path, folder: Path, tag: str) -> Path:
+    """A copy under a name of its own: the media matrix's files all share one stem."""
+    copy = folder / f"{source.stem}-{tag}{source.suffix}"
+    copy.write_bytes(source.read_bytes())
+    return copy
