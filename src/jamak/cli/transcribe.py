@@ -27,6 +27,7 @@ from jamak.asr.cpu import usable_cores
 from jamak.asr.faster_whisper import resolve_device
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import Recognizer
+from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
 from jamak.cli.common import build_registry
 from jamak.errors import JamakError
 from jamak.pipeline import RenderedSubtitle, render_subtitles, transcribe_file
@@ -105,7 +106,7 @@ def transcribe(
         hotwords=hotwords,
     )
     on_cpu = resolve_device(settings.device) == "cpu"
-    parallel = jobs or (min(len(files), usable_cores()) if on_cpu else 1)
+    parallel = jobs or (min(len(files), _streams_that_fit()) if on_cpu else 1)
     if on_cpu and not settings.cpu_threads:
         settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // parallel)})
     registry = build_registry(settings, workers=parallel)
@@ -144,6 +145,11 @@ def transcribe(
     if failed:
         console.print(f"{failed} of {len(files)} files failed")
         raise typer.Exit(1)
+
+
+def _streams_that_fit() -> int:
+    """Files at once: one per core, as memory allows (each holds its decoder's memory)."""
+    return default_worker_count(usable_cores(), available_memory_bytes())
 
 
 def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:

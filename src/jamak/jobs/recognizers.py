@@ -15,6 +15,8 @@ from jamak.asr.fake import ScriptedRecognizer
 from jamak.asr.recognizer import Recognizer
 from jamak.settings import Settings
 
+MAX_STREAMS_PER_WORKER = 2
+
 
 class RecognizerProvider(Protocol):
     def for_model(self, name: str) -> Recognizer:
@@ -34,15 +36,15 @@ def model_registry_recognizers(settings: Settings) -> RecognizerProvider:
     from jamak.asr.cpu import usable_cores
     from jamak.asr.registry import ModelRegistry
 
-    # One decoding stream per core this worker's threads leave over (one, in a pool with a
-    # worker per core): a lone long job can then use the cores that other workers leave idle.
+    # A second decoding stream lets a lone long job use a core that other workers leave idle.
+    # Not more: each stream holds its own decoder memory (about 1 GB at batch 8, beam 5).
     threads = settings.cpu_threads or 1
     return ModelRegistry(
         model_dir=settings.model_dir,
         device=settings.device,
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
-        workers=max(1, usable_cores() // threads),
+        workers=max(1, min(MAX_STREAMS_PER_WORKER, usable_cores() // threads)),
         allow_download=settings.allow_download,
     )
 
