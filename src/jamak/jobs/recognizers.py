@@ -36,15 +36,17 @@ def model_registry_recognizers(settings: Settings) -> RecognizerProvider:
     from jamak.asr.cpu import usable_cores
     from jamak.asr.registry import ModelRegistry
 
-    # A second decoding stream lets a lone long job use a core that other workers leave idle.
-    # Not more: each stream holds its own decoder memory (about 1 GB at batch 8, beam 5).
-    threads = settings.cpu_threads or 1
+    # In a pool (which sets cpu_threads to its share of the cores), a second decoding stream
+    # lets a lone long job use a core that other workers leave idle. Not more: each stream
+    # holds its own decoder memory (about 1 GB at batch 8, beam 5). Alone (the AWS Batch
+    # container), CTranslate2's own threading has the machine already.
+    spare = usable_cores() // settings.cpu_threads if settings.cpu_threads else 1
     return ModelRegistry(
         model_dir=settings.model_dir,
         device=settings.device,
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
-        workers=max(1, min(MAX_STREAMS_PER_WORKER, usable_cores() // threads)),
+        workers=max(1, min(MAX_STREAMS_PER_WORKER, spare)),
         allow_download=settings.allow_download,
     )
 
