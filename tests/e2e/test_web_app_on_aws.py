@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import wave
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,31 @@ def aws_page(browser: Any, aws_web_server: LiveServer) -> Iterator[Any]:
     assert tab.errors == []
 
 
+@dataclass
+class Traffic:
+    """What the page sent: form uploads to the API, and PUTs and GETs straight to S3."""
+
+    form_posts: list[str] = field(default_factory=list)
+    s3_puts: list[str] = field(default_factory=list)
+    s3_gets: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def traffic(aws_page: Any, aws_web_server: LiveServer) -> Traffic:
+    seen = Traffic()
+    api_jobs = aws_web_server.base_url + "/api/jobs"
+    s3 = aws_web_server.settings.aws_endpoint_url or "-"
+
+    def note(request: Any) -> None:
+        if request.method == "POST" and request.url.startswith(api_jobs):
+            seen.form_posts.append(request.url)
+        elif request.url.startswith(s3) and request.method in ("PUT", "GET"):
+            (seen.s3_puts if request.method == "PUT" else seen.s3_gets).append(request.url)
+
+    aws_page.on("request", note)
+    return seen
+
+
 @pytest.fixture(scope="module")
 def long_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Over 11 MiB of 16 kHz audio: three parts of a multipart upload."""
@@ -70,62 +96,38 @@ def test_the_page_knows_to_upload_directly(aws_web_server: LiveServer) -> None:
 
 
 def test_a_small_file_goes_to_s3_in_one_put_and_becomes_a_job(
-    aws_page: Any, aws_web_server: LiveServer, webm_clip: Path
+    aws_page: Any, aws_web_server: LiveServer, traffic: Traffic, webm_clip: Path
 ) -> None:
     page = aws_page
-    form_posts: list[str] = []
-    s3_puts: list[str] = []
-    s3_gets: list[str] = []
-    page.on("request", lambda req: _note(req, aws_web_server, form_posts, s3_puts, s3_gets))
     page.set_input_files("#file-input", str(webm_clip))
     page.click("#start")
 
     card = page.locator(".job", has_text=webm_clip.name)
     card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
     page.locator("#cues li").first.wait_for()
-    assert form_posts == []  # nothing went through POST /api/jobs
-    assert len(s3_puts) == 1 and "X-Amz-Signature" in s3_puts[0]
+    assert traffic.form_posts == []  # nothing went through POST /api/jobs
+    assert len(traffic.s3_puts) == 1 and "X-Amz-Signature" in traffic.s3_puts[0]
     # The player streams the media from S3 too (Lambda could not answer with a large file).
     page.wait_for_function("() => document.querySelector('#video').readyState >= 1")
-    assert any("/media" in url and "X-Amz-Signature" in url for url in s3_gets)
+    assert any("/media" in url and "X-Amz-Signature" in url for url in traffic.s3_gets)
     job_id = _only_job_id(aws_web_server, webm_clip.name)
     stored = aws_web_server.services.objects.size(f"jobs/{job_id}/media")
     assert stored == webm_clip.stat().st_size
 
 
 def test_a_large_file_goes_up_in_parts_and_becomes_a_job(
-    aws_page: Any, aws_web_server: LiveServer, long_wav: Path
+    aws_page: Any, aws_web_server: LiveServer, traffic: Traffic, long_wav: Path
 ) -> None:
     page = aws_page
-    form_posts: list[str] = []
-    s3_puts: list[str] = []
-    page.on("request", lambda req: _note(req, aws_web_server, form_posts, s3_puts))
     page.set_input_files("#file-input", str(long_wav))
     page.click("#start")
 
     card = page.locator(".job", has_text=long_wav.name)
     card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
-    assert form_posts == []
-    assert len(s3_puts) == 3 and all("partNumber=" in url for url in s3_puts)
+    assert traffic.form_posts == []
+    assert len(traffic.s3_puts) == 3 and all("partNumber=" in url for url in traffic.s3_puts)
     job_id = _only_job_id(aws_web_server, long_wav.name)
     assert aws_web_server.services.objects.size(f"jobs/{job_id}/media") == long_wav.stat().st_size
-
-
-def _note(
-    request: Any,
-    server: LiveServer,
-    form_posts: list[str],
-    s3_puts: list[str],
-    s3_gets: list[str] | None = None,
-) -> None:
-    if request.method == "POST" and request.url.startswith(server.base_url + "/api/jobs"):
-        form_posts.append(request.url)
-    if not request.url.startswith(server.settings.aws_endpoint_url or "-"):
-        return
-    if request.method == "PUT":
-        s3_puts.append(request.url)
-    elif request.method == "GET" and s3_gets is not None:
-        s3_gets.append(request.url)
 
 
 def _only_job_id(server: LiveServer, filename: str) -> str:
