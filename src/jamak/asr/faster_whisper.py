@@ -1,18 +1,21 @@
 """Batched Whisper decoding on CTranslate2 through faster-whisper (its only importer in jamak).
 
 jamak decides *what* to decode (speech windows from :mod:`jamak.asr.vad` and
-:mod:`jamak.asr.windows`) and hands whole batches of windows to faster-whisper's batched
-decoder, which runs the encoder and beam search once per batch instead of once per window.
-Windows whose output looks like Whisper's well-known non-speech hallucinations are dropped.
+:mod:`jamak.asr.windows`) and hands batches of windows to faster-whisper's batched decoder,
+which runs the encoder and beam search once per batch instead of once per window. A file's
+windows are cut into chains: within a chain each window is prompted with the text before it,
+as in Whisper's sequential decoding, and the chains fill the batch. Windows whose output
+looks like Whisper's well-known non-speech hallucinations are dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +34,10 @@ from jamak.asr.hallucinations import (
     is_loop,
 )
 from jamak.asr.options import RecognitionOptions
+from jamak.asr.prompts import PROMPT_TOKENS, chain_prompts
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.vad import VadSettings, detect_speech
-from jamak.asr.windows import Window, plan_windows, widen_windows
+from jamak.asr.windows import Window, plan_chains, plan_windows, widen_windows
 from jamak.transcript import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,8 @@ FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
 RUNAWAY_COMPRESSION_RATIO = 3.5
 # Language detection reads the first speech windows, at most this many.
 LANGUAGE_WINDOWS = 2
+# Windows per chain: each is conditioned on the text of the one before it in its chain.
+CHAIN_WINDOWS = 6
 
 
 def resolve_device(device: str) -> str:
@@ -110,35 +116,26 @@ class FasterWhisperRecognizer:
             report(duration_s, duration_s)
             return self._transcript(options.language or self._fallback_language(), duration_s)
 
-        batches = _batches(windows, options.batch_size, self._parallel)
-        encoder = _EncodeOnce(self.model)
-        first_features = self._features(audio, batches[0])
-        language, probability = self._language(encoder.encode(first_features), options)
+        initial_tokens = self._initial_tokens(options)
+        chains = [_Chain(chain) for chain in plan_chains(len(windows), chain_windows=CHAIN_WINDOWS)]
+        lanes = _lanes(chains, options.batch_size, self._parallel)
+        heads = [windows[chain.next_window] for chain in lanes[0]]
+        first = _Prepared(self._features(audio, heads), _EncodeOnce(self.model))
+        language, probability = self._language(first.encoder.encode(first.features), options)
         tokenizer = Tokenizer(
             self.model.hf_tokenizer, self.multilingual, task=options.task, language=language
         )
         decoding = self._decoding_options(options, tokenizer)
-
-        def decode(index: int) -> list[Segment]:
-            batch = batches[index]
-            if index == 0:  # already encoded, for language detection
-                return self._decode(audio, batch, first_features, encoder, tokenizer, decoding)
-            features = self._features(audio, batch)
-            return self._decode(
-                audio, batch, features, _EncodeOnce(self.model), tokenizer, decoding
-            )
-
-        per_batch: dict[int, list[Segment]] = {}
-        with ThreadPoolExecutor(self._parallel, thread_name_prefix="batch") as pool:
-            pending = {pool.submit(decode, index): index for index in range(len(batches))}
-            try:
-                for done in as_completed(pending):
-                    per_batch[pending[done]] = done.result()
-                    report(_done_until(batches, per_batch, duration_s), duration_s)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-        segments = [segment for index in sorted(per_batch) for segment in per_batch[index]]
+        step = partial(self._decode_step, audio, tokenizer=tokenizer, decoding=decoding)
+        per_window = self._decode_chains(
+            windows,
+            lanes,
+            step,
+            initial_tokens,
+            first,
+            lambda share: report(share * duration_s, duration_s),
+        )
+        segments = [segment for index in sorted(per_window) for segment in per_window[index]]
         report(duration_s, duration_s)
         if not segments and options.language is None:
             # Whisper names a language even for music; with no words left, none was heard.
@@ -150,32 +147,124 @@ class FasterWhisperRecognizer:
         """Batches decoded at once: as many as the model has CTranslate2 workers."""
         return max(1, int(self.model.model.num_workers))
 
+    def _decode_chains(
+        self,
+        windows: Sequence[Window],
+        lanes: Sequence[list[_Chain]],
+        decode_step: Callable[..., list[_Decoded]],
+        initial_tokens: Sequence[int],
+        first: _Prepared,
+        report_share: Callable[[float], None],
+    ) -> dict[int, list[Segment]]:
+        """Every lane advances one window per chain per step, as soon as its last step is
+        done: a window's prompt needs the text of the window before it. Lanes run on the
+        model's workers at once; all bookkeeping stays on this thread. Progress is the share
+        of speech decoded: chains finish their windows interleaved, not from the start."""
+        speech_s = sum(window.duration_s for window in windows)
+        per_window: dict[int, list[Segment]] = {}
+        with ThreadPoolExecutor(self._parallel, thread_name_prefix="decode") as pool:
+            pending: dict[Future[list[_Decoded]], list[_Chain]] = {}
+
+            def submit(lane: list[_Chain], prepared: _Prepared | None = None) -> None:
+                active = [chain for chain in lane if not chain.finished]
+                if active:
+                    future = pool.submit(
+                        decode_step,
+                        [windows[chain.next_window] for chain in active],
+                        chain_prompts([chain.history for chain in active], initial_tokens),
+                        prepared=prepared,
+                    )
+                    pending[future] = active
+
+            try:
+                for index, lane in enumerate(lanes):
+                    submit(lane, first if index == 0 else None)
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        active = pending.pop(future)
+                        for chain, decoded in zip(active, future.result(), strict=True):
+                            per_window[chain.next_window] = decoded.segments
+                            chain.advance(decoded)
+                        report_share(sum(windows[i].duration_s for i in per_window) / speech_s)
+                        submit(active)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        return per_window
+
+    def _initial_tokens(self, options: RecognitionOptions) -> list[int]:
+        if not options.initial_prompt:
+            return []
+        tokens: list[int] = self.model.hf_tokenizer.encode(
+            " " + options.initial_prompt.strip(), add_special_tokens=False
+        ).ids
+        return tokens[-PROMPT_TOKENS:]
+
+    def _decode_step(
+        self,
+        audio: Audio,
+        step: Sequence[Window],
+        prompts: Sequence[Sequence[int]],
+        *,
+        tokenizer: Tokenizer,
+        decoding: TranscriptionOptions,
+        prepared: _Prepared | None,
+    ) -> list[_Decoded]:
+        """One window of each chain, decoded in as few batches as their prompts allow:
+        CTranslate2 needs the prompts of one batch to be of one length."""
+        by_length: dict[int, list[int]] = {}
+        for index, prompt in enumerate(prompts):
+            by_length.setdefault(len(prompt), []).append(index)
+        groups = [(members, [prompts[i] for i in members]) for members in by_length.values()]
+        decoded: dict[int, _Decoded] = {}
+        for members, contexts in groups:
+            windows = [step[i] for i in members]
+            if prepared is not None and len(groups) == 1:
+                features, encoder = prepared.features, prepared.encoder
+            else:
+                features, encoder = self._features(audio, windows), _EncodeOnce(self.model)
+            results = self._decode(audio, windows, contexts, features, encoder, tokenizer, decoding)
+            decoded.update(zip(members, results, strict=True))
+        return [decoded[i] for i in range(len(step))]
+
     def _decode(
         self,
         audio: Audio,
         batch: Sequence[Window],
+        contexts: Sequence[Sequence[int]],
         features: np.ndarray,
         encoder: _EncodeOnce,
         tokenizer: Tokenizer,
         decoding: TranscriptionOptions,
-    ) -> list[Segment]:
-        pipeline = BatchedInferencePipeline(encoder)
+    ) -> list[_Decoded]:
+        pipeline = _ConditionedPipeline(encoder, contexts)
         outputs = pipeline.forward(
             features, tokenizer, [_metadata(window) for window in batch], decoding
         )
-        segments: list[Segment] = []
-        for window, first_try in zip(batch, outputs, strict=True):
-            output = first_try
+        decoded: list[_Decoded] = []
+        for window, context, first_try in zip(batch, contexts, outputs, strict=True):
+            output, troubled = first_try, False
             if any(_is_loop(raw) for raw in first_try):
-                output = self._retry_warmer(pipeline, audio, window, tokenizer, decoding)
-            segments.extend(_segments(output, decoding.word_timestamps))
-        return segments
+                output, troubled = (
+                    self._retry_warmer(audio, window, context, tokenizer, decoding),
+                    True,
+                )
+            tokens = [
+                int(token)
+                for raw in output
+                if str(raw["text"]).strip() and not _is_hallucination(raw)
+                for token in raw["tokens"]
+            ]
+            segments = _segments(output, decoding.word_timestamps)
+            decoded.append(_Decoded(segments, tokens, reset=troubled))
+        return decoded
 
     def _retry_warmer(
         self,
-        pipeline: BatchedInferencePipeline,
         audio: Audio,
         window: Window,
+        context: Sequence[int],
         tokenizer: Tokenizer,
         decoding: TranscriptionOptions,
     ) -> list[dict[str, Any]]:
@@ -184,6 +273,7 @@ class FasterWhisperRecognizer:
         (people do repeat themselves) unless even that is a runaway loop ("4,4,4,4...").
         Rare, so each retry decodes the window alone."""
         features = self._features(audio, [window])
+        pipeline = _ConditionedPipeline(_EncodeOnce(self.model), [context])
         attempts: list[list[dict[str, Any]]] = []
         for temperature in FALLBACK_TEMPERATURES:
             warmer = replace(decoding, temperatures=[temperature], beam_size=1)
@@ -256,7 +346,7 @@ class FasterWhisperRecognizer:
             condition_on_previous_text=False,
             prompt_reset_on_temperature=0.5,
             temperatures=[0.0],
-            initial_prompt=options.initial_prompt,
+            initial_prompt=None,  # each window gets its own prompt: see _ConditionedPipeline
             prefix=None,
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
@@ -271,6 +361,58 @@ class FasterWhisperRecognizer:
             hallucination_silence_threshold=None,
             hotwords=options.hotwords,
         )
+
+
+class _ConditionedPipeline(BatchedInferencePipeline):  # type: ignore[misc]  # untyped base
+    """faster-whisper's batched pipeline, except that each window gets its own prompt: the
+    text decoded before it in its chain. faster-whisper gives every window of a batch the
+    same prompt, so batched windows lose the context its sequential decoding keeps, and
+    measurably more words (see bench/README.md)."""
+
+    def __init__(self, model: Any, contexts: Sequence[Sequence[int]]) -> None:
+        super().__init__(model)
+        self._contexts = contexts
+
+    def generate_segment_batched(
+        self, features: np.ndarray, tokenizer: Tokenizer, options: TranscriptionOptions
+    ) -> tuple[ctranslate2.StorageView, list[dict[str, Any]]]:
+        prompts = [
+            self.model.get_prompt(
+                tokenizer,
+                list(context),
+                without_timestamps=options.without_timestamps,
+                hotwords=options.hotwords,
+            )
+            for context in self._contexts
+        ]
+        encoder_output = self.model.encode(features)
+        results = self.model.model.generate(
+            encoder_output,
+            prompts,
+            beam_size=options.beam_size,
+            patience=options.patience,
+            length_penalty=options.length_penalty,
+            max_length=self.model.max_length,
+            suppress_blank=options.suppress_blank,
+            suppress_tokens=options.suppress_tokens,
+            return_scores=True,
+            return_no_speech_prob=True,
+            sampling_temperature=options.temperatures[0],
+            repetition_penalty=options.repetition_penalty,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+        )
+        outputs = []
+        for result in results:
+            tokens = result.sequences_ids[0]
+            total_logprob = result.scores[0] * (len(tokens) ** options.length_penalty)
+            outputs.append(
+                {
+                    "avg_logprob": total_logprob / (len(tokens) + 1),
+                    "no_speech_prob": result.no_speech_prob,
+                    "tokens": tokens,
+                }
+            )
+        return encoder_output, outputs
 
 
 class _EncodeOnce:
@@ -309,24 +451,53 @@ def _sample(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
 
 
-def _batches(windows: Sequence[Window], batch_size: int, parallel: int) -> list[Sequence[Window]]:
-    """Batches of at most ``batch_size`` windows, and at least ``parallel`` of them when
-    there are enough windows, so that every worker of the model has one to decode."""
-    size = max(1, min(batch_size, math.ceil(len(windows) / parallel)))
-    return [windows[first : first + size] for first in range(0, len(windows), size)]
+@dataclass(slots=True)
+class _Chain:
+    """Consecutive windows of one file, decoded in order; ``history`` is the text the next
+    window is conditioned on, as tokens (Whisper's ``condition_on_previous_text``)."""
+
+    windows: range
+    history: list[int] = field(default_factory=list)
+    decoded: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.decoded >= len(self.windows)
+
+    @property
+    def next_window(self) -> int:
+        return self.windows[self.decoded]
+
+    def advance(self, decoded: _Decoded) -> None:
+        """After a window Whisper struggled with (it looped), the next one starts afresh, as
+        Whisper resets its prompt after a temperature fallback: a loop must not spread."""
+        self.decoded += 1
+        if decoded.reset:
+            self.history = []
+        else:
+            self.history = (self.history + decoded.tokens)[-PROMPT_TOKENS:]
 
 
-def _done_until(
-    batches: Sequence[Sequence[Window]], finished: Mapping[int, object], duration_s: float
-) -> float:
-    """Audio seconds recognised without a gap from the start: batches can finish out of
-    order, and progress must never run ahead of a batch still being decoded."""
-    done = 0.0
-    for index, batch in enumerate(batches):
-        if index not in finished:
-            break
-        done = batch[-1].end_s
-    return min(done, duration_s)
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    segments: list[Segment]
+    tokens: list[int]  # the kept text, for the next window's prompt
+    reset: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """Features already encoded (for language detection), for the first step to reuse."""
+
+    features: np.ndarray
+    encoder: _EncodeOnce
+
+
+def _lanes(chains: Sequence[_Chain], batch_size: int, parallel: int) -> list[list[_Chain]]:
+    """Chains decoded side by side, at most ``batch_size`` to a batch, and in at least
+    ``parallel`` lanes when there are enough chains, so every model worker has one."""
+    size = max(1, min(batch_size, math.ceil(len(chains) / parallel)))
+    return [list(chains[first : first + size]) for first in range(0, len(chains), size)]
 
 
 def _metadata(window: Window) -> dict[str, Any]:

@@ -76,3 +76,25 @@ def widen_windows(
         end = min(latest, window.end_s + margin_s, window.start_s + max_window_s)
         widened.append(Window(window.start_s, max(end, window.end_s)))
     return tuple(widened)
+
+
+def plan_chains(window_count: int, *, chain_windows: int) -> tuple[range, ...]:
+    """Consecutive windows cut into chains of about ``chain_windows``, as evenly as possible.
+
+    Within a chain, windows are decoded in order, each with the text of the one before it as
+    its prompt (Whisper's condition_on_previous_text); different chains are decoded side by
+    side in one batch. Longer chains give Whisper more context; more chains give the batch
+    more width. The plan depends only on the number of windows, so the text never depends
+    on the batch size or on the machine.
+    """
+    if window_count <= 0:
+        return ()
+    count = -(-window_count // chain_windows)
+    base, extra = divmod(window_count, count)
+    chains: list[range] = []
+    start = 0
+    for index in range(count):
+        stop = start + base + (1 if index < extra else 0)
+        chains.append(range(start, stop))
+        start = stop
+    return tuple(chains)

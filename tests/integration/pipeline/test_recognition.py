@@ -153,3 +153,20 @@ def test_every_cue_keeps_the_rules_on_real_output(
     cues = build_cues(transcript.segments, rules, language=transcript.language)
     assert cues
     assert check_cues(cues, rules, language=transcript.language) == []
+
+
+def test_an_initial_prompt_teaches_spellings_to_every_window(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """The prompt stays in front of each window's own context, not only the first."""
+    said = decode_audio(speak("Please ask Siobhan Ngata to call Kiyoshi.", tmp_path / "n.wav"))
+    gap = np.zeros(16_000 * 35, dtype=np.float32)  # far enough apart for two windows
+    audio = np.concatenate([said.samples, gap, said.samples])
+    recognizer = model_registry.recognizer("tiny.en")
+    plain = recognizer.recognize(audio, options=RecognitionOptions())
+    prompted = recognizer.recognize(
+        audio, options=RecognitionOptions(initial_prompt="Siobhan Ngata, Kiyoshi")
+    )
+    assert len(prompted.segments) >= 2
+    assert "siobhan" not in plain.text.lower(), plain.text
+    assert prompted.text.lower().count("siobhan ngata") == 2, prompted.text

@@ -1,7 +1,7 @@
 """Speech spans → 30-second decoding windows."""
 
 from jamak.asr.vad import SpeechSpan
-from jamak.asr.windows import Window, plan_windows, widen_windows
+from jamak.asr.windows import Window, plan_chains, plan_windows, widen_windows
 
 
 def test_no_speech_gives_no_windows() -> None:
@@ -43,3 +43,15 @@ def test_widening_stops_at_the_end_of_the_file_and_at_the_window_length() -> Non
     assert widen_windows(full, duration_s=60.0, margin_s=1.0, max_window_s=30.0) == (
         Window(0.0, 30.0),
     )
+
+
+def test_chains_cover_every_window_once_in_order() -> None:
+    chains = plan_chains(45, chain_windows=6)
+    assert [i for chain in chains for i in chain] == list(range(45))
+    assert len(chains) == 8
+    assert {len(chain) for chain in chains} <= {5, 6}
+
+
+def test_a_short_file_is_one_chain_and_no_windows_no_chains() -> None:
+    assert plan_chains(3, chain_windows=6) == (range(0, 3),)
+    assert plan_chains(0, chain_windows=6) == ()
