@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import ProgressCallback, Recognizer
-from jamak.media import decode_audio
+from jamak.media import decode_audio, write_listening_copy
 from jamak.subtitles import build_cues, formats
 from jamak.subtitles.rules import SubtitleRules
 from jamak.transcript import Transcript
@@ -30,9 +30,15 @@ def transcribe_file(
     options: RecognitionOptions,
     on_progress: ProgressCallback | None = None,
     audio_stream: int | None = None,
+    listening_copy: Path | None = None,
 ) -> Transcript:
-    """Decode ``path`` and recognise its speech; raises :class:`jamak.errors.MediaError`."""
+    """Decode ``path`` and recognise its speech; raises :class:`jamak.errors.MediaError`.
+
+    ``listening_copy``: also write the decoded audio there in a form every browser plays
+    (see :mod:`jamak.media.listening`), from the samples already in memory."""
     audio = decode_audio(path, stream_index=audio_stream)
+    if listening_copy is not None:
+        write_listening_copy(audio.samples, listening_copy)
     transcript = recognizer.recognize(audio.samples, options=options, on_progress=on_progress)
     return replace(transcript, duration_s=audio.duration_s)
 

@@ -190,10 +190,11 @@ def test_keyboard_reaches_the_file_picker_and_the_start_button(desktop: Any) -> 
     assert "at least one file" in page.locator("#upload-status").inner_text()
 
 
-def test_media_the_browser_cannot_play_says_so_and_keeps_its_cues(
+def test_media_the_browser_cannot_play_plays_from_its_listening_copy(
     desktop: Any, media_dir: Path, speech_wav: Any
 ) -> None:
-    """MPEG-1 decodes for recognition but plays in no Chromium: the page says so."""
+    """MPEG-1 decodes for recognition but plays in no Chromium: the worker keeps an AAC
+    copy of its audio, and the player plays that, subtitles and all."""
     mpg = make_video(media_dir / "old tape.mpg", audio_wav=speech_wav.path)
     page = desktop
     page.set_input_files("#file-input", str(mpg))
@@ -201,7 +202,41 @@ def test_media_the_browser_cannot_play_says_so_and_keeps_its_cues(
     card = page.locator(".job", has_text=mpg.name).first
     card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
     card.get_by_role("button", name="Play").click()
-    status = page.locator("#media-status")
-    status.wait_for(state="visible")
-    assert mpg.name in status.inner_text() and "can't play" in status.inner_text()
+    page.wait_for_function("() => document.getElementById('video').readyState >= 1")
+    video = page.evaluate(
+        "() => { const v = document.getElementById('video');"
+        " return {src: v.currentSrc, duration: v.duration}; }"
+    )
+    assert "playable=true" in video["src"]
+    assert abs(video["duration"] - speech_wav.duration_s) < 0.5
+    assert page.locator("#media-status").is_hidden()
     page.locator("#cues li").first.wait_for()
+
+
+def test_without_a_listening_copy_the_page_says_it_cannot_play(
+    browser: Any, desktop: Any, media_dir: Path, speech_wav: Any, web_server: LiveServer
+) -> None:
+    """A job from before listening copies (or one whose copy is gone) still lists its cues
+    and says why the player is silent."""
+    mpg = make_video(media_dir / "no copy.mpg", audio_wav=speech_wav.path)
+    desktop.set_input_files("#file-input", str(mpg))
+    desktop.click("#start")
+    desktop.locator(".job", has_text=mpg.name).first.locator(".badge.succeeded").wait_for(
+        timeout=FINISH_MS
+    )
+    with web_server.client() as client:
+        jobs = client.get("/api/jobs", params={"limit": 100}).json()["jobs"]
+    (job_id,) = [job["id"] for job in jobs if job["filename"] == mpg.name]
+    web_server.services.objects.delete_prefix(f"jobs/{job_id}/listening.m4a")
+    # A fresh browser: the first page may already hold the copy in its cache.
+    tab = open_app(browser, web_server, viewport=DESKTOP, locale="en-US")
+    try:
+        page = tab.page
+        page.locator(".job", has_text=mpg.name).first.get_by_role("button", name="Play").click()
+        status = page.locator("#media-status")
+        status.wait_for(state="visible")
+        assert mpg.name in status.inner_text() and "can't play" in status.inner_text()
+        page.locator("#cues li").first.wait_for()
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()

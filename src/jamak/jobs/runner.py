@@ -29,7 +29,8 @@ from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
 from jamak.jobs.progress import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
-from jamak.jobs.service import output_key
+from jamak.jobs.service import listening_copy_key, output_key
+from jamak.media import needs_listening_copy
 from jamak.pipeline import render_subtitles, transcribe_file
 from jamak.subtitles import formats
 from jamak.subtitles.rules import SubtitleRules
@@ -120,10 +121,22 @@ def _transcribe(
         formats.get(name)  # an unknown format fails now, not after an hour of recognition
     decoding = recognition_options(options, recognition)
     recognizer = recognizers.for_model(options.model)
-    with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
+    with (
+        objects.local_path(job.media_key) as stored,
+        _named_as_uploaded(stored, job) as media,
+        tempfile.TemporaryDirectory(prefix="jamak-listening-") as scratch,
+    ):
+        copy = Path(scratch) / "listening.m4a" if needs_listening_copy(job.filename) else None
         transcript = transcribe_file(
-            media, recognizer=recognizer, options=decoding, on_progress=reporter
+            media,
+            recognizer=recognizer,
+            options=decoding,
+            on_progress=reporter,
+            listening_copy=copy,
         )
+        if copy is not None:
+            with copy.open("rb") as source:
+                objects.put_file(listening_copy_key(job.id), source)
     rendered = render_subtitles(
         transcript,
         format_names=options.formats,

@@ -22,6 +22,12 @@ def output_key(job_id: str, extension: str) -> str:
     return f"jobs/{job_id}/subtitles.{extension}"
 
 
+def listening_copy_key(job_id: str) -> str:
+    """Audio any browser plays, kept for uploads browsers cannot play (see
+    :mod:`jamak.media.listening`)."""
+    return f"jobs/{job_id}/listening.m4a"
+
+
 def job_prefix(job_id: str) -> str:
     return f"jobs/{job_id}/"
 

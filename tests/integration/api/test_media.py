@@ -7,7 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.api.helpers import assert_error, submit
+from jamak.media import probe
+from tests.integration.api.helpers import assert_error, submit, wait_finished
+from tests.support.matrix import SpeechClip
+from tests.support.media import make_video
 
 
 @pytest.fixture
@@ -103,3 +106,53 @@ def test_audio_type_follows_the_uploaded_name(queued_client: httpx.Client, tone_
 
 def test_unknown_job_media_is_404(queued_client: httpx.Client) -> None:
     assert_error(queued_client.get("/api/jobs/0000aaaa/media"), 404, "job_not_found")
+
+
+@pytest.fixture(scope="session")
+def mpeg1_video(media_dir: Path, speech_path: Path) -> Path:
+    return make_video(media_dir / "api-tape.mpg", audio_wav=speech_path)
+
+
+@pytest.mark.parametrize("direct", ["false", "true"])
+def test_an_upload_browsers_cannot_play_gets_a_listening_copy(
+    client: httpx.Client, mpeg1_video: Path, speech_wav: SpeechClip, tmp_path: Path, direct: str
+) -> None:
+    job_id = str(submit(client, mpeg1_video)["id"])
+    assert wait_finished(client, job_id)["status"] == "succeeded"
+
+    original = client.get(f"/api/jobs/{job_id}/media")
+    copy = client.get(
+        f"/api/jobs/{job_id}/media",
+        params={"playable": "true", "direct": direct},
+        follow_redirects=True,
+    )
+
+    assert original.content == mpeg1_video.read_bytes()
+    assert copy.status_code == 200
+    assert copy.headers["content-type"] == "audio/mp4"
+    saved = tmp_path / "copy.m4a"
+    saved.write_bytes(copy.content)
+    info = probe(saved)
+    assert not info.has_video
+    assert [stream.codec for stream in info.audio_streams] == ["aac"]
+    assert abs(info.duration_s - speech_wav.duration_s) < 0.3
+
+
+def test_a_playable_upload_is_served_as_it_is(
+    queued_client: httpx.Client, video_job: str, small_video: Path
+) -> None:
+    response = queued_client.get(f"/api/jobs/{video_job}/media", params={"playable": "true"})
+
+    assert response.content == small_video.read_bytes()
+    assert response.headers["content-type"] == "video/mp4"
+
+
+def test_before_its_copy_exists_a_job_serves_its_upload(
+    queued_client: httpx.Client, mpeg1_video: Path
+) -> None:
+    job_id = str(submit(queued_client, mpeg1_video)["id"])
+
+    response = queued_client.get(f"/api/jobs/{job_id}/media", params={"playable": "true"})
+
+    assert response.status_code == 200
+    assert response.content == mpeg1_video.read_bytes()

@@ -1,5 +1,8 @@
 """``GET /api/jobs/{id}/media``: the original upload, with byte ranges so players can seek.
 
+With ``playable=true`` it is the job's listening copy instead, where the worker kept one
+because browsers cannot play the upload (MPEG-1, AVI, WMV...; see jamak.media.listening).
+
 The content type is guessed from the uploaded file's name; the stored object's key never
 carries it. A few media suffixes are pinned because system MIME tables disagree on them
 (``.ts`` is a Qt translation file on some systems, an MPEG transport stream here).
@@ -20,7 +23,11 @@ from jamak.api.ranges import RangeNotSatisfiableError, iter_bytes, parse_range
 from jamak.api.routes.subtitles import content_disposition
 from jamak.api.schemas import ErrorOut
 from jamak.backends.aws.transfers import DirectUploads
+from jamak.errors import ObjectNotFoundError
 from jamak.jobs import service
+from jamak.jobs.model import Job
+from jamak.jobs.ports import ObjectStore
+from jamak.media import needs_listening_copy
 
 router = APIRouter(prefix="/api/jobs", tags=["media"])
 
@@ -63,20 +70,28 @@ def job_media(
             "as without it"
         ),
     ] = False,
+    playable: Annotated[
+        bool,
+        Query(
+            description="the job's listening copy (AAC audio any browser plays) where the "
+            "worker made one because browsers cannot play the upload; else the upload"
+        ),
+    ] = False,
 ) -> Response:
     job = service.get_job(store=services.store, job_id=job_id)
     objects = services.objects
+    key, filename = _served(job, objects, playable=playable)
     if direct and isinstance(objects, DirectUploads):
         url = objects.presign_get(
-            job.media_key,
+            key,
             expires_s=services.settings.aws_presign_expiry_s,
-            content_type=media_type_for(job.filename),
+            content_type=media_type_for(filename),
         )
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
-    size = services.objects.size(job.media_key)
+    size = objects.size(key)
     headers = {
         "Accept-Ranges": "bytes",
-        "Content-Disposition": content_disposition(job.filename, kind="inline"),
+        "Content-Disposition": content_disposition(filename, kind="inline"),
         "Cache-Control": "private, max-age=3600",
     }
     try:
@@ -91,8 +106,20 @@ def job_media(
         headers["Content-Range"] = byte_range.content_range(size)
     headers["Content-Length"] = str(length)
     return StreamingResponse(
-        iter_bytes(lambda: services.objects.open(job.media_key), start, length),
+        iter_bytes(lambda: objects.open(key), start, length),
         status_code=status_code,
-        media_type=media_type_for(job.filename),
+        media_type=media_type_for(filename),
         headers=headers,
     )
+
+
+def _served(job: Job, objects: ObjectStore, *, playable: bool) -> tuple[str, str]:
+    """The object key to serve, and the file name its type and download name come from."""
+    if playable and needs_listening_copy(job.filename):
+        key = service.listening_copy_key(job.id)
+        try:
+            objects.size(key)
+        except ObjectNotFoundError:  # not made yet (job still running) or an older job
+            return job.media_key, job.filename
+        return key, f"{PurePath(job.filename).stem or 'media'}.m4a"
+    return job.media_key, job.filename

@@ -10,7 +10,9 @@ const cueStatus = () => document.getElementById("cues-status");
 const mediaStatus = () => document.getElementById("media-status");
 
 // Browsers play few of the formats jamak reads (MPEG-1, AVI, WMV... decode for recognition
-// but not in a <video>): say so instead of showing a dead player.
+// but not in a <video>). For those the worker keeps an audio copy that every browser plays,
+// and `playable=true` asks for it; where there is none yet, say so instead of showing a
+// dead player.
 function showUnplayable(name) {
   const line = mediaStatus();
   line.textContent = t("player.unplayable", { name });
@@ -52,7 +54,7 @@ export function openJob(job) {
   element.onerror = () => {
     if (currentJobId === job.id) showUnplayable(job.filename);
   };
-  element.src = directMedia ? `${job.links.media}?direct=true` : job.links.media;
+  element.src = `${job.links.media}?playable=true${directMedia ? "&direct=true" : ""}`;
   const vtt = job.downloads.vtt;
   if (!vtt) {
     cueStatus().textContent = t("player.noCues");
