@@ -5,15 +5,19 @@ Kept short on purpose: each step lives in its own layer, and this module only or
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import ProgressCallback, Recognizer
+from jamak.errors import MediaError
 from jamak.media import decode_audio, write_listening_copy
 from jamak.subtitles import build_cues, formats
 from jamak.subtitles.rules import SubtitleRules
 from jamak.transcript import Transcript
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +39,14 @@ def transcribe_file(
     """Decode ``path`` and recognise its speech; raises :class:`jamak.errors.MediaError`.
 
     ``listening_copy``: also write the decoded audio there in a form every browser plays
-    (see :mod:`jamak.media.listening`), from the samples already in memory."""
+    (see :mod:`jamak.media.listening`), from the samples already in memory. A convenience
+    only: if it cannot be written, there is no file there and the transcript still comes."""
     audio = decode_audio(path, stream_index=audio_stream)
     if listening_copy is not None:
-        write_listening_copy(audio.samples, listening_copy)
+        try:
+            write_listening_copy(audio.samples, listening_copy)
+        except MediaError as err:
+            logger.warning("%s: %s", path.name, err)
     transcript = recognizer.recognize(audio.samples, options=options, on_progress=on_progress)
     return replace(transcript, duration_s=audio.duration_s)
 

@@ -134,7 +134,7 @@ def _transcribe(
             on_progress=reporter,
             listening_copy=copy,
         )
-        if copy is not None:
+        if copy is not None and copy.exists():
             with copy.open("rb") as source:
                 objects.put_file(listening_copy_key(job.id), source)
     rendered = render_subtitles(

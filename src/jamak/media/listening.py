@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 import av
 import numpy as np
 
+from jamak.errors import MediaError
 from jamak.media.resample import SAMPLE_RATE, Samples
 
 # What every current browser plays from its file name alone (WAV, FLAC, MP3, AAC, Ogg,
@@ -33,7 +34,15 @@ def needs_listening_copy(filename: str) -> bool:
 
 def write_listening_copy(samples: Samples, path: Path) -> Path:
     """``samples`` (16 kHz mono float32) as AAC in an MP4 container, index first so a
-    player can start before the whole file has arrived."""
+    player can start before the whole file has arrived. Raises :class:`MediaError`."""
+    try:
+        return _encode(samples, path)
+    except (av.error.FFmpegError, OSError) as err:
+        path.unlink(missing_ok=True)
+        raise MediaError(f"could not write a listening copy: {err}") from err
+
+
+def _encode(samples: Samples, path: Path) -> Path:
     with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as output:
         stream = output.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
         stream.bit_rate = _BIT_RATE

@@ -13,16 +13,23 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from jamak import pipeline
 from jamak.asr.fake import ScriptedRecognizer
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
-from jamak.errors import ObjectNotFoundError, UnknownModelError
+from jamak.errors import MediaError, ObjectNotFoundError, UnknownModelError
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import ProgressUpdate
 from jamak.jobs.recognizers import ScriptedRecognizers
 from jamak.jobs.runner import run_job
-from jamak.jobs.service import cancel_job, delete_job, output_key, submit_job
+from jamak.jobs.service import (
+    cancel_job,
+    delete_job,
+    listening_copy_key,
+    output_key,
+    submit_job,
+)
 from jamak.transcript import Transcript
 
 from .conftest import Submit
@@ -412,3 +419,61 @@ def test_slow_recognition_reports_progress_along_the_way(
     assert len(percents) >= 3
     assert percents == sorted(percents)
     assert percents[-1] == 100.0
+
+
+def _submit_named(
+    store: InMemoryJobStore, objects: InMemoryObjectStore, data: bytes, filename: str
+) -> Job:
+    return submit_job(
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        owner="ana",
+        filename=filename,
+        source=io.BytesIO(data),
+        options=JobOptions(formats=("srt",)),
+    )
+
+
+def test_an_upload_browsers_cannot_play_gets_a_listening_copy_and_others_do_not(
+    store: InMemoryJobStore, objects: InMemoryObjectStore, tone_bytes: bytes
+) -> None:
+    provider = OneRecognizer(HookedRecognizer())
+    tape = _submit_named(store, objects, tone_bytes, "old tape.avi")
+    talk = _submit_named(store, objects, tone_bytes, "talk.wav")
+
+    for job in (tape, talk):
+        done = run_job(job, store=store, objects=objects, recognizers=provider, worker_id="w1")
+        assert done.status is JobStatus.SUCCEEDED
+
+    assert objects.size(listening_copy_key(tape.id)) > 1000
+    with pytest.raises(ObjectNotFoundError):
+        objects.size(listening_copy_key(talk.id))
+
+
+def test_a_listening_copy_that_cannot_be_made_does_not_fail_the_job(
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    tone_bytes: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(samples: Audio, path: object) -> None:
+        raise MediaError("could not write a listening copy: disk full")
+
+    monkeypatch.setattr(pipeline, "write_listening_copy", broken)
+    job = _submit_named(store, objects, tone_bytes, "old tape.avi")
+
+    with caplog.at_level(logging.WARNING):
+        done = run_job(
+            job,
+            store=store,
+            objects=objects,
+            recognizers=OneRecognizer(HookedRecognizer()),
+            worker_id="w1",
+        )
+
+    assert done.status is JobStatus.SUCCEEDED
+    assert "disk full" in caplog.text
+    with pytest.raises(ObjectNotFoundError):
+        objects.size(listening_copy_key(job.id))

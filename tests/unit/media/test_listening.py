@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from jamak.errors import MediaError
 from jamak.media import decode_audio, needs_listening_copy, probe, write_listening_copy
 
 
@@ -30,3 +31,9 @@ def test_the_copy_is_aac_of_the_same_length_and_sound(tmp_path: Path) -> None:
     assert info.duration_s == pytest.approx(3.0, abs=0.1)
     heard = decode_audio(copy).samples
     assert np.sqrt(np.mean(heard**2)) == pytest.approx(0.4 / np.sqrt(2), rel=0.15)
+
+
+def test_a_copy_that_cannot_be_written_is_a_media_error(tmp_path: Path) -> None:
+    silence = np.zeros(16_000, dtype=np.float32)
+    with pytest.raises(MediaError, match="listening copy"):
+        write_listening_copy(silence, tmp_path / "no such folder" / "copy.m4a")
