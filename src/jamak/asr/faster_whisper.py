@@ -250,14 +250,11 @@ class FasterWhisperRecognizer:
                     self._retry_warmer(audio, window, context, tokenizer, decoding),
                     True,
                 )
-            tokens = [
-                int(token)
-                for raw in output
-                if str(raw["text"]).strip() and not _is_hallucination(raw)
-                for token in raw["tokens"]
-            ]
-            segments = _segments(output, decoding.word_timestamps)
-            decoded.append(_Decoded(segments, tokens, reset=troubled))
+            kept = _kept(output)
+            tokens = [int(token) for raw in kept for token in raw["tokens"]]
+            decoded.append(
+                _Decoded(_segments(kept, decoding.word_timestamps), tokens, reset=troubled)
+            )
         return decoded
 
     def _retry_warmer(
@@ -366,8 +363,8 @@ class FasterWhisperRecognizer:
 class _ConditionedPipeline(BatchedInferencePipeline):  # type: ignore[misc]  # untyped base
     """faster-whisper's batched pipeline, except that each window gets its own prompt: the
     text decoded before it in its chain. faster-whisper gives every window of a batch the
-    same prompt, so batched windows lose the context its sequential decoding keeps, and
-    measurably more words (see bench/README.md)."""
+    same prompt, so batched windows lose the context its sequential decoding keeps, which
+    measurably costs words (see bench/README.md)."""
 
     def __init__(self, model: Any, contexts: Sequence[Sequence[int]]) -> None:
         super().__init__(model)
@@ -517,14 +514,22 @@ def _is_hallucination(raw: dict[str, Any]) -> bool:
     )
 
 
-def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segment]:
+def _kept(raw_segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What is worth writing (and worth prompting the next window with): not empty, not a
+    likely hallucination."""
     kept = []
     for raw in raw_segments:
         text = str(raw["text"])
-        if not text.strip() or _is_hallucination(raw):
-            if text.strip():
-                log.info("dropped a likely hallucination: %r", text[:80])
-            continue
+        if text.strip() and _is_hallucination(raw):
+            log.info("dropped a likely hallucination: %r", text[:80])
+        elif text.strip():
+            kept.append(raw)
+    return kept
+
+
+def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segment]:
+    segments = []
+    for raw in raw_segments:
         words = (
             tuple(
                 Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w["probability"]))
@@ -533,14 +538,14 @@ def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segm
             if with_words
             else ()
         )
-        kept.append(
+        segments.append(
             Segment(
                 start_s=float(words[0].start_s if words else raw["start"]),
                 end_s=float(words[-1].end_s if words else raw["end"]),
-                text=text,
+                text=str(raw["text"]),
                 words=words,
                 avg_logprob=float(raw["avg_logprob"]),
                 no_speech_prob=float(raw["no_speech_prob"]),
             )
         )
-    return kept
+    return segments
