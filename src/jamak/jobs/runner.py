@@ -121,36 +121,33 @@ def _transcribe(
         formats.get(name)  # an unknown format fails now, not after an hour of recognition
     decoding = recognition_options(options, recognition)
     recognizer = recognizers.for_model(options.model)
-    with (
-        objects.local_path(job.media_key) as stored,
-        _named_as_uploaded(stored, job) as media,
-        tempfile.TemporaryDirectory(prefix="jamak-listening-") as scratch,
-    ):
+    with tempfile.TemporaryDirectory(prefix="jamak-listening-") as scratch:
         copy = Path(scratch) / "listening.m4a" if needs_listening_copy(job.filename) else None
-        transcript = transcribe_file(
-            media,
-            recognizer=recognizer,
-            options=decoding,
-            on_progress=reporter,
-            listening_copy=copy,
+        with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
+            transcript = transcribe_file(
+                media,
+                recognizer=recognizer,
+                options=decoding,
+                on_progress=reporter,
+                listening_copy=copy,
+            )
+        rendered = render_subtitles(
+            transcript,
+            format_names=options.formats,
+            rules=subtitle_rules(options, transcript.language),
         )
-        if copy is not None and copy.exists():
+        # Also the last look at the stored status before writing anything.
+        reporter.report(
+            ProgressUpdate(100.0, transcript.duration_s, transcript.duration_s, transcript.language)
+        )
+        outputs: dict[str, str] = {}
+        for subtitle in rendered:
+            key = output_key(job.id, subtitle.extension)
+            objects.put_bytes(key, subtitle.text.encode("utf-8"))
+            outputs[subtitle.format] = key
+        if copy is not None and copy.exists():  # a convenience: absent if it failed
             with copy.open("rb") as source:
                 objects.put_file(listening_copy_key(job.id), source)
-    rendered = render_subtitles(
-        transcript,
-        format_names=options.formats,
-        rules=subtitle_rules(options, transcript.language),
-    )
-    # Also the last look at the stored status before writing anything.
-    reporter.report(
-        ProgressUpdate(100.0, transcript.duration_s, transcript.duration_s, transcript.language)
-    )
-    outputs: dict[str, str] = {}
-    for subtitle in rendered:
-        key = output_key(job.id, subtitle.extension)
-        objects.put_bytes(key, subtitle.text.encode("utf-8"))
-        outputs[subtitle.format] = key
     try:
         return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
     except (InvalidTransitionError, JobNotFoundError) as err:

@@ -23,11 +23,7 @@ from jamak.api.ranges import RangeNotSatisfiableError, iter_bytes, parse_range
 from jamak.api.routes.subtitles import content_disposition
 from jamak.api.schemas import ErrorOut
 from jamak.backends.aws.transfers import DirectUploads
-from jamak.errors import ObjectNotFoundError
 from jamak.jobs import service
-from jamak.jobs.model import Job
-from jamak.jobs.ports import ObjectStore
-from jamak.media import needs_listening_copy
 
 router = APIRouter(prefix="/api/jobs", tags=["media"])
 
@@ -80,7 +76,9 @@ def job_media(
 ) -> Response:
     job = service.get_job(store=services.store, job_id=job_id)
     objects = services.objects
-    key, filename = _served(job, objects, playable=playable)
+    key, filename = (
+        service.media_to_play(job, objects) if playable else (job.media_key, job.filename)
+    )
     if direct and isinstance(objects, DirectUploads):
         url = objects.presign_get(
             key,
@@ -111,15 +109,3 @@ def job_media(
         media_type=media_type_for(filename),
         headers=headers,
     )
-
-
-def _served(job: Job, objects: ObjectStore, *, playable: bool) -> tuple[str, str]:
-    """The object key to serve, and the file name its type and download name come from."""
-    if playable and needs_listening_copy(job.filename):
-        key = service.listening_copy_key(job.id)
-        try:
-            objects.size(key)
-        except ObjectNotFoundError:  # not made yet (job still running) or an older job
-            return job.media_key, job.filename
-        return key, f"{PurePath(job.filename).stem or 'media'}.m4a"
-    return job.media_key, job.filename
