@@ -49,6 +49,26 @@ def no_horizontal_overflow(page: Any) -> bool:
     )
 
 
+def upload_and_wait(page: Any, media: Path) -> Any:
+    """Upload one file from the page and wait until its job card says it succeeded."""
+    page.set_input_files("#file-input", str(media))
+    page.click("#start")
+    card = page.locator(".job", has_text=media.name).first
+    card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+    return card
+
+
+def only_job_id(server: LiveServer, filename: str) -> str:
+    with server.client() as client:
+        jobs = [
+            job
+            for job in client.get("/api/jobs", params={"limit": 100}).json()["jobs"]
+            if job["filename"] == filename
+        ]
+    assert len(jobs) == 1
+    return str(jobs[0]["id"])
+
+
 @pytest.fixture
 def desktop(browser: Any, web_server: LiveServer) -> Iterator[Any]:
     tab = open_app(browser, web_server, viewport=DESKTOP, locale="en-US")
@@ -164,10 +184,7 @@ def test_phone_screen_has_no_horizontal_scroll(
         assert page.locator("html").get_attribute("lang") == "ko"  # from navigator.language
         assert page.locator("#upload-heading").inner_text() == "새 자막"
         assert no_horizontal_overflow(page)
-        page.set_input_files("#file-input", str(webm_clip))
-        page.click("#start")
-        card = page.locator(".job", has_text=webm_clip.name).first
-        card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+        card = upload_and_wait(page, webm_clip)
         card.get_by_role("button", name="재생").click()
         page.locator("#cues li").first.wait_for()
         assert no_horizontal_overflow(page)
@@ -197,10 +214,7 @@ def test_media_the_browser_cannot_play_plays_from_its_listening_copy(
     copy of its audio, and the player plays that, subtitles and all."""
     mpg = make_video(media_dir / "old tape.mpg", audio_wav=speech_wav.path)
     page = desktop
-    page.set_input_files("#file-input", str(mpg))
-    page.click("#start")
-    card = page.locator(".job", has_text=mpg.name).first
-    card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+    card = upload_and_wait(page, mpg)
     card.get_by_role("button", name="Play").click()
     page.wait_for_function("() => document.getElementById('video').readyState >= 1")
     video = page.evaluate(
@@ -219,14 +233,8 @@ def test_without_a_listening_copy_the_page_says_it_cannot_play(
     """A job from before listening copies (or one whose copy is gone) still lists its cues
     and says why the player is silent."""
     mpg = make_video(media_dir / "no copy.mpg", audio_wav=speech_wav.path)
-    desktop.set_input_files("#file-input", str(mpg))
-    desktop.click("#start")
-    desktop.locator(".job", has_text=mpg.name).first.locator(".badge.succeeded").wait_for(
-        timeout=FINISH_MS
-    )
-    with web_server.client() as client:
-        jobs = client.get("/api/jobs", params={"limit": 100}).json()["jobs"]
-    (job_id,) = [job["id"] for job in jobs if job["filename"] == mpg.name]
+    upload_and_wait(desktop, mpg)
+    job_id = only_job_id(web_server, mpg.name)
     web_server.services.objects.delete_prefix(f"jobs/{job_id}/listening.m4a")
     # A fresh browser: the first page may already hold the copy in its cache.
     tab = open_app(browser, web_server, viewport=DESKTOP, locale="en-US")

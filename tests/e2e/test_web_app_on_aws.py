@@ -18,7 +18,7 @@ import pytest
 from jamak.jobs.recognizers import scripted_recognizers
 from tests.aws.live_server import aws_live_server
 from tests.aws.moto_support import set_fake_credentials, shared_endpoint
-from tests.e2e.test_web_app import DESKTOP, FINISH_MS, Tab, open_app
+from tests.e2e.test_web_app import DESKTOP, Tab, only_job_id, open_app, upload_and_wait
 from tests.integration.api.live_server import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.aws]
@@ -99,18 +99,14 @@ def test_a_small_file_goes_to_s3_in_one_put_and_becomes_a_job(
     aws_page: Any, aws_web_server: LiveServer, traffic: Traffic, webm_clip: Path
 ) -> None:
     page = aws_page
-    page.set_input_files("#file-input", str(webm_clip))
-    page.click("#start")
-
-    card = page.locator(".job", has_text=webm_clip.name)
-    card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+    upload_and_wait(page, webm_clip)
     page.locator("#cues li").first.wait_for()
     assert traffic.form_posts == []  # nothing went through POST /api/jobs
     assert len(traffic.s3_puts) == 1 and "X-Amz-Signature" in traffic.s3_puts[0]
     # The player streams the media from S3 too (Lambda could not answer with a large file).
     page.wait_for_function("() => document.querySelector('#video').readyState >= 1")
     assert any("/media" in url and "X-Amz-Signature" in url for url in traffic.s3_gets)
-    job_id = _only_job_id(aws_web_server, webm_clip.name)
+    job_id = only_job_id(aws_web_server, webm_clip.name)
     stored = aws_web_server.services.objects.size(f"jobs/{job_id}/media")
     assert stored == webm_clip.stat().st_size
 
@@ -118,22 +114,8 @@ def test_a_small_file_goes_to_s3_in_one_put_and_becomes_a_job(
 def test_a_large_file_goes_up_in_parts_and_becomes_a_job(
     aws_page: Any, aws_web_server: LiveServer, traffic: Traffic, long_wav: Path
 ) -> None:
-    page = aws_page
-    page.set_input_files("#file-input", str(long_wav))
-    page.click("#start")
-
-    card = page.locator(".job", has_text=long_wav.name)
-    card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
+    upload_and_wait(aws_page, long_wav)
     assert traffic.form_posts == []
     assert len(traffic.s3_puts) == 3 and all("partNumber=" in url for url in traffic.s3_puts)
-    job_id = _only_job_id(aws_web_server, long_wav.name)
+    job_id = only_job_id(aws_web_server, long_wav.name)
     assert aws_web_server.services.objects.size(f"jobs/{job_id}/media") == long_wav.stat().st_size
-
-
-def _only_job_id(server: LiveServer, filename: str) -> str:
-    with server.client() as client:
-        jobs = [
-            job for job in client.get("/api/jobs").json()["jobs"] if job["filename"] == filename
-        ]
-    assert len(jobs) == 1
-    return str(jobs[0]["id"])
