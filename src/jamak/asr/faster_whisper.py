@@ -3,9 +3,11 @@
 jamak decides *what* to decode (speech windows from :mod:`jamak.asr.vad` and
 :mod:`jamak.asr.windows`) and hands batches of windows to faster-whisper's batched decoder,
 which runs the encoder and beam search once per batch instead of once per window. A file's
-windows are cut into chains: within a chain each window is prompted with the text before it,
-as in Whisper's sequential decoding, and the chains fill the batch. Windows whose output
-looks like Whisper's well-known non-speech hallucinations are dropped.
+speech windows are cut into chains, and each chain is read as Whisper's sequential decoding
+reads a file: 30 seconds at a time with timestamps, each read starting where Whisper
+stopped in the one before and prompted with the text before it, but skipping the
+non-speech between planned windows. Reads of different chains fill the batch. Text that
+looks like Whisper's well-known non-speech hallucinations is dropped.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
-from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+from faster_whisper.transcribe import (
+    TranscriptionOptions,
+    get_compression_ratio,
+    get_suppressed_tokens,
+)
 
 from jamak.asr.hallucinations import (
     LOW_AVG_LOGPROB,
@@ -36,19 +42,33 @@ from jamak.asr.hallucinations import (
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, chain_prompts
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
+from jamak.asr.timestamps import TIME_PRECISION_S, resume_point
 from jamak.asr.vad import VadSettings, detect_speech
-from jamak.asr.windows import Window, plan_chains, plan_windows, widen_windows
+from jamak.asr.windows import (
+    WHISPER_WINDOW_S,
+    Window,
+    next_read,
+    plan_chains,
+    plan_windows,
+    widen_windows,
+)
 from jamak.transcript import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
 
-FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
+# A window whose text loops is read again with the repetition penalised, more each time.
+RETRY_REPETITION_PENALTIES = (1.2, 1.5)
 # Beyond this, repetition is a decoder loop, not a speaker repeating a phrase.
 RUNAWAY_COMPRESSION_RATIO = 3.5
 # Language detection reads the first speech windows, at most this many.
 LANGUAGE_WINDOWS = 2
 # Windows per chain: each is conditioned on the text of the one before it in its chain.
 CHAIN_WINDOWS = 6
+# A chain is done when less than this of its planned speech is left unread.
+MIN_LEFT_S = 0.5
+# At most this many reads per planned window: Whisper stopping early again and again is a
+# decoder in trouble, not speech.
+MAX_READS_PER_WINDOW = 4
 
 
 def resolve_device(device: str) -> str:
@@ -105,37 +125,36 @@ class FasterWhisperRecognizer:
         on_progress: ProgressCallback | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
-        windows = widen_windows(
-            plan_windows(detect_speech(audio, self._vad)),
-            duration_s=duration_s,
-            margin_s=self._vad.edge_margin_s,
-        )
+        speech = plan_windows(detect_speech(audio, self._vad))
+        context = widen_windows(speech, duration_s=duration_s, margin_s=self._vad.context_s)
         report = on_progress or (lambda done_s, total_s: None)
         report(0.0, duration_s)
-        if not windows:
+        if not speech:
             report(duration_s, duration_s)
             return self._transcript(options.language or self._fallback_language(), duration_s)
 
         initial_tokens = self._initial_tokens(options)
-        chains = [_Chain(chain) for chain in plan_chains(len(windows), chain_windows=CHAIN_WINDOWS)]
+        chains = [
+            _Chain(speech[chain.start : chain.stop], context[chain.start : chain.stop])
+            for chain in plan_chains(len(speech), chain_windows=CHAIN_WINDOWS)
+        ]
         lanes = _lanes(chains, options.batch_size, self._parallel)
-        heads = [windows[chain.next_window] for chain in lanes[0]]
-        first = _Prepared(self._features(audio, heads), _EncodeOnce(self.model))
+        first = _Prepared(
+            self._features(
+                audio, [chain.reading for chain in lanes[0] if chain.reading is not None]
+            ),
+            _EncodeOnce(self.model),
+        )
         language, probability = self._language(first.encoder.encode(first.features), options)
         tokenizer = Tokenizer(
             self.model.hf_tokenizer, self.multilingual, task=options.task, language=language
         )
         decoding = self._decoding_options(options, tokenizer)
         step = partial(self._decode_step, audio, tokenizer=tokenizer, decoding=decoding)
-        per_window = self._decode_chains(
-            windows,
-            lanes,
-            step,
-            initial_tokens,
-            first,
-            lambda share: report(share * duration_s, duration_s),
+        self._decode_chains(
+            lanes, step, initial_tokens, first, lambda share: report(share * duration_s, duration_s)
         )
-        segments = [segment for index in sorted(per_window) for segment in per_window[index]]
+        segments = [segment for chain in chains for segment in chain.segments]
         report(duration_s, duration_s)
         if not segments and options.language is None:
             # Whisper names a language even for music; with no words left, none was heard.
@@ -149,19 +168,19 @@ class FasterWhisperRecognizer:
 
     def _decode_chains(
         self,
-        windows: Sequence[Window],
         lanes: Sequence[list[_Chain]],
         decode_step: Callable[..., list[_Decoded]],
         initial_tokens: Sequence[int],
         first: _Prepared,
         report_share: Callable[[float], None],
-    ) -> dict[int, list[Segment]]:
-        """Every lane advances one window per chain per step, as soon as its last step is
-        done: a window's prompt needs the text of the window before it. Lanes run on the
-        model's workers at once; all bookkeeping stays on this thread. Progress is the share
-        of speech decoded: chains finish their windows interleaved, not from the start."""
-        speech_s = sum(window.duration_s for window in windows)
-        per_window: dict[int, list[Segment]] = {}
+    ) -> None:
+        """Every lane advances one read per chain per step, as soon as its last step is
+        done: a read starts where the one before it stopped, and its prompt is the text
+        before it. Lanes run on the model's workers at once; all bookkeeping stays on this
+        thread. Progress is the share of the chains' audio read: chains advance interleaved,
+        not from the start of the file."""
+        chains = [chain for lane in lanes for chain in lane]
+        total_s = sum(chain.duration_s for chain in chains)
         with ThreadPoolExecutor(self._parallel, thread_name_prefix="decode") as pool:
             pending: dict[Future[list[_Decoded]], list[_Chain]] = {}
 
@@ -170,7 +189,7 @@ class FasterWhisperRecognizer:
                 if active:
                     future = pool.submit(
                         decode_step,
-                        [windows[chain.next_window] for chain in active],
+                        [chain.reading for chain in active],
                         chain_prompts([chain.history for chain in active], initial_tokens),
                         prepared=prepared,
                     )
@@ -184,14 +203,12 @@ class FasterWhisperRecognizer:
                     for future in finished:
                         active = pending.pop(future)
                         for chain, decoded in zip(active, future.result(), strict=True):
-                            per_window[chain.next_window] = decoded.segments
                             chain.advance(decoded)
-                        report_share(sum(windows[i].duration_s for i in per_window) / speech_s)
+                        report_share(sum(chain.read_s for chain in chains) / total_s)
                         submit(active)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-        return per_window
 
     def _initial_tokens(self, options: RecognitionOptions) -> list[int]:
         if not options.initial_prompt:
@@ -243,46 +260,54 @@ class FasterWhisperRecognizer:
             features, tokenizer, [_metadata(window) for window in batch], decoding
         )
         decoded: list[_Decoded] = []
-        for window, context, first_try in zip(batch, contexts, outputs, strict=True):
-            output, troubled = first_try, False
-            if any(_is_loop(raw) for raw in first_try):
-                output, troubled = (
-                    self._retry_warmer(audio, window, context, tokenizer, decoding),
-                    True,
-                )
-            kept = _kept(output)
+        for window, context, first_try, first_read in zip(
+            batch, contexts, outputs, pipeline.read_tokens, strict=True
+        ):
+            output, read, troubled = first_try, first_read, False
+            if _loops(first_try):
+                output, read = self._retry_penalised(audio, window, context, tokenizer, decoding)
+                troubled = True
+            kept = _kept(output, forced=troubled)
             tokens = [int(token) for raw in kept for token in raw["tokens"]]
             decoded.append(
-                _Decoded(_segments(kept, decoding.word_timestamps), tokens, reset=troubled)
+                _Decoded(
+                    _segments(kept, decoding.word_timestamps),
+                    tokens,
+                    reset=troubled,
+                    resume_s=_resume(read, tokenizer),
+                )
             )
         return decoded
 
-    def _retry_warmer(
+    def _retry_penalised(
         self,
         audio: Audio,
         window: Window,
         context: Sequence[int],
         tokenizer: Tokenizer,
         decoding: TranscriptionOptions,
-    ) -> list[dict[str, Any]]:
-        """Whisper's temperature fallback for a window whose text repeats itself: sample a
-        little more freely until it stops; otherwise keep the least repetitive attempt
-        (people do repeat themselves) unless even that is a runaway loop ("4,4,4,4...").
-        Rare, so each retry decodes the window alone."""
+    ) -> tuple[list[dict[str, Any]], list[int]]:
+        """For a window whose text repeats itself, read it again with repetition penalised
+        until it stops; otherwise keep the least repetitive attempt (people do repeat
+        themselves) unless even that is a runaway loop ("4,4,4,4..."). Whisper samples at
+        rising temperatures here instead; a penalty breaks loops as well and keeps the
+        subtitles of a file the same from run to run. Rare, so each retry decodes the window
+        alone. Returns the segments and the tokens read."""
         features = self._features(audio, [window])
         pipeline = _ConditionedPipeline(_EncodeOnce(self.model), [context])
-        attempts: list[list[dict[str, Any]]] = []
-        for temperature in FALLBACK_TEMPERATURES:
-            warmer = replace(decoding, temperatures=[temperature], beam_size=1)
-            (output,) = pipeline.forward(features, tokenizer, [_metadata(window)], warmer)
-            if not any(_is_loop(raw) for raw in output):
-                return list(output)
-            attempts.append(list(output))
-        best = min(attempts, key=lambda out: max(raw["compression_ratio"] for raw in out))
-        if max(raw["compression_ratio"] for raw in best) > RUNAWAY_COMPRESSION_RATIO:
+        attempts: list[tuple[list[dict[str, Any]], list[int]]] = []
+        for penalty in RETRY_REPETITION_PENALTIES:
+            penalised = replace(decoding, repetition_penalty=penalty)
+            (output,) = pipeline.forward(features, tokenizer, [_metadata(window)], penalised)
+            attempt = (list(output), pipeline.read_tokens[0])
+            if not _loops(output):
+                return attempt
+            attempts.append(attempt)
+        best, read = min(attempts, key=lambda attempt: _compression_ratio(attempt[0]))
+        if _compression_ratio(best) > RUNAWAY_COMPRESSION_RATIO:
             log.info("dropped a window stuck in a repetition loop at %.1f s", window.start_s)
-            return []
-        return [dict(raw, compression_ratio=0.0) for raw in best]
+            return [], []
+        return [dict(raw, compression_ratio=0.0) for raw in best], read
 
     def _transcript(
         self,
@@ -347,8 +372,8 @@ class FasterWhisperRecognizer:
             prefix=None,
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
-            without_timestamps=True,
-            max_initial_timestamp=0.0,
+            without_timestamps=False,
+            max_initial_timestamp=1.0,
             word_timestamps=options.word_timestamps,
             prepend_punctuations="\"'“¿([{-",
             append_punctuations="\"'.。,，!！?？:：”)]}、",
@@ -364,11 +389,14 @@ class _ConditionedPipeline(BatchedInferencePipeline):  # type: ignore[misc]  # u
     """faster-whisper's batched pipeline, except that each window gets its own prompt: the
     text decoded before it in its chain. faster-whisper gives every window of a batch the
     same prompt, so batched windows lose the context its sequential decoding keeps, which
-    measurably costs words (see bench/README.md)."""
+    measurably costs words (see bench/README.md). The tokens read for each window are kept
+    (``read_tokens``): the pipeline's segments leave out an unfinished last segment, whose
+    timestamps say where to go on reading."""
 
     def __init__(self, model: Any, contexts: Sequence[Sequence[int]]) -> None:
         super().__init__(model)
         self._contexts = contexts
+        self.read_tokens: list[list[int]] = []
 
     def generate_segment_batched(
         self, features: np.ndarray, tokenizer: Tokenizer, options: TranscriptionOptions
@@ -394,11 +422,12 @@ class _ConditionedPipeline(BatchedInferencePipeline):  # type: ignore[misc]  # u
             suppress_tokens=options.suppress_tokens,
             return_scores=True,
             return_no_speech_prob=True,
-            sampling_temperature=options.temperatures[0],
+            max_initial_timestamp_index=round(options.max_initial_timestamp / TIME_PRECISION_S),
             repetition_penalty=options.repetition_penalty,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
         )
         outputs = []
+        self.read_tokens = [list(result.sequences_ids[0]) for result in results]
         for result in results:
             tokens = result.sequences_ids[0]
             total_logprob = result.scores[0] * (len(tokens) ** options.length_penalty)
@@ -450,29 +479,53 @@ def _sample(seconds: float) -> int:
 
 @dataclass(slots=True)
 class _Chain:
-    """Consecutive windows of one file, decoded in order; ``history`` is the text the next
-    window is conditioned on, as tokens (Whisper's ``condition_on_previous_text``)."""
+    """Consecutive planned windows of one file (``speech``, and ``context`` widened), read
+    in order; ``history`` is the text the next read is conditioned on, as tokens (Whisper's
+    ``condition_on_previous_text``)."""
 
-    windows: range
+    speech: Sequence[Window]
+    context: Sequence[Window]
     history: list[int] = field(default_factory=list)
-    decoded: int = 0
+    segments: list[Segment] = field(default_factory=list)
+    seek_s: float = field(init=False)
+    reading: Window | None = field(init=False)  # what the next read covers, if any
+    reads: int = 0
+
+    def __post_init__(self) -> None:
+        self.seek_s = self.context[0].start_s
+        self.reading = next_read(self.seek_s, self.speech, self.context, min_left_s=MIN_LEFT_S)
 
     @property
     def finished(self) -> bool:
-        return self.decoded >= len(self.windows)
+        return self.reading is None
 
     @property
-    def next_window(self) -> int:
-        return self.windows[self.decoded]
+    def duration_s(self) -> float:
+        return self.context[-1].end_s - self.context[0].start_s
+
+    @property
+    def read_s(self) -> float:
+        if self.finished:
+            return self.duration_s
+        return self.seek_s - self.context[0].start_s
 
     def advance(self, decoded: _Decoded) -> None:
-        """After a window Whisper struggled with (it looped), the next one starts afresh, as
+        """After a read Whisper struggled with (it looped), the next one starts afresh, as
         Whisper resets its prompt after a temperature fallback: a loop must not spread."""
-        self.decoded += 1
+        if self.reading is None:
+            raise RuntimeError("advanced a finished chain")
+        self.segments.extend(decoded.segments)
         if decoded.reset:
             self.history = []
         else:
             self.history = (self.history + decoded.tokens)[-PROMPT_TOKENS:]
+        self.reads += 1
+        read = self.reading
+        self.seek_s = read.end_s if decoded.resume_s is None else read.start_s + decoded.resume_s
+        self.reading = next_read(self.seek_s, self.speech, self.context, min_left_s=MIN_LEFT_S)
+        if self.reading is not None and self.reads >= MAX_READS_PER_WINDOW * len(self.speech):
+            log.warning("stopped reading at %.1f s: Whisper kept stopping early", self.seek_s)
+            self.reading = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,6 +533,7 @@ class _Decoded:
     segments: list[Segment]
     tokens: list[int]  # the kept text, for the next window's prompt
     reset: bool = False
+    resume_s: float | None = None  # into the read, where Whisper stopped early
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,29 +552,45 @@ def _lanes(chains: Sequence[_Chain], batch_size: int, parallel: int) -> list[lis
 
 
 def _metadata(window: Window) -> dict[str, Any]:
-    return {"offset": window.start_s, "duration": window.duration_s, "segments": []}
+    # faster-whisper aligns words over ceil(duration) seconds of encoder output: a window of
+    # 30 s and a rounding error must not ask for a 31st second (CTranslate2 reads past the
+    # end of its buffer).
+    duration = min(window.duration_s, WHISPER_WINDOW_S)
+    return {"offset": window.start_s, "duration": duration, "segments": []}
 
 
-def _is_loop(raw: dict[str, Any]) -> bool:
-    return is_loop(float(raw["compression_ratio"]))
+def _resume(read: Sequence[int], tokenizer: Tokenizer) -> float | None:
+    resume_s = resume_point(read, tokenizer.timestamp_begin)
+    return resume_s if resume_s is not None and resume_s > 0.0 else None
 
 
-def _is_hallucination(raw: dict[str, Any]) -> bool:
+def _compression_ratio(raw_segments: Sequence[dict[str, Any]]) -> float:
+    """Of a window's whole text, as Whisper measures it: a loop can span many segments."""
+    text = "".join(str(raw["text"]) for raw in raw_segments)
+    return float(get_compression_ratio(text)) if text.strip() else 0.0
+
+
+def _loops(raw_segments: Sequence[dict[str, Any]]) -> bool:
+    return is_loop(_compression_ratio(raw_segments))
+
+
+def _is_hallucination(raw: dict[str, Any], *, forced: bool) -> bool:
     return is_hallucination(
         str(raw["text"]),
         no_speech_prob=float(raw["no_speech_prob"]),
         avg_logprob=float(raw["avg_logprob"]),
         compression_ratio=float(raw["compression_ratio"]),
+        forced=forced,
     )
 
 
-def _kept(raw_segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _kept(raw_segments: list[dict[str, Any]], *, forced: bool) -> list[dict[str, Any]]:
     """What is worth writing (and worth prompting the next window with): not empty, not a
-    likely hallucination."""
+    likely hallucination. ``forced``: read again after a loop."""
     kept = []
     for raw in raw_segments:
         text = str(raw["text"])
-        if text.strip() and _is_hallucination(raw):
+        if text.strip() and _is_hallucination(raw, forced=forced):
             log.info("dropped a likely hallucination: %r", text[:80])
         elif text.strip():
             kept.append(raw)

@@ -49,9 +49,9 @@ class VadSettings:
     min_silence_ms: int = 500
     speech_pad_ms: int = 400
     max_speech_s: float = 29.0  # so one span always fits one 30-second Whisper window
-    # Whisper hears this much after the detected speech, where there is room
-    # (see jamak.asr.windows.widen_windows).
-    edge_margin_s: float = 1.0
+    # Whisper hears up to this much of the non-speech on either side of the detected speech,
+    # where there is room (see jamak.asr.windows.widen_windows): by default as much as fits.
+    context_s: float = 30.0
 
 
 def detect_speech(audio: Audio, settings: VadSettings | None = None) -> tuple[SpeechSpan, ...]:

@@ -61,20 +61,25 @@ def widen_windows(
     margin_s: float,
     max_window_s: float = WHISPER_WINDOW_S,
 ) -> tuple[Window, ...]:
-    """Each window's end moved up to ``margin_s`` into the non-speech after it.
+    """Each window widened by up to ``margin_s`` into the non-speech on either side.
 
-    Voice activity detection trims quiet word endings (whispered or falsetto speech, a
-    voice trailing off) that Whisper still hears; the margin gives them back. Only ends
-    move: measured on the evaluation corpus, margins before speech bought nothing and made
-    Whisper write words on non-speech. The end never passes the middle of the gap to the
-    next window, the end of the file, or the window length.
+    Whisper's sequential decoding hears speech with the quiet around it; cut tight to the
+    detected speech, it misreads onsets and loses quiet word endings (whispered or falsetto
+    speech, a voice trailing off) that voice activity detection trims. A window never passes
+    the middle of the gap to its neighbour or the ends of the file, and never grows past the
+    window length: the room before the speech is filled first, as the onset matters most.
+    Measured on the evaluation corpus in bench/README.md.
     """
     widened: list[Window] = []
     for index, window in enumerate(windows):
-        following = windows[index + 1].start_s if index + 1 < len(windows) else None
-        latest = duration_s if following is None else (window.end_s + following) / 2
-        end = min(latest, window.end_s + margin_s, window.start_s + max_window_s)
-        widened.append(Window(window.start_s, max(end, window.end_s)))
+        before = windows[index - 1].end_s if index > 0 else None
+        after = windows[index + 1].start_s if index + 1 < len(windows) else None
+        earliest = 0.0 if before is None else (before + window.start_s) / 2
+        latest = duration_s if after is None else (window.end_s + after) / 2
+        start = max(earliest, window.start_s - margin_s, window.end_s - max_window_s)
+        start = min(start, window.start_s)
+        end = min(latest, window.end_s + margin_s, start + max_window_s)
+        widened.append(Window(start, max(end, window.end_s)))
     return tuple(widened)
 
 
@@ -98,3 +103,27 @@ def plan_chains(window_count: int, *, chain_windows: int) -> tuple[range, ...]:
         chains.append(range(start, stop))
         start = stop
     return tuple(chains)
+
+
+def next_read(
+    seek_s: float,
+    speech: Sequence[Window],
+    context: Sequence[Window],
+    *,
+    min_left_s: float,
+    max_window_s: float = WHISPER_WINDOW_S,
+) -> Window | None:
+    """What Whisper reads next in a chain, having read up to ``seek_s``; ``None`` when done.
+
+    ``speech`` are the chain's planned windows and ``context`` the same widened (see
+    :func:`widen_windows`). Like Whisper's sequential decoding, a read is a full window from
+    where the last one stopped, so speech cut off at one read's end is heard whole in the
+    next; unlike it, a read skips the non-speech before the next planned window, and the
+    chain ends once less than ``min_left_s`` of its speech is left unread.
+    """
+    end_s = context[-1].end_s
+    for planned, widened in zip(speech, context, strict=True):
+        if planned.end_s - seek_s >= min_left_s:
+            start = max(seek_s, widened.start_s)
+            return Window(start, min(start + max_window_s, end_s))
+    return None

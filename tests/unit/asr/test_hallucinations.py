@@ -26,3 +26,24 @@ def test_whispers_own_silence_rule_and_loops() -> None:
     assert is_hallucination(" Thank you.", **silent)
     loop = {**speech, "compression_ratio": 3.1}
     assert is_hallucination(" the the the the the the the the the the the the", **loop)
+
+
+def test_stock_phrases_are_dropped_only_when_whisper_has_doubts() -> None:
+    """Whale song heard in the quiet around detected "speech": base wrote " Oh" with a
+    no-speech probability of 0.51, under Whisper's own 0.6."""
+    doubtful = {"no_speech_prob": 0.51, "avg_logprob": -1.11, "compression_ratio": 0.3}
+    assert is_hallucination(" Oh", **doubtful)
+    assert is_hallucination(" Thank you.", **doubtful)
+    assert not is_hallucination(" Oh, right.", **doubtful)
+    sure_of_speech = {**doubtful, "no_speech_prob": 0.1}
+    assert not is_hallucination(" Oh", **sure_of_speech)
+
+
+def test_a_reading_forced_out_of_a_loop_is_dropped_on_doubt() -> None:
+    """Big Buck Bunny's music, read again after base looped on it: 0.49 and -1.48."""
+    doubtful = {"no_speech_prob": 0.49, "avg_logprob": -1.48, "compression_ratio": 1.2}
+    text = " I don't know if it's true or not."
+    assert not is_hallucination(text, **doubtful)
+    assert is_hallucination(text, **doubtful, forced=True)
+    laughter = {**doubtful, "no_speech_prob": 0.28}  # "Ha ha ha, Montreal." after a loop
+    assert not is_hallucination(" Ha ha ha, Montreal.", **laughter, forced=True)

@@ -1,7 +1,7 @@
 """Speech spans → 30-second decoding windows."""
 
 from jamak.asr.vad import SpeechSpan
-from jamak.asr.windows import Window, plan_chains, plan_windows, widen_windows
+from jamak.asr.windows import Window, next_read, plan_chains, plan_windows, widen_windows
 
 
 def test_no_speech_gives_no_windows() -> None:
@@ -31,18 +31,43 @@ def test_a_span_longer_than_a_window_is_cut_into_equal_pieces() -> None:
     assert windows[0].start_s == 0.0 and windows[-1].end_s == 75.0
 
 
-def test_widening_moves_only_ends_and_stops_midway_to_the_next_window() -> None:
-    windows = (Window(1.0, 5.0), Window(6.0, 10.0))
-    widened = widen_windows(windows, duration_s=20.0, margin_s=1.0)
-    assert widened == (Window(1.0, 5.5), Window(6.0, 11.0))
-
-
-def test_widening_stops_at_the_end_of_the_file_and_at_the_window_length() -> None:
-    assert widen_windows((Window(0.0, 3.0),), duration_s=3.4, margin_s=1.0) == (Window(0.0, 3.4),)
-    full = (Window(0.0, 29.5),)
-    assert widen_windows(full, duration_s=60.0, margin_s=1.0, max_window_s=30.0) == (
-        Window(0.0, 30.0),
+def test_widening_reaches_into_the_quiet_on_both_sides_up_to_midway() -> None:
+    windows = (Window(2.0, 5.0), Window(6.0, 10.0))
+    assert widen_windows(windows, duration_s=20.0, margin_s=1.0) == (
+        Window(1.0, 5.5),
+        Window(5.5, 11.0),
     )
+    assert widen_windows(windows, duration_s=20.0, margin_s=30.0) == (
+        Window(0.0, 5.5),
+        Window(5.5, 20.0),
+    )
+
+
+def test_widening_stops_at_the_ends_of_the_file_and_fills_the_room_before_first() -> None:
+    assert widen_windows((Window(0.0, 3.0),), duration_s=3.4, margin_s=1.0) == (Window(0.0, 3.4),)
+    full = (Window(10.0, 38.0),)
+    assert widen_windows(full, duration_s=60.0, margin_s=5.0, max_window_s=30.0) == (
+        Window(8.0, 38.0),
+    )
+    longest = (Window(0.0, 30.0),)
+    assert widen_windows(longest, duration_s=60.0, margin_s=5.0) == longest
+
+
+def test_a_read_is_a_whole_window_from_where_the_last_one_stopped() -> None:
+    speech = (Window(1.0, 25.0), Window(40.0, 65.0))
+    context = (Window(0.0, 32.5), Window(32.5, 70.0))
+    assert next_read(0.0, speech, context, min_left_s=0.5) == Window(0.0, 30.0)
+    # Whisper stopped at 22 s: the next read hears the cut-off sentence whole.
+    assert next_read(22.0, speech, context, min_left_s=0.5) == Window(22.0, 52.0)
+
+
+def test_a_read_skips_the_quiet_before_the_next_speech_and_the_chain_ends_with_it() -> None:
+    speech = (Window(1.0, 25.0), Window(40.0, 65.0))
+    context = (Window(0.0, 32.5), Window(32.5, 70.0))
+    assert next_read(30.0, speech, context, min_left_s=0.5) == Window(32.5, 62.5)
+    assert next_read(24.8, speech, context, min_left_s=0.5) == Window(32.5, 62.5)
+    assert next_read(64.7, speech, context, min_left_s=0.5) is None
+    assert next_read(70.0, speech, context, min_left_s=0.5) is None
 
 
 def test_chains_cover_every_window_once_in_order() -> None:
