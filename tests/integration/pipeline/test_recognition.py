@@ -179,3 +179,44 @@ def test_an_initial_prompt_teaches_spellings_to_every_window(
     assert len(prompted.segments) >= 2
     assert "siobhan" not in plain.text.lower(), plain.text
     assert prompted.text.lower().count("siobhan ngata") == 2, prompted.text
+
+
+def test_speech_longer_than_a_window_is_read_on_without_gaps_or_repeats(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """Whisper stops a 30-second read early where its next sentence would not fit; the next
+    read starts there, so the sentence across the edge is heard once, whole."""
+    sentences = [
+        "The first lighthouse keeper wrote in his journal every night.",
+        "Storms came from the west and shook the old wooden windows.",
+        "In spring the gardeners planted tulips along the harbour wall.",
+        "A postman cycled up the hill with letters for the farmhouse.",
+        "The baker sold warm pretzels to the tourists near the station.",
+        "At noon the church bells rang across the quiet valley.",
+        "Two engineers repaired the bridge before the winter floods.",
+        "The librarian stamped each returned novel with a purple date.",
+        "Fishermen mended their orange nets on the pebble beach.",
+        "By evening the violinist played waltzes in the crowded square.",
+    ]
+    pause = np.zeros(16_000, dtype=np.float32)
+    parts = []
+    for i, sentence in enumerate(sentences):
+        parts += [decode_audio(speak(sentence, tmp_path / f"{i}.wav")).samples, pause]
+    audio = np.concatenate(parts)
+    assert len(audio) / 16_000 > 40  # more than one read
+    transcript = model_registry.recognizer("tiny.en").recognize(audio, options=RecognitionOptions())
+    text = transcript.text.lower()
+    # one word per sentence that tiny.en hears right
+    for keyword in (
+        "journal",
+        "storms",
+        "gardeners",
+        "postman",
+        "tourist",
+        "valley",
+        "bridge",
+        "purple",
+        "pebble",
+        "violinist",
+    ):
+        assert text.count(keyword) == 1, (keyword, transcript.text)
