@@ -1,9 +1,10 @@
 """Accuracy on real recorded speech (../shared/eval), with the default model and settings.
 
 Thresholds come from measurement (see the README's accuracy section): jamak with ``base`` at
-8.8 % corpus WER on the English clips, faster-whisper's sequential beam search at 7.6-7.9 %
-on the same clips; no words on the non-speech clips. The bound leaves room for run-to-run
-and machine-to-machine variation of int8 kernels, not for a regression.
+7.6-7.7 % corpus WER on the English clips, faster-whisper's sequential beam search at
+7.6-7.9 % on the same clips; no words on the non-speech clips. The bound leaves room for
+run-to-run and machine-to-machine variation of int8 kernels, not for a regression (jamak's
+previous design, without timestamps, measured 8.3 %).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tests.support.eval import EvalClip
 
 pytestmark = [pytest.mark.eval, pytest.mark.model]
 
-MAX_ENGLISH_WER = 0.105
+MAX_ENGLISH_WER = 0.09
 
 
 def _scored(clip: EvalClip) -> bool:
