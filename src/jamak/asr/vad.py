@@ -1,7 +1,7 @@
 """Where the speech is: Silero voice activity detection (the model ships in faster-whisper).
 
-Finding speech first is what lets jamak skip silence, music and noise entirely (Whisper
-invents words on non-speech) and batch only the parts worth decoding. The settings lean
+Finding speech first is what lets jamak skip long stretches of silence, music and noise
+(Whisper invents words on non-speech) and batch only the parts worth decoding. The settings lean
 towards keeping speech: a dropped word costs more than a few decoded seconds of silence.
 
 Two measured weaknesses of running Silero once over a whole file are corrected here:
