@@ -531,7 +531,7 @@ class _Chain:
 @dataclass(frozen=True, slots=True)
 class _Decoded:
     segments: list[Segment]
-    tokens: list[int]  # the kept text, for the next window's prompt
+    tokens: list[int]  # the kept text, for the next read's prompt
     reset: bool = False
     resume_s: float | None = None  # into the read, where Whisper stopped early
 

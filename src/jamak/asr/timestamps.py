@@ -3,10 +3,11 @@
 Whisper decoding with timestamps writes ``<|t0|> text <|t1|>`` segment by segment. When its
 last segment would run past the window it stops after a segment's opening timestamp instead
 (or mid-text), expecting the caller to go on from there, as its own sequential decoding does
-by moving its 30-second window. jamak does the same inside its windows: the text after the
-last complete segment is read again from that point, with the text before it as the prompt.
-Measured on the English evaluation clips, decoding with timestamps and resuming so reads
-speech more faithfully than decoding without timestamps (see bench/README.md).
+by moving its 30-second window. jamak does the same in each chain of windows: its next read
+starts at the end of the last complete segment, with the text before it as the prompt
+(see :func:`jamak.asr.windows.next_read`). Measured on the evaluation clips, decoding with
+timestamps and reading on so is more faithful than decoding without timestamps (see
+bench/README.md).
 """
 
 from __future__ import annotations
