@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
@@ -122,7 +122,11 @@ def _transcribe(
     decoding = recognition_options(options, recognition)
     recognizer = recognizers.for_model(options.model)
     with tempfile.TemporaryDirectory(prefix="jamak-listening-") as scratch:
-        copy = Path(scratch) / "listening.m4a" if needs_listening_copy(job.filename) else None
+        copy = (
+            Path(scratch) / PurePath(listening_copy_key(job.id)).name
+            if needs_listening_copy(job.filename)
+            else None
+        )
         with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
             transcript = transcribe_file(
                 media,

@@ -12,7 +12,7 @@ from typing import BinaryIO
 from jamak.errors import JobNotFoundError, ObjectNotFoundError
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
-from jamak.media import needs_listening_copy
+from jamak.media import LISTENING_COPY_SUFFIX, needs_listening_copy
 
 
 def media_key(job_id: str) -> str:
@@ -27,7 +27,7 @@ def output_key(job_id: str, extension: str) -> str:
 def listening_copy_key(job_id: str) -> str:
     """Audio any browser plays, kept for uploads browsers cannot play (see
     :mod:`jamak.media.listening`)."""
-    return f"jobs/{job_id}/listening.m4a"
+    return f"jobs/{job_id}/listening{LISTENING_COPY_SUFFIX}"
 
 
 def media_to_play(job: Job, objects: ObjectStore) -> tuple[str, str]:
@@ -40,7 +40,7 @@ def media_to_play(job: Job, objects: ObjectStore) -> tuple[str, str]:
             objects.size(key)
         except ObjectNotFoundError:
             return job.media_key, job.filename
-        return key, f"{PurePath(job.filename).stem or 'media'}.m4a"
+        return key, f"{PurePath(job.filename).stem or 'media'}{LISTENING_COPY_SUFFIX}"
     return job.media_key, job.filename
 
 

@@ -22,8 +22,7 @@ BROWSER_PLAYABLE_SUFFIXES = frozenset(
     {".aac", ".flac", ".m4a", ".m4v", ".mp3", ".mp4", ".oga", ".ogg", ".opus", ".wav"}
     | {".weba", ".webm"}
 )
-LISTENING_COPY_SUFFIX = ".m4a"
-LISTENING_COPY_MEDIA_TYPE = "audio/mp4"
+LISTENING_COPY_SUFFIX = ".m4a"  # AAC in MP4
 _BIT_RATE = 48_000  # speech at 16 kHz mono: plenty, about 21 MB an hour
 _FRAME = 1024  # AAC's frame length, in samples
 
