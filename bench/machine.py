@@ -7,6 +7,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
+from jamak.asr.kernels import chosen_family, read_cpu
 from jamak.backends.embedded.sizing import available_memory_bytes, usable_cores
 
 GIB = 1 << 30
@@ -17,6 +18,9 @@ def describe() -> dict[str, str | int | float]:
     total_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     facts: dict[str, str | int | float] = {
         "cpu": cpu_model(),
+        # Whisper's numbers move with CTranslate2's kernels: runs on two families are two
+        # machines, never compared as one.
+        "cpu_kernels": chosen_family(read_cpu(), os.environ.get("CT2_FORCE_CPU_ISA")),
         "cores": usable_cores(),
         "memory_gib": round(total_bytes / GIB, 1),
         "memory_available_gib": round(available_memory_bytes() / GIB, 1),

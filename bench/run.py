@@ -73,6 +73,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--compute-type", default="int8")
+    parser.add_argument(
+        "--cpu-isa",
+        choices=("GENERIC", "AVX", "AVX2", "AVX512", "NEON"),
+        help="force CTranslate2's CPU kernel family for every system [its own choice]",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per system; the fastest counts")
     parser.add_argument("--quick", action="store_true", help="a handful of clips, 1-min long file")
     parser.add_argument("--clips", type=int, help="only the first N clips of the corpus")
@@ -86,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise here
     args = parse_args(argv)
+    if args.cpu_isa:
+        # Every system runs in a child process, which CTranslate2 reads this in.
+        os.environ["CT2_FORCE_CPU_ISA"] = args.cpu_isa
     clips = corpus.read_corpus(args.corpus, languages=args.languages.split(","))
     if args.quick:
         clips = corpus.quick_selection(clips)
@@ -222,6 +230,7 @@ def _report(
             "model_path": str(decoding.model_path),
             "device": "cpu",
             "compute_type": decoding.compute_type,
+            "cpu_kernels": facts["cpu_kernels"],
             "threads": decoding.threads,
             "beam_size": decoding.beam_size,
             "batch_size": decoding.batch_size,
@@ -239,7 +248,8 @@ def _report(
     }
     print(
         f"\njamak benchmark {meta['date']} on {meta['machine']['cpu']}, "
-        f"{decoding.threads} threads: model {decoding.model}, {decoding.compute_type}, CPU, "
+        f"{decoding.threads} threads: model {decoding.model}, {decoding.compute_type}, CPU "
+        f"kernels {facts['cpu_kernels']}, "
         f"beam {decoding.beam_size}, batch {decoding.batch_size}"
     )
     for section in sections:

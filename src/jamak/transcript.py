@@ -42,6 +42,11 @@ class Transcript:
     language_probability: float = 1.0
     task: str = "transcribe"
     model: str = ""
+    # How the model ran, so two machines' results can be told apart: CTranslate2's compute
+    # type ("int8_float32", "float16", ...), device and CPU kernel family ("AVX2", ...).
+    compute_type: str = ""
+    device: str = ""
+    cpu_kernels: str = ""
 
     @property
     def text(self) -> str:

@@ -42,6 +42,7 @@ class ModelRegistry:
         cpu_threads: int = 0,
         workers: int = 1,
         allow_download: bool = True,
+        forced_cpu_isa: str | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.device = device
@@ -49,6 +50,7 @@ class ModelRegistry:
         self.cpu_threads = cpu_threads
         self.workers = workers  # recognitions one loaded model runs at once, from threads
         self.allow_download = allow_download
+        self.forced_cpu_isa = forced_cpu_isa  # CT2_FORCE_CPU_ISA, to report the kernels run
         self._loaded: dict[str, FasterWhisperRecognizer] = {}
         self._lock = threading.Lock()
 
@@ -89,7 +91,9 @@ class ModelRegistry:
                     cpu_threads=self.cpu_threads,
                     workers=self.workers,
                 )
-                self._loaded[name] = FasterWhisperRecognizer(model, name=display)
+                self._loaded[name] = FasterWhisperRecognizer(
+                    model, name=display, forced_cpu_isa=self.forced_cpu_isa
+                )
             return self._loaded[name]
 
     # The job runner's provider protocol calls it this.

@@ -15,4 +15,5 @@ def build_registry(settings: Settings, *, workers: int = 1) -> ModelRegistry:
         cpu_threads=settings.cpu_threads,
         workers=workers,
         allow_download=settings.allow_download,
+        forced_cpu_isa=settings.ct2_force_cpu_isa,
     )

@@ -48,6 +48,7 @@ def model_registry_recognizers(settings: Settings) -> RecognizerProvider:
         cpu_threads=settings.cpu_threads,
         workers=max(1, min(MAX_STREAMS_PER_WORKER, spare)),
         allow_download=settings.allow_download,
+        forced_cpu_isa=settings.ct2_force_cpu_isa,
     )
 
 

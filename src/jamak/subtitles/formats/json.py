@@ -2,10 +2,12 @@
 
 The key names are a public contract (other tools read them): top level ``language``,
 ``language_probability``, ``duration``, ``model``, ``task``, ``text``, ``segments`` and
-``cues``; each segment has ``start``, ``end``, ``text``, ``avg_logprob``, ``no_speech_prob``
-and ``words``; each word ``start``, ``end``, ``word`` (with Whisper's leading space) and
-``probability``; each cue ``start``, ``end``, ``text`` (lines joined by ``\\n``) and
-``lines``. The segment and word keys follow openai/whisper's JSON so existing readers work.
+``cues``, and how it was made: ``compute_type``, ``device``, ``cpu_kernels`` (CTranslate2's
+CPU kernel family; empty on a GPU) and ``jamak_version``; each segment has ``start``,
+``end``, ``text``, ``avg_logprob``, ``no_speech_prob`` and ``words``; each word ``start``,
+``end``, ``word`` (with Whisper's leading space) and ``probability``; each cue ``start``,
+``end``, ``text`` (lines joined by ``\\n``) and ``lines``. The segment and word keys follow
+openai/whisper's JSON so existing readers work.
 Times are seconds rounded to milliseconds. Written as UTF-8 text, not ``\\u`` escapes.
 """
 
@@ -15,6 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 
+from jamak import __version__
 from jamak.subtitles.cue import Cue
 from jamak.transcript import Segment, Transcript, Word
 
@@ -33,6 +36,10 @@ class JsonFormat:
             "duration": _seconds(transcript.duration_s),
             "model": transcript.model,
             "task": transcript.task,
+            "compute_type": transcript.compute_type,
+            "device": transcript.device,
+            "cpu_kernels": transcript.cpu_kernels,
+            "jamak_version": __version__,
             "text": transcript.text,
             "segments": [_segment(s) for s in transcript.segments],
             "cues": [_cue(c) for c in cues],

@@ -1,0 +1,51 @@
+"""Which CTranslate2 CPU kernel family jamak reports, for machines it is not running on."""
+
+from pathlib import Path
+
+import pytest
+
+from jamak.asr.kernels import Cpu, chosen_family, read_cpu, supported_families
+
+AVX512 = frozenset(
+    {"avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"}
+)
+ZEN5 = Cpu("x86_64", "AuthenticAMD", AVX512)
+SAPPHIRE_RAPIDS = Cpu("x86_64", "GenuineIntel", AVX512)
+HASWELL = Cpu("x86_64", "GenuineIntel", frozenset({"avx", "avx2", "fma"}))
+OLD_X86 = Cpu("x86_64", "GenuineIntel", frozenset({"sse4_2"}))
+GRAVITON = Cpu("aarch64", "", frozenset({"asimd"}))
+
+
+def test_families_a_processor_offers() -> None:
+    assert supported_families(ZEN5) == ("GENERIC", "AVX", "AVX2", "AVX512")
+    assert supported_families(HASWELL) == ("GENERIC", "AVX", "AVX2")
+    assert supported_families(OLD_X86) == ("GENERIC",)
+    assert supported_families(GRAVITON) == ("GENERIC", "NEON")
+
+
+@pytest.mark.parametrize(
+    ("cpu", "forced", "family"),
+    [
+        (ZEN5, None, "AVX2"),  # CTranslate2 takes AVX512 on its own only on Intel
+        (SAPPHIRE_RAPIDS, None, "AVX512"),
+        (ZEN5, "avx512", "AVX512"),
+        (ZEN5, "GENERIC", "GENERIC"),
+        (HASWELL, "AVX512", "AVX2"),  # not on offer: CTranslate2 keeps its own choice
+        (OLD_X86, None, "GENERIC"),
+        (GRAVITON, None, "NEON"),
+    ],
+)
+def test_the_family_ctranslate2_runs(cpu: Cpu, forced: str | None, family: str) -> None:
+    assert chosen_family(cpu, forced) == family
+
+
+def test_read_from_cpuinfo(tmp_path: Path) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(
+        "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu avx avx2 fma\n\n"
+        "processor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu avx avx2 fma\n"
+    )
+    cpu = read_cpu(cpuinfo)
+    assert cpu.vendor == "GenuineIntel"
+    assert {"avx2", "fma"} <= cpu.flags
+    assert read_cpu(tmp_path / "missing").flags == frozenset()
