@@ -77,7 +77,14 @@ def eval_clips(eval_dir: Path) -> dict[str, EvalClip]:
 
 @pytest.fixture(scope="session")
 def model_registry() -> Iterator[ModelRegistry]:
-    """Real Whisper models (tiny.en, base) from the machine's model cache, loaded once."""
+    """Real Whisper models (tiny.en, base) from the machine's model cache, loaded once, with
+    the compute type the environment asks for (``JAMAK_COMPUTE_TYPE``; ``make kernels`` runs
+    the model tests under each compute type and CPU kernel family)."""
     settings = Settings()
-    with ModelRegistry(model_dir=settings.model_dir, device="cpu") as registry:
+    with ModelRegistry(
+        model_dir=settings.model_dir,
+        device="cpu",
+        compute_type=settings.compute_type,
+        forced_cpu_isa=settings.ct2_force_cpu_isa,
+    ) as registry:
         yield registry

@@ -36,14 +36,17 @@ from jamak.asr.hallucinations import (
     LOW_AVG_LOGPROB,
     MAX_COMPRESSION_RATIO,
     NO_SPEECH_PROB,
-    is_hallucination,
+    Evidence,
     is_loop,
+    why_invented,
 )
+from jamak.asr.kernels import chosen_family, read_cpu
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, chain_prompts
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
+from jamak.asr.text import clean_text
 from jamak.asr.timestamps import TIME_PRECISION_S, resume_point
-from jamak.asr.vad import VadSettings, detect_speech
+from jamak.asr.vad import SpeechMap, VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.windows import (
     WHISPER_WINDOW_S,
     Window,
@@ -99,10 +102,27 @@ def load_model(
 
 
 class FasterWhisperRecognizer:
-    def __init__(self, model: WhisperModel, *, name: str, vad: VadSettings | None = None) -> None:
+    def __init__(
+        self,
+        model: WhisperModel,
+        *,
+        name: str,
+        vad: VadSettings | None = None,
+        forced_cpu_isa: str | None = None,
+    ) -> None:
         self.name = name
         self._model: WhisperModel | None = model
         self._vad = vad or VadSettings()
+        self.device = str(model.model.device)
+        self.compute_type = str(model.model.compute_type)
+        self.cpu_kernels = chosen_family(read_cpu(), forced_cpu_isa) if self.device == "cpu" else ""
+        log.debug(
+            "model %s runs on %s, compute type %s%s",
+            name,
+            self.device,
+            self.compute_type,
+            f", CTranslate2 CPU kernels {self.cpu_kernels}" if self.cpu_kernels else "",
+        )
 
     @property
     def model(self) -> WhisperModel:
@@ -125,7 +145,8 @@ class FasterWhisperRecognizer:
         on_progress: ProgressCallback | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
-        speech = plan_windows(detect_speech(audio, self._vad))
+        heard = speech_map(audio)
+        speech = plan_windows(spans_from_probabilities(heard.probabilities, self._vad))
         context = widen_windows(speech, duration_s=duration_s, margin_s=self._vad.context_s)
         report = on_progress or (lambda done_s, total_s: None)
         report(0.0, duration_s)
@@ -150,7 +171,9 @@ class FasterWhisperRecognizer:
             self.model.hf_tokenizer, self.multilingual, task=options.task, language=language
         )
         decoding = self._decoding_options(options, tokenizer)
-        step = partial(self._decode_step, audio, tokenizer=tokenizer, decoding=decoding)
+        step = partial(
+            self._decode_step, audio, tokenizer=tokenizer, decoding=decoding, heard=heard
+        )
         self._decode_chains(
             lanes, step, initial_tokens, first, lambda share: report(share * duration_s, duration_s)
         )
@@ -226,6 +249,7 @@ class FasterWhisperRecognizer:
         *,
         tokenizer: Tokenizer,
         decoding: TranscriptionOptions,
+        heard: SpeechMap,
         prepared: _Prepared | None,
     ) -> list[_Decoded]:
         """One window of each chain, decoded in as few batches as their prompts allow:
@@ -241,7 +265,9 @@ class FasterWhisperRecognizer:
                 features, encoder = prepared.features, prepared.encoder
             else:
                 features, encoder = self._features(audio, windows), _EncodeOnce(self.model)
-            results = self._decode(audio, windows, contexts, features, encoder, tokenizer, decoding)
+            results = self._decode(
+                audio, windows, contexts, (features, encoder), tokenizer, decoding, heard
+            )
             decoded.update(zip(members, results, strict=True))
         return [decoded[i] for i in range(len(step))]
 
@@ -250,11 +276,12 @@ class FasterWhisperRecognizer:
         audio: Audio,
         batch: Sequence[Window],
         contexts: Sequence[Sequence[int]],
-        features: np.ndarray,
-        encoder: _EncodeOnce,
+        encoded: tuple[np.ndarray, _EncodeOnce],
         tokenizer: Tokenizer,
         decoding: TranscriptionOptions,
+        heard: SpeechMap,
     ) -> list[_Decoded]:
+        features, encoder = encoded
         pipeline = _ConditionedPipeline(encoder, contexts)
         outputs = pipeline.forward(
             features, tokenizer, [_metadata(window) for window in batch], decoding
@@ -267,7 +294,7 @@ class FasterWhisperRecognizer:
             if _loops(first_try):
                 output, read = self._retry_penalised(audio, window, context, tokenizer, decoding)
                 troubled = True
-            kept = _kept(output, forced=troubled)
+            kept = _kept(output, heard=heard, threshold=self._vad.threshold, forced=troubled)
             tokens = [int(token) for raw in kept for token in raw["tokens"]]
             decoded.append(
                 _Decoded(
@@ -324,6 +351,9 @@ class FasterWhisperRecognizer:
             language_probability=probability,
             task=options.task if options else "transcribe",
             model=self.name,
+            compute_type=self.compute_type,
+            device=self.device,
+            cpu_kernels=self.cpu_kernels,
         )
 
     def _fallback_language(self) -> str:
@@ -574,26 +604,38 @@ def _loops(raw_segments: Sequence[dict[str, Any]]) -> bool:
     return is_loop(_compression_ratio(raw_segments))
 
 
-def _is_hallucination(raw: dict[str, Any], *, forced: bool) -> bool:
-    return is_hallucination(
-        str(raw["text"]),
+def _evidence(raw: dict[str, Any], *, heard: SpeechMap, threshold: float, forced: bool) -> Evidence:
+    words = raw.get("words") or []
+    spans = [(float(w["start"]), float(w["end"])) for w in words] or [
+        (float(raw["start"]), float(raw["end"]))
+    ]
+    probabilities = [float(w["probability"]) for w in words]
+    return Evidence(
+        text=str(raw["text"]),
         no_speech_prob=float(raw["no_speech_prob"]),
         avg_logprob=float(raw["avg_logprob"]),
         compression_ratio=float(raw["compression_ratio"]),
+        heard_share=heard.heard_share(spans, threshold),
+        word_probability=sum(probabilities) / len(probabilities) if probabilities else None,
         forced=forced,
     )
 
 
-def _kept(raw_segments: list[dict[str, Any]], *, forced: bool) -> list[dict[str, Any]]:
-    """What is worth writing (and worth prompting the next window with): not empty, not a
-    likely hallucination. ``forced``: read again after a loop."""
+def _kept(
+    raw_segments: list[dict[str, Any]], *, heard: SpeechMap, threshold: float, forced: bool
+) -> list[dict[str, Any]]:
+    """What is worth writing (and worth prompting the next window with): text left after
+    cleaning, not a likely invention. ``forced``: read again after a loop."""
     kept = []
     for raw in raw_segments:
-        text = str(raw["text"])
-        if text.strip() and _is_hallucination(raw, forced=forced):
-            log.info("dropped a likely hallucination: %r", text[:80])
-        elif text.strip():
-            kept.append(raw)
+        text = clean_text(str(raw["text"]))
+        if not text.strip():
+            continue
+        reason = why_invented(_evidence(raw, heard=heard, threshold=threshold, forced=forced))
+        if reason is None:
+            kept.append(dict(raw, text=text))
+        else:
+            log.info("dropped %r: %s", text[:80], reason)
     return kept
 
 
@@ -602,8 +644,9 @@ def _segments(raw_segments: list[dict[str, Any]], with_words: bool) -> list[Segm
     for raw in raw_segments:
         words = (
             tuple(
-                Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w["probability"]))
+                Word(float(w["start"]), float(w["end"]), text, float(w["probability"]))
                 for w in (raw.get("words") or [])
+                if (text := clean_text(str(w["word"]))).strip()
             )
             if with_words
             else ()

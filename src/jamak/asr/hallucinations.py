@@ -1,21 +1,44 @@
-"""How to tell Whisper's inventions from speech, by what it says about its own output.
+"""How to tell Whisper's inventions from speech: two witnesses must agree.
 
-Whisper writes text for any input, speech or not; these rules decide which decoded windows
-to throw away. Pure functions of the decoder's numbers and text, so they are tested alone.
+Whisper writes text for any input, speech or not. No one number it reports separates the
+two: its no-speech probability and log-probability move with the CPU kernels CTranslate2
+picks, and a rule on one threshold flips with them (whale song read as "I'm sorry" on one
+machine and not on the next). So a segment is dropped on the agreement of two independent
+witnesses: the voice activity detector heard no speech where its words fall, *and* the
+decoder itself has doubts about them. Speech the detector misses (whispering, falsetto) is
+decoded confidently and stays; a confident-looking invention over music is still unheard
+and, with any doubt at all, goes. Each threshold sits mid-way in a wide gap measured across
+kernel families and compute types (bench/README.md, "Non-speech"), not on one clip's edge.
+
+Whisper's own two rules stay as they are: its silence rule (openai/whisper's
+transcribe.py) and its repetition-loop rule. Pure functions of numbers and text, so they
+are tested alone.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-# Whisper's own rule for silence: a window is empty when the model itself says "no speech"
-# and is not confident in what it wrote anyway (openai/whisper transcribe.py defaults).
+# Whisper's rule for silence (openai/whisper transcribe.py defaults): the model itself says
+# "no speech" and is not confident in what it wrote anyway.
 NO_SPEECH_PROB = 0.6
 LOW_AVG_LOGPROB = -1.0
-# Whisper half-suspects there is no speech above this (speech scores near 0).
-DOUBTFUL_NO_SPEECH_PROB = 0.3
-# What Whisper writes most often for non-speech, on its own in a segment (lower case, no
-# punctuation): when Whisper has doubts, a segment saying only this is not speech.
+# Text that compresses this well is a repetition loop, not speech (same source).
+MAX_COMPRESSION_RATIO = 2.4
+
+# The detector heard speech in less than this share of the segment's word time. Measured:
+# non-speech segments at most 0.04, speech at least 0.09 (and the speech under 0.25 is all
+# decoded confidently), on every kernel family and compute type.
+UNHEARD_SHARE = 0.15
+# Any one of these is doubt. Measured on speech the detector missed: no-speech probability
+# at most 0.18, log-probability at least -0.63, word probability at least 0.83; on
+# non-speech at least 0.33, or at most -1.0, or at most 0.72.
+DOUBTFUL_NO_SPEECH_PROB = 0.25
+DOUBTFUL_AVG_LOGPROB = -0.9
+DOUBTFUL_WORD_PROBABILITY = 0.6
+# What Whisper writes most often for non-speech (lower case, no punctuation): said where
+# the detector heard nothing, that is doubt enough.
 STOCK_PHRASES = frozenset(
     {
         "oh",
@@ -30,51 +53,83 @@ STOCK_PHRASES = frozenset(
         "please subscribe",
     }
 )
-# Text that compresses this well is a repetition loop, not speech (same source).
-MAX_COMPRESSION_RATIO = 2.4
-# "m m m m": at least this many words, at most this share of them distinct, in a window
-# Whisper has doubts about.
+# "m m m m": at least this many words, at most this share of them distinct, where Whisper
+# half-suspects there is no speech.
 BABBLE_MIN_WORDS = 4
 BABBLE_MAX_DISTINCT_RATIO = 0.25
+BABBLE_NO_SPEECH_PROB = 0.3
 
 _WORD = re.compile(r"\w+")
+# Whisper's sound annotations: "[Music]", "(applause)", "♪ ♪", '["Pomp and Circumstance"]'.
+_ANNOTATION = re.compile(r"^\s*(\[[^\]]*\]|\([^)]*\)|[♪♫♬\s])+\s*[.!?]?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the decoder and the voice activity detector say about one decoded segment."""
+
+    text: str
+    no_speech_prob: float  # the decoder's, for the whole read
+    avg_logprob: float  # the decoder's, for the whole read
+    compression_ratio: float
+    heard_share: float  # share of the segment's word time the detector heard as speech
+    word_probability: float | None = None  # mean over its words; None without word times
+    forced: bool = False  # read again after Whisper looped on it: itself a sign of trouble
 
 
 def is_loop(compression_ratio: float) -> bool:
     return compression_ratio > MAX_COMPRESSION_RATIO
 
 
+def is_annotation(text: str) -> bool:
+    """A description of a sound, not words spoken: never a subtitle of speech."""
+    return bool(text.strip()) and _ANNOTATION.match(text) is not None
+
+
 def is_babble(text: str, no_speech_prob: float) -> bool:
-    """Non-speech that slipped past VAD (a hum, music, whale song) makes Whisper repeat one
-    syllable ("m m m m m"): too short a text for the compression test, so it is caught by
-    how few distinct words it has, where Whisper itself half-suspects there is no speech."""
+    """Non-speech that slipped past the detector (a hum, music, whale song) makes Whisper
+    repeat one syllable ("m m m m m"): too short a text for the compression test, so it is
+    caught by how few distinct words it has, where Whisper half-suspects there is no speech."""
     words = _WORD.findall(text.lower())
-    if len(words) < BABBLE_MIN_WORDS or no_speech_prob <= DOUBTFUL_NO_SPEECH_PROB:
+    if len(words) < BABBLE_MIN_WORDS or no_speech_prob <= BABBLE_NO_SPEECH_PROB:
         return False
     return len(set(words)) / len(words) <= BABBLE_MAX_DISTINCT_RATIO
 
 
-def is_stock_phrase(text: str, no_speech_prob: float) -> bool:
-    """Whisper's stock text for music, noise and silence ("Oh", "Thank you.")."""
-    phrase = " ".join(_WORD.findall(text.lower()))
-    return phrase in STOCK_PHRASES and no_speech_prob > DOUBTFUL_NO_SPEECH_PROB
+def is_stock_phrase(text: str) -> bool:
+    return " ".join(_WORD.findall(text.lower())) in STOCK_PHRASES
 
 
-def is_hallucination(
-    text: str,
-    *,
-    no_speech_prob: float,
-    avg_logprob: float,
-    compression_ratio: float,
-    forced: bool = False,
-) -> bool:
-    """``forced``: the text comes from reading the window again after Whisper looped on it,
-    which is itself a sign of non-speech, so doubt is enough to drop it."""
-    silence_prob = DOUBTFUL_NO_SPEECH_PROB if forced else NO_SPEECH_PROB
-    silent = no_speech_prob > silence_prob and avg_logprob < LOW_AVG_LOGPROB
-    return (
-        silent
-        or is_loop(compression_ratio)
-        or is_babble(text, no_speech_prob)
-        or is_stock_phrase(text, no_speech_prob)
+def is_doubtful(evidence: Evidence) -> bool:
+    """Any sign from the decoder that it is unsure of this text."""
+    low_words = (
+        evidence.word_probability is not None
+        and evidence.word_probability < DOUBTFUL_WORD_PROBABILITY
     )
+    return (
+        evidence.forced
+        or low_words
+        or evidence.no_speech_prob > DOUBTFUL_NO_SPEECH_PROB
+        or evidence.avg_logprob < DOUBTFUL_AVG_LOGPROB
+        or is_stock_phrase(evidence.text)
+    )
+
+
+def why_invented(evidence: Evidence) -> str | None:
+    """Why the segment is not speech, in a few words for the log; ``None`` when it is kept."""
+    silent = evidence.no_speech_prob > NO_SPEECH_PROB and evidence.avg_logprob < LOW_AVG_LOGPROB
+    if silent:
+        return "Whisper's silence rule"
+    if is_loop(evidence.compression_ratio):
+        return "a repetition loop"
+    if is_annotation(evidence.text):
+        return "a sound annotation"
+    if is_babble(evidence.text, evidence.no_speech_prob):
+        return "babble"
+    if evidence.heard_share < UNHEARD_SHARE and is_doubtful(evidence):
+        return "no speech heard there, and the decoder doubts it"
+    return None
+
+
+def is_hallucination(evidence: Evidence) -> bool:
+    return why_invented(evidence) is not None

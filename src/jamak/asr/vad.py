@@ -15,6 +15,8 @@ Two measured weaknesses of running Silero once over a whole file are corrected h
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,10 +56,37 @@ class VadSettings:
     context_s: float = 30.0
 
 
+@dataclass(frozen=True, slots=True)
+class SpeechMap:
+    """The detector's speech probability for every 32 ms frame of a file, kept after the
+    spans are planned: where Whisper's words fall is later checked against it."""
+
+    probabilities: Probabilities
+    frame_s: float = FRAME / SAMPLE_RATE
+
+    def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        """The share of the frames under ``spans`` (seconds) at least ``threshold``
+        speech-like; 0.0 for no frames."""
+        heard = total = 0
+        for start_s, end_s in spans:
+            first = max(0, int(start_s / self.frame_s))
+            stop = max(first + 1, math.ceil(end_s / self.frame_s))
+            frames = self.probabilities[first:stop]
+            total += len(frames)
+            heard += int(np.count_nonzero(frames >= threshold))
+        return heard / total if total else 0.0
+
+
 def detect_speech(audio: Audio, settings: VadSettings | None = None) -> tuple[SpeechSpan, ...]:
     if audio.size == 0:
         return ()
     return spans_from_probabilities(speech_probabilities(audio), settings or VadSettings())
+
+
+def speech_map(audio: Audio) -> SpeechMap:
+    if audio.size == 0:
+        return SpeechMap(np.zeros(0, dtype=np.float32))
+    return SpeechMap(speech_probabilities(audio))
 
 
 def speech_probabilities(audio: Audio) -> Probabilities:
