@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: help serve install install-dev system-deps test check lint typecheck imports unit format bench clean
+.PHONY: help serve install install-dev system-deps test check lint typecheck imports unit kernels format bench clean
 
 help:
 	@echo "make serve       set up and start jamak (web app + API + workers) on http://127.0.0.1:8000"
 	@echo "make test        set up everything the tests need, then run lint, types, import contracts and tests"
+	@echo "make kernels     the recognition and eval tests under every CPU kernel family and compute type"
 	@echo "make bench       speed and accuracy against faster-whisper on ../shared/eval (see bench/README.md)"
 	@echo "make format      ruff format + autofix"
 
@@ -36,7 +37,7 @@ system-deps:
 
 test: system-deps install-dev check
 
-check: lint typecheck imports unit
+check: lint typecheck imports unit kernels
 
 lint:
 	$(BIN)/ruff check src tests bench
@@ -50,6 +51,10 @@ imports:
 
 unit:
 	$(BIN)/pytest -q
+
+# The model tests again under each CTranslate2 CPU kernel family and compute type on offer.
+kernels:
+	scripts/test-kernels
 
 format:
 	$(BIN)/ruff format src tests bench

@@ -5,7 +5,8 @@ character (Korean, Japanese, Chinese and emoji are all such characters), or writ
 that never form one, decoding gives U+FFFD, the replacement character; on music it can write
 runs of zero-width joiners. Neither may reach a subtitle. Zero-width joiners and non-joiners
 are kept where they do their job: between two visible characters (Persian and Indic words,
-emoji sequences); anywhere else they are noise.
+emoji sequences); anywhere else they are noise. Text with nothing visible left (a run of
+joiners and direction marks) is no text at all.
 """
 
 from __future__ import annotations
@@ -13,19 +14,22 @@ from __future__ import annotations
 REPLACEMENT = "\ufffd"
 ZERO_WIDTH_JOINERS = frozenset({"\u200c", "\u200d"})  # non-joiner, joiner: meaningful inside words
 ALWAYS_STRAY = frozenset({"\u200b", "\u2060", "\ufeff", "\u00ad"})  # never needed in a subtitle
-INVISIBLE = ZERO_WIDTH_JOINERS | ALWAYS_STRAY | {REPLACEMENT}
+# Direction marks order right-to-left text (Arabic, Hebrew) and are kept, but show nothing.
+DIRECTION_MARKS = frozenset({"\u200e", "\u200f", "\u061c"})
+INVISIBLE = ZERO_WIDTH_JOINERS | ALWAYS_STRAY | DIRECTION_MARKS | {REPLACEMENT}
 
 
 def clean_text(text: str) -> str:
     """``text`` without replacement characters and without invisible characters that join
-    nothing. Spaces are left as they are: a word's leading space carries meaning."""
+    nothing, or "" when nothing visible is left. Spaces are left as they are: a word's
+    leading space carries meaning."""
     kept = [ch for ch in text if ch != REPLACEMENT and ch not in ALWAYS_STRAY]
     out: list[str] = []
     for index, ch in enumerate(kept):
         if ch in ZERO_WIDTH_JOINERS and not _joins(kept, index):
             continue
         out.append(ch)
-    return "".join(out)
+    return "".join(out) if any(_visible(ch) for ch in out) else ""
 
 
 def _joins(chars: list[str], index: int) -> bool:

@@ -83,7 +83,7 @@ def test_text_around_an_annotation_is_speech(text: str) -> None:
 
 
 def test_unheard_text_goes_on_any_doubt_of_the_decoder() -> None:
-    assert why_invented(WHALE) == "no speech heard there, and the decoder doubts it"
+    assert why_invented(WHALE) == "little speech heard there, and the decoder doubts it"
     # Each doubt on its own is enough where the detector heard nothing ...
     sure = replace(WHALE, no_speech_prob=0.05, avg_logprob=-0.3, word_probability=0.9)
     assert not is_hallucination(sure)
@@ -121,3 +121,11 @@ def test_doubtful_speech_the_detector_heard_is_kept() -> None:
 def test_without_word_times_the_other_doubts_still_count() -> None:
     assert not is_hallucination(replace(WHISPERED, word_probability=None))
     assert is_hallucination(replace(WHALE, word_probability=None))
+
+
+def test_after_a_loop_the_detector_must_have_heard_more() -> None:
+    """Whale song's " Oh", read again after a loop: the detector heard 18 % of it."""
+    oh = replace(WHALE, text=" Oh", no_speech_prob=0.59, heard_share=0.18, forced=True)
+    assert is_hallucination(oh)
+    laughter = Evidence(" Ha, ha!", 0.09, -1.23, 1.0, heard_share=0.33, forced=True)
+    assert not is_hallucination(laughter)

@@ -11,10 +11,12 @@ ZWJ, ZWNJ, ZWSP = "\u200d", "\u200c", "\u200b"
     ("raw", "clean"),
     [
         (" 안녕하세요\ufffd", " 안녕하세요"),  # a character cut apart at a read's end
-        (f" {ZWJ}{ZWJ}{ZWJ}\ufffd", " "),  # what base wrote on a piano piece
+        (f" {ZWJ}{ZWJ}{ZWJ}\ufffd", ""),  # what base wrote on a piano piece
+        (f" \u200e{ZWJ}{ZWJ}{ZWJ}\ufffd", ""),  # ... and on synthesised music, float32
         (f" hello{ZWSP} world", " hello world"),
         (f"{ZWJ}word{ZWJ}", "word"),  # joins nothing at either edge
         (f" a {ZWNJ} b", " a  b"),
+        (" ", ""),
         ("\ufeffBOM", "BOM"),
     ],
 )
@@ -31,6 +33,7 @@ def test_broken_and_stray_characters_go(raw: str, clean: str) -> None:
         f" می{ZWNJ}خواهم",  # Persian: the non-joiner inside a word is spelling
         f" 👩{ZWJ}💻",  # an emoji sequence
         " क्‍ष",  # Devanagari with a joiner
+        " \u200fשלום",  # a direction mark before Hebrew
     ],
 )
 def test_real_text_is_unchanged(text: str) -> None:
