@@ -6,6 +6,7 @@ Logging is configured here, at the edge, and nowhere in library code.
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
 import typer
 
@@ -20,12 +21,29 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+    app.callback()(_options)
     transcribe.register(app)
     models.register(app)
     serve.register(app)
     worker.register(app)
     aws.register(app)
     return app
+
+
+def _options(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Log what jamak does: the model, its compute type and CPU kernels, "
+            "and every piece of text it drops as non-speech.",
+        ),
+    ] = False,
+) -> None:
+    """jamak (자막): video and audio files to readable subtitles with Whisper."""
+    if verbose:
+        logging.getLogger("jamak").setLevel(logging.DEBUG)
 
 
 def run() -> None:

@@ -11,6 +11,7 @@ import pytest
 import srt
 import webvtt
 
+import jamak
 from jamak.subtitles import Cue, check_cues
 from jamak.subtitles.rules import SubtitleRules
 from tests.support.matrix import MediaCase
@@ -52,6 +53,12 @@ def test_several_files_one_bad_the_rest_finish(
         assert len(vtt.captions) == len(subs)
         data = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
         assert {"language", "duration", "text", "segments", "cues"} <= data.keys()
+        # How it was made, so two machines' results can be told apart.
+        assert data["model"] == "tiny.en"
+        assert data["device"] == "cpu"
+        assert data["compute_type"].startswith(("int8", "float"))
+        assert data["cpu_kernels"] in ("GENERIC", "AVX", "AVX2", "AVX512", "NEON")
+        assert data["jamak_version"] == jamak.__version__
         assert data["segments"][0]["words"][0].keys() >= {"start", "end", "word", "probability"}
         assert (out / f"{stem}.txt").read_text(encoding="utf-8").strip()
         assert (out / f"{stem}.tsv").read_text(encoding="utf-8").startswith("start\tend\ttext")
