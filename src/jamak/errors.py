@@ -18,8 +18,16 @@ one file or one job into a clear message without losing anything else::
     │   ├── JobNotFoundError
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
     │   └── JobCancelledError       raised inside a runner when its job was cancelled
-    └── StorageError
-        └── ObjectNotFoundError
+    ├── StorageError
+    │   ├── ObjectNotFoundError
+    │   └── InvalidObjectKeyError   a key that could escape the store's root
+    └── UploadError                 a presigned (direct) upload that cannot go on
+        ├── DirectUploadUnsupportedError  this deployment takes uploads through the API
+        ├── UploadTooLargeError
+        ├── UploadNotFoundError     no upload was started under that id
+        ├── UploadIncompleteError   "complete" before every byte or part arrived
+        ├── UploadSizeMismatchError the stored file is not the announced size
+        └── UploadAlreadyCompletedError  the upload is a job now
 """
 
 from __future__ import annotations
@@ -90,4 +98,36 @@ class StorageError(JamakError):
 
 
 class ObjectNotFoundError(StorageError):
+    pass
+
+
+class InvalidObjectKeyError(StorageError):
+    """A key that could escape the store's root or is not a plain relative path."""
+
+
+class UploadError(JamakError):
+    pass
+
+
+class DirectUploadUnsupportedError(UploadError):
+    pass
+
+
+class UploadTooLargeError(UploadError):
+    pass
+
+
+class UploadNotFoundError(UploadError):
+    pass
+
+
+class UploadIncompleteError(UploadError):
+    pass
+
+
+class UploadSizeMismatchError(UploadError):
+    pass
+
+
+class UploadAlreadyCompletedError(UploadError):
     pass

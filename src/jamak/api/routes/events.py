@@ -39,7 +39,7 @@ async def _existing_job(job_id: JobIdPath, services: ServicesDep) -> Job:
 async def job_events(
     job: Annotated[Job, Depends(_existing_job)], services: ServicesDep
 ) -> AsyncIterator[ServerSentEvent]:
-    updates = job_updates(services.store, job.id, poll_interval_s=services.settings.poll_interval_s)
+    updates = job_updates(services.store, job.id, poll_interval_s=services.api.poll_interval_s)
     first = True
     try:
         async for update in updates:

@@ -1,7 +1,7 @@
 """``GET /api/jobs/{id}/media``: the original upload, with byte ranges so players can seek.
 
 With ``playable=true`` it is the job's listening copy instead, where the worker kept one
-because browsers cannot play the upload (MPEG-1, AVI, WMV...; see jamak.media.listening).
+because browsers cannot play the upload (MPEG-1, AVI, WMV...; see jamak.jobs.listening).
 
 The content type is guessed from the uploaded file's name; the stored object's key never
 carries it. A few media suffixes are pinned because system MIME tables disagree on them
@@ -22,8 +22,8 @@ from jamak.api.errors import error_response
 from jamak.api.ranges import RangeNotSatisfiableError, iter_bytes, parse_range
 from jamak.api.routes.subtitles import content_disposition
 from jamak.api.schemas import ErrorOut
-from jamak.backends.aws.transfers import DirectUploads
 from jamak.jobs import service
+from jamak.jobs.listening import media_to_play
 
 router = APIRouter(prefix="/api/jobs", tags=["media"])
 
@@ -76,13 +76,12 @@ def job_media(
 ) -> Response:
     job = service.get_job(store=services.store, job_id=job_id)
     objects = services.objects
-    key, filename = (
-        service.media_to_play(job, objects) if playable else (job.media_key, job.filename)
-    )
-    if direct and isinstance(objects, DirectUploads):
-        url = objects.presign_get(
+    key, filename = media_to_play(job, objects) if playable else (job.media_key, job.filename)
+    signer = services.direct_uploads
+    if direct and signer is not None:
+        url = signer.presign_get(
             key,
-            expires_s=services.settings.aws_presign_expiry_s,
+            expires_s=services.api.presign_expiry_s,
             content_type=media_type_for(filename),
         )
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
