@@ -28,6 +28,7 @@ from jamak.asr.faster_whisper import resolve_device
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.options import Task as TaskName
 from jamak.asr.recognizer import Recognizer
+from jamak.asr.registry import ModelRegistry
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
 from jamak.bootstrap import build_model_registry
 from jamak.errors import JamakError
@@ -36,6 +37,36 @@ from jamak.settings import Settings
 from jamak.subtitles import formats
 
 DeviceName = Literal["cpu", "cuda", "auto"]
+
+# The command's flags, named once here so its signature reads as a list of options.
+FilesArgument = Annotated[
+    list[Path], typer.Argument(help="Video or audio files.", show_default=False)
+]
+OutputDirOption = Annotated[
+    Path, typer.Option("--output-dir", "-o", help="Where <input stem>.<ext> files go.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json.")
+]
+ModelOption = Annotated[
+    str | None, typer.Option(help="Model name or CTranslate2 folder [default: base].")
+]
+LanguageOption = Annotated[str, typer.Option(help="'auto' or a language code (ko, en...).")]
+TaskOption = Annotated[TaskName, typer.Option(help="'translate' writes English.")]
+BatchSizeOption = Annotated[int | None, typer.Option(min=1, help="Windows per batch.")]
+BeamSizeOption = Annotated[int | None, typer.Option(min=1)]
+DeviceOption = Annotated[DeviceName | None, typer.Option(help="cpu, cuda or auto.")]
+PromptOption = Annotated[str | None, typer.Option(help="Vocabulary or style to steer recognition.")]
+HotwordsOption = Annotated[str | None, typer.Option(help="Words to favour.")]
+MaxCharsOption = Annotated[int | None, typer.Option(min=4)]
+MaxLinesOption = Annotated[int | None, typer.Option(min=1)]
+AudioStreamOption = Annotated[
+    int | None, typer.Option(min=0, help="Which audio stream (0 = first).")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Files at once [default: one per CPU core]."),
+]
 
 
 class AudioSecondsColumn(ProgressColumn):
@@ -51,52 +82,25 @@ def register(app: typer.Typer) -> None:
 
 
 def transcribe(
-    files: Annotated[list[Path], typer.Argument(help="Video or audio files.", show_default=False)],
-    output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", help="Where <input stem>.<ext> files go.")
-    ] = Path(),
-    format_list: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json.")
-    ] = "srt",
-    model: Annotated[
-        str | None, typer.Option(help="Model name or CTranslate2 folder [default: base].")
-    ] = None,
-    language: Annotated[str, typer.Option(help="'auto' or a language code (ko, en...).")] = "auto",
-    task: Annotated[TaskName, typer.Option(help="'translate' writes English.")] = "transcribe",
-    batch_size: Annotated[int | None, typer.Option(min=1, help="Windows per batch.")] = None,
-    beam_size: Annotated[int | None, typer.Option(min=1)] = None,
-    device: Annotated[DeviceName | None, typer.Option(help="cpu, cuda or auto.")] = None,
-    initial_prompt: Annotated[
-        str | None, typer.Option(help="Vocabulary or style to steer recognition.")
-    ] = None,
-    hotwords: Annotated[str | None, typer.Option(help="Words to favour.")] = None,
-    max_chars_per_line: Annotated[int | None, typer.Option(min=4)] = None,
-    max_lines: Annotated[int | None, typer.Option(min=1)] = None,
-    audio_stream: Annotated[
-        int | None, typer.Option(min=0, help="Which audio stream (0 = first).")
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Files at once [default: one per CPU core]."),
-    ] = None,
+    files: FilesArgument,
+    output_dir: OutputDirOption = Path(),
+    format_list: FormatOption = "srt",
+    model: ModelOption = None,
+    language: LanguageOption = "auto",
+    task: TaskOption = "transcribe",
+    batch_size: BatchSizeOption = None,
+    beam_size: BeamSizeOption = None,
+    device: DeviceOption = None,
+    initial_prompt: PromptOption = None,
+    hotwords: HotwordsOption = None,
+    max_chars_per_line: MaxCharsOption = None,
+    max_lines: MaxLinesOption = None,
+    audio_stream: AudioStreamOption = None,
+    jobs: JobsOption = None,
 ) -> None:
-    """Write subtitles for each FILE; a file that fails is reported and the rest go on.
-
-    On a CPU several files go at once, one per core, each on one thread: CTranslate2 gains
-    little from more threads on one short decode (measured: the 66 eval clips in 59 s two at
-    a time on one thread each, 85 s one after another on two threads). A single file keeps
-    every thread: its batches are large, and two streams measured no faster there while
-    holding twice the decoder memory. A GPU batches instead.
-    """
+    """Write subtitles for each FILE; a file that fails is reported and the rest go on."""
     console = Console(stderr=True)
-    try:
-        request = SubtitleRequest.named(
-            formats.parse_format_list(format_list),
-            max_chars_per_line=max_chars_per_line,
-            max_lines=max_lines,
-        )
-    except JamakError as err:
-        raise typer.BadParameter(str(err), param_hint="--format") from err
+    request = _subtitle_request(format_list, max_chars_per_line, max_lines)
     settings = Settings()
     if device is not None:
         settings = settings.model_copy(update={"device": device})
@@ -110,11 +114,7 @@ def transcribe(
     )
     settings, parallel = _share_the_cores(settings, files=len(files), jobs=jobs)
     registry = build_model_registry(settings, workers=parallel)
-    try:
-        recognizer = registry.recognizer(model or settings.model)
-    except JamakError as err:
-        console.print(f"[red]error:[/] {err}")
-        raise typer.Exit(2) from err
+    recognizer = _load_recognizer(registry, model or settings.model, console)
     output_dir.mkdir(parents=True, exist_ok=True)
     one_file = functools.partial(
         _transcribe_one,
@@ -131,8 +131,37 @@ def transcribe(
         raise typer.Exit(1)
 
 
+def _load_recognizer(registry: ModelRegistry, name: str, console: Console) -> Recognizer:
+    """The model, loaded once for every file; a model that can't be had ends the command."""
+    try:
+        return registry.recognizer(name)
+    except JamakError as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(2) from err
+
+
+def _subtitle_request(
+    format_list: str, max_chars_per_line: int | None, max_lines: int | None
+) -> SubtitleRequest:
+    try:
+        return SubtitleRequest.named(
+            formats.parse_format_list(format_list),
+            max_chars_per_line=max_chars_per_line,
+            max_lines=max_lines,
+        )
+    except JamakError as err:
+        raise typer.BadParameter(str(err), param_hint="--format") from err
+
+
 def _share_the_cores(settings: Settings, *, files: int, jobs: int | None) -> tuple[Settings, int]:
-    """How many files at once, and the settings with each one's share of the CPU threads."""
+    """How many files at once, and the settings with each one's share of the CPU threads.
+
+    On a CPU several files go at once, one per core, each on one thread: CTranslate2 gains
+    little from more threads on one short decode (measured: the 66 eval clips in 59 s two at
+    a time on one thread each, 85 s one after another on two threads). A single file keeps
+    every thread: its batches are large, and two streams measured no faster there while
+    holding twice the decoder memory. A GPU batches instead.
+    """
     on_cpu = resolve_device(settings.device) == "cpu"
     parallel = jobs or (min(files, _streams_that_fit()) if on_cpu else 1)
     if on_cpu and not settings.cpu_threads:

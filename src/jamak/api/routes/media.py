@@ -36,6 +36,23 @@ _PINNED_TYPES = {
 }
 
 
+DirectQuery = Annotated[
+    bool,
+    Query(
+        description="redirect (307) to a short-lived URL of the object store itself where "
+        "the deployment has one (AWS, whose Lambda answers at most 6 MB); else the same "
+        "as without it"
+    ),
+]
+PlayableQuery = Annotated[
+    bool,
+    Query(
+        description="the job's listening copy (AAC audio any browser plays) where the "
+        "worker made one because browsers cannot play the upload; else the upload"
+    ),
+]
+
+
 def media_type_for(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     guessed = _PINNED_TYPES.get(suffix) or mimetypes.guess_type(f"media{suffix}")[0]
@@ -58,21 +75,8 @@ def job_media(
     job_id: JobIdPath,
     services: ServicesDep,
     range_header: Annotated[str | None, Header(alias="range")] = None,
-    direct: Annotated[
-        bool,
-        Query(
-            description="redirect (307) to a short-lived URL of the object store itself where "
-            "the deployment has one (AWS, whose Lambda answers at most 6 MB); else the same "
-            "as without it"
-        ),
-    ] = False,
-    playable: Annotated[
-        bool,
-        Query(
-            description="the job's listening copy (AAC audio any browser plays) where the "
-            "worker made one because browsers cannot play the upload; else the upload"
-        ),
-    ] = False,
+    direct: DirectQuery = False,
+    playable: PlayableQuery = False,
 ) -> Response:
     job = service.get_job(store=services.store, job_id=job_id)
     objects = services.objects
