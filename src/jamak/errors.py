@@ -18,6 +18,8 @@ one file or one job into a clear message without losing anything else::
     │   ├── JobNotFoundError
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
     │   └── JobCancelledError       raised inside a runner when its job was cancelled
+    ├── LauncherNotConfiguredError  AWS: no state machine to start work with
+    ├── DeploymentError             ``jamak aws deploy``: a stack did not reach a good state
     ├── StorageError
     │   ├── ObjectNotFoundError
     │   └── InvalidObjectKeyError   a key that could escape the store's root
@@ -99,6 +101,14 @@ class StorageError(JamakError):
 
 class ObjectNotFoundError(StorageError):
     pass
+
+
+class LauncherNotConfiguredError(JamakError):
+    """The AWS backend was asked to start work without a state machine to start."""
+
+
+class DeploymentError(JamakError):
+    """A stack did not reach a good state; the message names the stack and the reason."""
 
 
 class InvalidObjectKeyError(StorageError):

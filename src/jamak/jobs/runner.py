@@ -29,7 +29,7 @@ from jamak.jobs.keys import output_key
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
-from jamak.jobs.progress import DEFAULT_INTERVAL_S, ProgressReporter
+from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from jamak.api.deps import JobIdPath, ServicesDep
-from jamak.api.progress import fetch_job, job_updates
+from jamak.api.job_watch import fetch_job, job_updates
 from jamak.api.schemas import ErrorOut, JobOut
 from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job

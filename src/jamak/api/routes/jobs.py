@@ -16,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 
 from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep
 from jamak.api.errors import ApiError
-from jamak.api.progress import fetch_job, wait_for_change
+from jamak.api.job_watch import fetch_job, wait_for_change
+from jamak.api.multipart import UploadForm, read_upload
 from jamak.api.schemas import ErrorOut, JobOut, JobPageOut, JobsCreatedOut, UploadOptions
-from jamak.api.uploads import UploadForm, read_upload
 from jamak.bootstrap import Services
 from jamak.jobs import service
 from jamak.jobs.model import Job, JobOptions, JobStatus
