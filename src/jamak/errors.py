@@ -17,6 +17,7 @@ one file or one job into a clear message without losing anything else::
     ├── JobError
     │   ├── JobNotFoundError
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
+    │   ├── JobNotFinishedError     its results asked for before it succeeded
     │   └── JobCancelledError       raised inside a runner when its job was cancelled
     ├── LauncherNotConfiguredError  AWS: no state machine to start work with
     ├── DeploymentError             ``jamak aws deploy``: a stack did not reach a good state
@@ -88,6 +89,10 @@ class JobNotFoundError(JobError):
 
 
 class InvalidTransitionError(JobError):
+    pass
+
+
+class JobNotFinishedError(JobError):
     pass
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from jamak.errors import JobNotFoundError, ObjectNotFoundError
+from jamak.errors import JobNotFinishedError, JobNotFoundError, ObjectNotFoundError
 from jamak.jobs.keys import job_prefix, media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
@@ -81,16 +81,21 @@ def delete_job(*, store: JobStore, objects: ObjectStore, launcher: Launcher, job
     store.delete(job_id)
 
 
-def output_object_key(*, store: JobStore, job_id: str, format_name: str) -> str:
-    """The object key of one subtitle format of a finished job."""
+def read_subtitles(
+    *, store: JobStore, objects: ObjectStore, job_id: str, format_name: str
+) -> tuple[Job, bytes]:
+    """A finished job and the text of one of its subtitle formats.
+
+    Raises :class:`JobNotFinishedError` before the job has succeeded, and
+    :class:`ObjectNotFoundError` for a format the job was not asked for."""
     job = store.get(job_id)
+    if job.status is not JobStatus.SUCCEEDED:
+        raise JobNotFinishedError(f"the job is {job.status}, not succeeded")
     key = job.outputs.get(format_name)
     if key is None:
-        raise ObjectNotFoundError(
-            f"job {job_id} has no {format_name} subtitles"
-            + ("" if job.status is JobStatus.SUCCEEDED else f" (it is {job.status})")
-        )
-    return key
+        raise ObjectNotFoundError(f"{format_name} was not among the job's formats")
+    with objects.open(key) as source:
+        return job, source.read()
 
 
 __all__ = [
@@ -99,7 +104,7 @@ __all__ = [
     "delete_job",
     "get_job",
     "list_jobs",
-    "output_object_key",
+    "read_subtitles",
     "register_uploaded_job",
     "submit_job",
 ]
