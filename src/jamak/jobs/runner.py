@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import get_args
 
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
@@ -35,7 +36,7 @@ from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subt
 
 logger = logging.getLogger(__name__)
 
-_TASKS: dict[str, Task] = {"transcribe": "transcribe", "translate": "translate"}
+_TASKS: tuple[Task, ...] = get_args(Task)
 _MAX_ERROR_CHARS = 300
 
 
@@ -89,13 +90,15 @@ def run_job(
 def recognition_options(options: JobOptions, defaults: RecognitionOptions) -> RecognitionOptions:
     """The recogniser's options for a job: the deployment's defaults, then the job's own.
 
-    A job's task is stored data (JSON in a table), so it is checked here, where it meets
-    the recogniser's type."""
-    task = _TASKS.get(options.task)
-    if task is None:
+    A job is stored data (JSON in a table, written by whichever version of jamak), so its
+    task is checked against the recogniser's type once more before recognition."""
+    if options.task not in _TASKS:
         raise JobError(f"unknown task {options.task!r}; use one of: {', '.join(_TASKS)}")
     return replace(
-        defaults, language=options.language, task=task, initial_prompt=options.initial_prompt
+        defaults,
+        language=options.language,
+        task=options.task,
+        initial_prompt=options.initial_prompt,
     )
 
 
