@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 
 from jamak.api.app import create_app
 from jamak.bootstrap import build_services, build_worker_pool
+from jamak.cli.startup import build_settings
 from jamak.jobs.recognizers import RecognizerFactory, model_registry_recognizers
 from jamak.settings import Settings
 
@@ -57,13 +58,6 @@ def serve(
     settings = build_settings(host=host, port=port, data_dir=data_dir, workers=workers or None)
     typer.echo(f"jamak: serving on http://{settings.host}:{settings.port}/", err=True)
     run_server(settings, start_workers=workers != 0)
-
-
-def build_settings(**overrides: Any) -> Settings:
-    """Settings from the environment, with the flags that were given on top."""
-    settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
-    logging.getLogger().setLevel(settings.log_level.upper())
-    return settings
 
 
 def run_server(

@@ -7,17 +7,17 @@ and exits; it is the command of the AWS Batch container.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from jamak.bootstrap import build_services, build_worker_pool
+from jamak.cli.startup import build_settings
 from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.recognizers import model_registry_recognizers
@@ -54,7 +54,7 @@ def worker(
     ] = None,
 ) -> None:
     """Run a pool of worker processes until SIGTERM or Ctrl-C."""
-    settings = _settings(data_dir=data_dir, model=model, workers=workers)
+    settings = build_settings(data_dir=data_dir, model=model, workers=workers)
     ctx.obj = settings
     if ctx.invoked_subcommand is not None:
         return
@@ -101,12 +101,6 @@ def run(
         services.close()
     typer.echo(_describe(result))
     raise typer.Exit(_exit_code(result))
-
-
-def _settings(**overrides: Any) -> Settings:
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    logging.getLogger().setLevel(settings.log_level.upper())
-    return settings
 
 
 def _stop_on_signals() -> threading.Event:
