@@ -105,7 +105,7 @@ def aws_live_server(
     settings = settings.model_copy(update={"aws_state_machine_arn": _state_machine(settings)})
     services = build_services(settings)
     assert isinstance(services.launcher, StepFunctionsLauncher)
-    recognizers = recognizer_factory(services.recognizers) if recognizer_factory else None
+    recognizers = recognizer_factory(services.recognizer_config) if recognizer_factory else None
     launcher = ThreadBatchLauncher(
         services.launcher, store=services.store, objects=services.objects, recognizers=recognizers
     )

@@ -47,7 +47,7 @@ class Services:
     backend: Backend
     api: ApiConfig
     upload_limits: DirectUploadLimits
-    recognizers: RecognizerConfig  # for a RecognizerFactory, in the process that runs jobs
+    recognizer_config: RecognizerConfig  # for a RecognizerFactory, where jobs run
     recognition: RecognitionOptions  # the deployment's decoding defaults
 
     @property
@@ -84,7 +84,7 @@ def build_services(settings: Settings) -> Services:
         backend=_open_backend(settings),
         api=api_config(settings),
         upload_limits=direct_upload_limits(settings),
-        recognizers=recognizer_config(settings),
+        recognizer_config=recognizer_config(settings),
         recognition=recognition_defaults(settings),
     )
 

@@ -81,7 +81,7 @@ def run(
     settings: Settings = ctx.obj
     stop = _stop_on_signals()
     services = build_services(settings)
-    recognizers = model_registry_recognizers(services.recognizers)
+    recognizers = model_registry_recognizers(services.recognizer_config)
     try:
         job = services.store.get(job_id)
         result = run_job(
