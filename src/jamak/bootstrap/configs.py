@@ -87,7 +87,7 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
     """What each process of the embedded worker pool is started with."""
     return WorkerProcessConfig(
         backend=embedded_config(settings),
-        recognizers=recognizer_config(settings),
+        recognizer_config=recognizer_config(settings),
         default_model=settings.model,
         lease_s=settings.lease_s,
         poll_interval_s=settings.poll_interval_s,

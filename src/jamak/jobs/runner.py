@@ -122,6 +122,11 @@ def _transcribe(
     reporter: ProgressReporter,
     recognition: RecognitionOptions,
 ) -> Job:
+    """The job's steps, in order: its options read (an unknown format or task fails here),
+    its model had, a scratch file set aside where the upload needs a listening copy, the
+    file transcribed into every format (the copy written from the samples as they are
+    decoded), the stored status looked at a last time, then the subtitles and the listening
+    copy stored at their fixed keys, and the job marked succeeded."""
     request = subtitle_request(job.options)
     decoding = recognition_options(job.options, recognition)
     recognizer = recognizers.for_model(job.options.model)

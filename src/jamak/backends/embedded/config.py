@@ -19,7 +19,7 @@ class WorkerProcessConfig:
     """Everything one worker process needs, from the composition root."""
 
     backend: EmbeddedConfig
-    recognizers: RecognizerConfig
+    recognizer_config: RecognizerConfig
     default_model: str = "base"  # loaded at start, before the first job asks for it
     lease_s: float = 30.0
     poll_interval_s: float = 0.5

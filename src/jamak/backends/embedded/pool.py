@@ -52,8 +52,10 @@ class WorkerPool:
         gets an equal share of the cores unless ``config`` sets its threads."""
         cores = usable_cores()
         self._size = workers or default_worker_count(cores, available_memory_bytes())
-        threads = config.recognizers.cpu_threads or threads_per_worker(cores, self._size)
-        self._config = replace(config, recognizers=replace(config.recognizers, cpu_threads=threads))
+        threads = config.recognizer_config.cpu_threads or threads_per_worker(cores, self._size)
+        self._config = replace(
+            config, recognizer_config=replace(config.recognizer_config, cpu_threads=threads)
+        )
         self._factory = recognizer_factory
         self._context = multiprocessing.get_context("spawn")
         self._slots: list[_Slot] = []
@@ -67,7 +69,7 @@ class WorkerPool:
 
     @property
     def threads_per_worker(self) -> int:
-        return self._config.recognizers.cpu_threads
+        return self._config.recognizer_config.cpu_threads
 
     def start(self) -> None:
         # Create the data folders and migrate the database once, before any child races to.

@@ -40,7 +40,7 @@ def worker_process_main(
     backend = open_backend(config.backend)
     if backend.queue is None:
         raise RuntimeError("the embedded backend always has a queue")
-    recognizers = recognizer_factory(config.recognizers)
+    recognizers = recognizer_factory(config.recognizer_config)
     try:
         _warm_up(recognizers, config.default_model)
         worker = QueueWorker(
