@@ -17,9 +17,20 @@ one file or one job into a clear message without losing anything else::
     ├── JobError
     │   ├── JobNotFoundError
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
+    │   ├── JobNotFinishedError     its results asked for before it succeeded
     │   └── JobCancelledError       raised inside a runner when its job was cancelled
-    └── StorageError
-        └── ObjectNotFoundError
+    ├── LauncherNotConfiguredError  AWS: no state machine to start work with
+    ├── DeploymentError             ``jamak aws deploy``: a stack did not reach a good state
+    ├── StorageError
+    │   ├── ObjectNotFoundError
+    │   └── InvalidObjectKeyError   a key that could escape the store's root
+    └── UploadError                 a presigned (direct) upload that cannot go on
+        ├── DirectUploadUnsupportedError  this deployment takes uploads through the API
+        ├── UploadTooLargeError
+        ├── UploadNotFoundError     no upload was started under that id
+        ├── UploadIncompleteError   "complete" before every byte or part arrived
+        ├── UploadSizeMismatchError the stored file is not the announced size
+        └── UploadAlreadyCompletedError  the upload is a job now
 """
 
 from __future__ import annotations
@@ -81,6 +92,10 @@ class InvalidTransitionError(JobError):
     pass
 
 
+class JobNotFinishedError(JobError):
+    pass
+
+
 class JobCancelledError(JobError):
     pass
 
@@ -90,4 +105,44 @@ class StorageError(JamakError):
 
 
 class ObjectNotFoundError(StorageError):
+    pass
+
+
+class LauncherNotConfiguredError(JamakError):
+    """The AWS backend was asked to start work without a state machine to start."""
+
+
+class DeploymentError(JamakError):
+    """A stack did not reach a good state; the message names the stack and the reason."""
+
+
+class InvalidObjectKeyError(StorageError):
+    """A key that could escape the store's root or is not a plain relative path."""
+
+
+class UploadError(JamakError):
+    pass
+
+
+class DirectUploadUnsupportedError(UploadError):
+    pass
+
+
+class UploadTooLargeError(UploadError):
+    pass
+
+
+class UploadNotFoundError(UploadError):
+    pass
+
+
+class UploadIncompleteError(UploadError):
+    pass
+
+
+class UploadSizeMismatchError(UploadError):
+    pass
+
+
+class UploadAlreadyCompletedError(UploadError):
     pass

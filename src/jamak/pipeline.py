@@ -1,6 +1,9 @@
 """probe → decode → recognise → cues → files: the one path every entry point runs.
 
 Kept short on purpose: each step lives in its own layer, and this module only orders them.
+:func:`transcribe_to_subtitles` is the use case "one file into the requested formats with
+the given rules", called by ``jamak transcribe`` for each local file and by the job runner
+for each job, so both read options, look up formats and apply rule overrides the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from jamak.asr.recognizer import ProgressCallback, Recognizer
 from jamak.errors import MediaError
 from jamak.media import decode_audio, write_listening_copy
 from jamak.subtitles import build_cues, formats
+from jamak.subtitles.formats import SubtitleFormat
 from jamak.subtitles.rules import SubtitleRules
 from jamak.transcript import Transcript
 
@@ -25,6 +29,73 @@ class RenderedSubtitle:
     format: str
     extension: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubtitleRequest:
+    """Which formats to write, and the user's explicit layout choices (None: the detected
+    language's own rule)."""
+
+    formats: tuple[SubtitleFormat, ...]
+    max_chars_per_line: int | None = None
+    max_lines: int | None = None
+    max_chars_per_s: float | None = None
+
+    @classmethod
+    def named(
+        cls,
+        format_names: tuple[str, ...],
+        *,
+        max_chars_per_line: int | None = None,
+        max_lines: int | None = None,
+        max_chars_per_s: float | None = None,
+    ) -> SubtitleRequest:
+        """Formats looked up by name, here and only here: an unknown one raises
+        :class:`jamak.errors.SubtitleFormatError` before any recognition starts."""
+        return cls(
+            tuple(formats.get(name) for name in format_names),
+            max_chars_per_line,
+            max_lines,
+            max_chars_per_s,
+        )
+
+    def rules_for(self, language: str | None) -> SubtitleRules:
+        """The language's layout rules, with the user's explicit choices over them."""
+        return SubtitleRules.for_language(language).with_overrides(
+            max_chars_per_line=self.max_chars_per_line,
+            max_lines=self.max_lines,
+            max_chars_per_s=self.max_chars_per_s,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Transcription:
+    transcript: Transcript
+    subtitles: tuple[RenderedSubtitle, ...]  # in the order the formats were requested
+
+
+def transcribe_to_subtitles(
+    path: Path,
+    *,
+    recognizer: Recognizer,
+    recognition: RecognitionOptions,
+    subtitles: SubtitleRequest,
+    on_progress: ProgressCallback | None = None,
+    audio_stream: int | None = None,
+    listening_copy: Path | None = None,
+) -> Transcription:
+    """Transcribe one file and lay it out in every requested format (nothing written: the
+    caller stores the text where it belongs). Raises :class:`jamak.errors.JamakError`."""
+    transcript = transcribe_file(
+        path,
+        recognizer=recognizer,
+        options=recognition,
+        on_progress=on_progress,
+        audio_stream=audio_stream,
+        listening_copy=listening_copy,
+    )
+    rules = subtitles.rules_for(transcript.language)
+    return Transcription(transcript, _render(transcript, subtitles.formats, rules))
 
 
 def transcribe_file(
@@ -58,10 +129,14 @@ def render_subtitles(
     rules: SubtitleRules | None = None,
 ) -> tuple[RenderedSubtitle, ...]:
     """Lay the transcript out as cues once and write it in every requested format."""
-    rules = rules or SubtitleRules.for_language(transcript.language)
+    chosen = tuple(formats.get(name) for name in format_names)
+    return _render(transcript, chosen, rules or SubtitleRules.for_language(transcript.language))
+
+
+def _render(
+    transcript: Transcript, chosen: tuple[SubtitleFormat, ...], rules: SubtitleRules
+) -> tuple[RenderedSubtitle, ...]:
     cues = build_cues(transcript.segments, rules, language=transcript.language)
-    rendered = []
-    for name in format_names:
-        fmt = formats.get(name)
-        rendered.append(RenderedSubtitle(name, fmt.extension, fmt.render(transcript, cues)))
-    return tuple(rendered)
+    return tuple(
+        RenderedSubtitle(fmt.name, fmt.extension, fmt.render(transcript, cues)) for fmt in chosen
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,7 +23,7 @@ from jamak.backends.aws.launcher import StepFunctionsLauncher
 from jamak.bootstrap import build_services
 from jamak.jobs.model import Job
 from jamak.jobs.ports import JobStore, ObjectStore
-from jamak.jobs.recognizers import RecognizerProvider
+from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
 from jamak.jobs.runner import run_job
 from jamak.settings import Settings
 from tests.aws.moto_support import aws_settings, moto_session
@@ -90,7 +90,7 @@ def _state_machine(settings: Settings) -> str:
 def aws_live_server(
     endpoint_url: str,
     *,
-    recognizer_factory: Callable[[Settings], RecognizerProvider] | None,
+    recognizer_factory: RecognizerFactory | None,
     **overrides: Any,
 ) -> Iterator[LiveServer]:
     values: dict[str, Any] = {
@@ -105,7 +105,7 @@ def aws_live_server(
     settings = settings.model_copy(update={"aws_state_machine_arn": _state_machine(settings)})
     services = build_services(settings)
     assert isinstance(services.launcher, StepFunctionsLauncher)
-    recognizers = recognizer_factory(settings) if recognizer_factory else None
+    recognizers = recognizer_factory(services.recognizer_config) if recognizer_factory else None
     launcher = ThreadBatchLauncher(
         services.launcher, store=services.store, objects=services.objects, recognizers=recognizers
     )

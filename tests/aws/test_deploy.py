@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from jamak.backends.aws.deployment import Deployer, DeployOptions
-from jamak.backends.aws.stacks import CloudFormationStacks, Outputs
 from jamak.cli.main import build_app
+from jamak.deploy.aws import Deployer, DeployOptions
+from jamak.deploy.stacks import CloudFormationStacks, Outputs
 from tests.aws.cfn import ASL_PATH, STACK_ORDER, template
 from tests.aws.moto_support import REGION, moto_session, unique
 

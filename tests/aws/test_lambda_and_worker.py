@@ -14,9 +14,10 @@ from jamak.api import lambda_handler
 from jamak.backends.aws.clients import dynamodb_client, s3_client
 from jamak.backends.aws.objects import S3ObjectStore
 from jamak.backends.aws.store import DynamoJobStore
+from jamak.bootstrap import aws_config
 from jamak.cli.main import build_app
+from jamak.jobs.keys import media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus
-from jamak.jobs.service import media_key
 from jamak.settings import Settings
 from tests.support.matrix import SpeechClip
 
@@ -59,7 +60,7 @@ def test_lambda_handler_builds_on_first_call_and_serves_the_api(
 ) -> None:
     _environment(moto_settings, monkeypatch)
     monkeypatch.setenv("JAMAK_DATA_DIR", str(tmp_path))
-    store = DynamoJobStore(dynamodb_client(moto_settings), moto_settings.aws_table)
+    store = DynamoJobStore(dynamodb_client(aws_config(moto_settings)), moto_settings.aws_table)
     store.add(Job(id="abc123", owner="local", filename="talk.mp4", media_key=media_key("abc123")))
     handler = lambda_handler.LazyHandler()  # what Lambda's import of the module creates
     assert handler._adapter is None  # nothing built at import time
@@ -82,8 +83,8 @@ def test_worker_run_transcribes_a_clip_as_the_batch_container_does(
     _environment(moto_settings, monkeypatch)
     monkeypatch.setenv("JAMAK_CPU_THREADS", "2")
     monkeypatch.setenv("JAMAK_DEVICE", "cpu")
-    store = DynamoJobStore(dynamodb_client(moto_settings), moto_settings.aws_table)
-    objects = S3ObjectStore(s3_client(moto_settings), moto_settings.aws_bucket)
+    store = DynamoJobStore(dynamodb_client(aws_config(moto_settings)), moto_settings.aws_table)
+    objects = S3ObjectStore(s3_client(aws_config(moto_settings)), moto_settings.aws_bucket)
     job = Job(
         id="speech1",
         owner="ana",

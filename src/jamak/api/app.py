@@ -14,9 +14,17 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from jamak import __version__
-from jamak.api.deps import upload_spool_dir
 from jamak.api.errors import install_error_handlers
-from jamak.api.routes import config, events, health, jobs, media, subtitles, uploads, web
+from jamak.api.routes import (
+    config,
+    direct_uploads,
+    events,
+    health,
+    jobs,
+    media,
+    subtitles,
+    web,
+)
 from jamak.bootstrap import Services
 
 logger = logging.getLogger(__name__)
@@ -38,14 +46,14 @@ Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON
 def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
     """The app over ``services``; ``extra_routers`` add routes beside the common ones.
 
-    ``/api/uploads`` (presigned uploads straight to S3) is always mounted; backends whose
-    object store cannot sign URLs answer 501 there.
+    ``/api/uploads`` (presigned uploads straight to S3) is always mounted; deployments
+    without the direct-upload port answer 501 there.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        upload_spool_dir(services).mkdir(parents=True, exist_ok=True)
-        logger.info("jamak API ready (data in %s)", services.settings.data_dir)
+        services.api.spool_dir.mkdir(parents=True, exist_ok=True)
+        logger.info("jamak API ready (uploads arrive in %s)", services.api.spool_dir)
         yield
 
     app = FastAPI(
@@ -58,7 +66,7 @@ def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -
     )
     app.state.services = services
     install_error_handlers(app)
-    for module in (jobs, uploads, events, subtitles, media, config, health, web):
+    for module in (jobs, direct_uploads, events, subtitles, media, config, health, web):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

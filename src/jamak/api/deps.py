@@ -9,7 +9,6 @@ and ``<track>`` elements, which cannot send headers, load a job's media and subt
 from __future__ import annotations
 
 import re
-from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -23,11 +22,6 @@ _OWNER = re.compile(r"^[\w.@+-]{1,128}$")
 def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-def upload_spool_dir(services: Services) -> FilePath:
-    """Where uploads land while they arrive: on the data disk, which is sized for media."""
-    return services.settings.data_dir / "uploads"
 
 
 def get_owner(

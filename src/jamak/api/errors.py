@@ -19,14 +19,21 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from jamak.errors import (
+    DirectUploadUnsupportedError,
     InvalidTransitionError,
     JamakError,
     JobError,
+    JobNotFinishedError,
     JobNotFoundError,
     MediaError,
     ModelError,
     ObjectNotFoundError,
     SubtitleFormatError,
+    UploadAlreadyCompletedError,
+    UploadIncompleteError,
+    UploadNotFoundError,
+    UploadSizeMismatchError,
+    UploadTooLargeError,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,9 +51,16 @@ class ApiError(Exception):
 
 # Most specific first: the first matching class decides the status and code.
 _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
+    (DirectUploadUnsupportedError, 501, "direct_upload_unsupported"),
+    (UploadTooLargeError, 413, "file_too_large"),
+    (UploadNotFoundError, 404, "upload_not_found"),
+    (UploadIncompleteError, 409, "upload_incomplete"),
+    (UploadSizeMismatchError, 409, "upload_size_mismatch"),
+    (UploadAlreadyCompletedError, 409, "already_completed"),
     (JobNotFoundError, 404, "job_not_found"),
     (ObjectNotFoundError, 404, "not_found"),
     (InvalidTransitionError, 409, "invalid_transition"),
+    (JobNotFinishedError, 409, "not_finished"),
     (SubtitleFormatError, 422, "unknown_format"),
     (ModelError, 422, "model_error"),
     (MediaError, 422, "media_error"),

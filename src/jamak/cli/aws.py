@@ -2,7 +2,7 @@
 
 Deploying builds the worker and API images with docker (so it runs where docker and the
 repository are) and pushes them to the foundation stack's ECR repository; the stacks and
-their order live in :mod:`jamak.backends.aws.deployment`. Credentials come from the named
+their order live in :mod:`jamak.deploy.aws`. Credentials come from the named
 profile or the usual AWS chain; nothing is read from the environment here.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from jamak.backends.aws.deployment import Deployer
+    from jamak.deploy.aws import Deployer
 
 aws_app = typer.Typer(
     help="Deploy jamak to an AWS account (S3, DynamoDB, Step Functions, Batch, API Gateway).",
@@ -50,8 +50,8 @@ def _deployer(region: str, profile: str | None, source_dir: Path) -> Deployer:
     """boto3 and the deployment code load only when a command runs."""
     import boto3
 
-    from jamak.backends.aws.deployment import Deployer
-    from jamak.backends.aws.stacks import CloudFormationStacks
+    from jamak.deploy.aws import Deployer
+    from jamak.deploy.stacks import CloudFormationStacks
 
     session = boto3.Session(profile_name=profile, region_name=region)
     return Deployer(
@@ -80,7 +80,7 @@ def deploy(
     ] = None,
 ) -> None:
     """Build and push the images, then create or update the four stacks in order."""
-    from jamak.backends.aws.deployment import DeployOptions
+    from jamak.deploy.aws import DeployOptions
 
     source = source_dir or default_source_dir()
     if not (source / "deploy" / "cloudformation").is_dir():

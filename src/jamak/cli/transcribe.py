@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,17 +26,47 @@ from rich.text import Text
 from jamak.asr.cpu import usable_cores
 from jamak.asr.faster_whisper import resolve_device
 from jamak.asr.options import RecognitionOptions
+from jamak.asr.options import Task as TaskName
 from jamak.asr.recognizer import Recognizer
+from jamak.asr.registry import ModelRegistry
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
-from jamak.cli.common import build_registry
+from jamak.bootstrap import build_model_registry
 from jamak.errors import JamakError
-from jamak.pipeline import RenderedSubtitle, render_subtitles, transcribe_file
+from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 from jamak.settings import Settings
 from jamak.subtitles import formats
-from jamak.subtitles.rules import SubtitleRules
 
-TaskName = Literal["transcribe", "translate"]
 DeviceName = Literal["cpu", "cuda", "auto"]
+
+# The command's flags, named once here so its signature reads as a list of options.
+FilesArgument = Annotated[
+    list[Path], typer.Argument(help="Video or audio files.", show_default=False)
+]
+OutputDirOption = Annotated[
+    Path, typer.Option("--output-dir", "-o", help="Where <input stem>.<ext> files go.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json.")
+]
+ModelOption = Annotated[
+    str | None, typer.Option(help="Model name or CTranslate2 folder [default: base].")
+]
+LanguageOption = Annotated[str, typer.Option(help="'auto' or a language code (ko, en...).")]
+TaskOption = Annotated[TaskName, typer.Option(help="'translate' writes English.")]
+BatchSizeOption = Annotated[int | None, typer.Option(min=1, help="Windows per batch.")]
+BeamSizeOption = Annotated[int | None, typer.Option(min=1)]
+DeviceOption = Annotated[DeviceName | None, typer.Option(help="cpu, cuda or auto.")]
+PromptOption = Annotated[str | None, typer.Option(help="Vocabulary or style to steer recognition.")]
+HotwordsOption = Annotated[str | None, typer.Option(help="Words to favour.")]
+MaxCharsOption = Annotated[int | None, typer.Option(min=4)]
+MaxLinesOption = Annotated[int | None, typer.Option(min=1)]
+AudioStreamOption = Annotated[
+    int | None, typer.Option(min=0, help="Which audio stream (0 = first).")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Files at once [default: one per CPU core]."),
+]
 
 
 class AudioSecondsColumn(ProgressColumn):
@@ -52,52 +82,29 @@ def register(app: typer.Typer) -> None:
 
 
 def transcribe(
-    files: Annotated[list[Path], typer.Argument(help="Video or audio files.", show_default=False)],
-    output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", help="Where <input stem>.<ext> files go.")
-    ] = Path(),
-    format_list: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json.")
-    ] = "srt",
-    model: Annotated[
-        str | None, typer.Option(help="Model name or CTranslate2 folder [default: base].")
-    ] = None,
-    language: Annotated[str, typer.Option(help="'auto' or a language code (ko, en...).")] = "auto",
-    task: Annotated[TaskName, typer.Option(help="'translate' writes English.")] = "transcribe",
-    batch_size: Annotated[int | None, typer.Option(min=1, help="Windows per batch.")] = None,
-    beam_size: Annotated[int | None, typer.Option(min=1)] = None,
-    device: Annotated[DeviceName | None, typer.Option(help="cpu, cuda or auto.")] = None,
-    initial_prompt: Annotated[
-        str | None, typer.Option(help="Vocabulary or style to steer recognition.")
-    ] = None,
-    hotwords: Annotated[str | None, typer.Option(help="Words to favour.")] = None,
-    max_chars_per_line: Annotated[int | None, typer.Option(min=4)] = None,
-    max_lines: Annotated[int | None, typer.Option(min=1)] = None,
-    audio_stream: Annotated[
-        int | None, typer.Option(min=0, help="Which audio stream (0 = first).")
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Files at once [default: one per CPU core]."),
-    ] = None,
+    files: FilesArgument,
+    output_dir: OutputDirOption = Path(),
+    format_list: FormatOption = "srt",
+    model: ModelOption = None,
+    language: LanguageOption = "auto",
+    task: TaskOption = "transcribe",
+    batch_size: BatchSizeOption = None,
+    beam_size: BeamSizeOption = None,
+    device: DeviceOption = None,
+    initial_prompt: PromptOption = None,
+    hotwords: HotwordsOption = None,
+    max_chars_per_line: MaxCharsOption = None,
+    max_lines: MaxLinesOption = None,
+    audio_stream: AudioStreamOption = None,
+    jobs: JobsOption = None,
 ) -> None:
-    """Write subtitles for each FILE; a file that fails is reported and the rest go on.
-
-    On a CPU several files go at once, one per core, each on one thread: CTranslate2 gains
-    little from more threads on one short decode (measured: the 66 eval clips in 59 s two at
-    a time on one thread each, 85 s one after another on two threads). A single file keeps
-    every thread: its batches are large, and two streams measured no faster there while
-    holding twice the decoder memory. A GPU batches instead.
-    """
+    """Write subtitles for each FILE; a file that fails is reported and the rest go on."""
     console = Console(stderr=True)
-    try:
-        format_names = formats.parse_format_list(format_list)
-    except JamakError as err:
-        raise typer.BadParameter(str(err), param_hint="--format") from err
+    request = _subtitle_request(format_list, max_chars_per_line, max_lines)
     settings = Settings()
     if device is not None:
         settings = settings.model_copy(update={"device": device})
-    options = RecognitionOptions(
+    recognition = RecognitionOptions(
         language=None if language == "auto" else language,
         task=task,
         beam_size=beam_size or settings.beam_size,
@@ -105,31 +112,73 @@ def transcribe(
         initial_prompt=initial_prompt,
         hotwords=hotwords,
     )
-    on_cpu = resolve_device(settings.device) == "cpu"
-    parallel = jobs or (min(len(files), _streams_that_fit()) if on_cpu else 1)
-    if on_cpu and not settings.cpu_threads:
-        settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // parallel)})
-    registry = build_registry(settings, workers=parallel)
+    settings, parallel = _share_the_cores(settings, files=len(files), jobs=jobs)
+    registry = build_model_registry(settings, workers=parallel)
+    recognizer = _load_recognizer(registry, model or settings.model, console)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    one_file = functools.partial(
+        _transcribe_one,
+        recognizer=recognizer,
+        recognition=recognition,
+        subtitles=request,
+        output_dir=output_dir,
+        audio_stream=audio_stream,
+    )
+    failed = _transcribe_all(files, one_file, parallel=parallel, console=console)
+    registry.close()
+    if failed:
+        console.print(f"{failed} of {len(files)} files failed")
+        raise typer.Exit(1)
+
+
+def _load_recognizer(registry: ModelRegistry, name: str, console: Console) -> Recognizer:
+    """The model, loaded once for every file; a model that can't be had ends the command."""
     try:
-        recognizer = registry.recognizer(model or settings.model)
+        return registry.recognizer(name)
     except JamakError as err:
         console.print(f"[red]error:[/] {err}")
         raise typer.Exit(2) from err
 
-    output_dir.mkdir(parents=True, exist_ok=True)
-    rules = SubtitleOverrides(max_chars_per_line, max_lines)
+
+def _subtitle_request(
+    format_list: str, max_chars_per_line: int | None, max_lines: int | None
+) -> SubtitleRequest:
+    try:
+        return SubtitleRequest.named(
+            formats.parse_format_list(format_list),
+            max_chars_per_line=max_chars_per_line,
+            max_lines=max_lines,
+        )
+    except JamakError as err:
+        raise typer.BadParameter(str(err), param_hint="--format") from err
+
+
+def _share_the_cores(settings: Settings, *, files: int, jobs: int | None) -> tuple[Settings, int]:
+    """How many files at once, and the settings with each one's share of the CPU threads.
+
+    On a CPU several files go at once, one per core, each on one thread: CTranslate2 gains
+    little from more threads on one short decode (measured: the 66 eval clips in 59 s two at
+    a time on one thread each, 85 s one after another on two threads). A single file keeps
+    every thread: its batches are large, and two streams measured no faster there while
+    holding twice the decoder memory. A GPU batches instead.
+    """
+    on_cpu = resolve_device(settings.device) == "cpu"
+    parallel = jobs or (min(files, _streams_that_fit()) if on_cpu else 1)
+    if on_cpu and not settings.cpu_threads:
+        settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // parallel)})
+    return settings, parallel
+
+
+def _transcribe_all(
+    files: list[Path],
+    one_file: Callable[..., bool],
+    *,
+    parallel: int,
+    console: Console,
+) -> int:
+    """Every file through ``one_file``, ``parallel`` at once; returns how many failed."""
     columns = (TextColumn("{task.description}"), BarColumn(), AudioSecondsColumn())
     with Progress(*columns, TimeRemainingColumn(), console=console) as progress:
-        one_file = functools.partial(
-            _transcribe_one,
-            recognizer=recognizer,
-            options=options,
-            format_names=format_names,
-            rules=rules,
-            output_dir=output_dir,
-            audio_stream=audio_stream,
-            progress=progress,
-        )
         unique, clashing = _split_name_clashes(files)
         for path, first in clashing:
             console.print(
@@ -139,12 +188,8 @@ def transcribe(
                 soft_wrap=True,
             )
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="file") as pool:
-            succeeded = list(pool.map(one_file, unique))
-    registry.close()
-    failed = succeeded.count(False) + len(clashing)
-    if failed:
-        console.print(f"{failed} of {len(files)} files failed")
-        raise typer.Exit(1)
+            succeeded = list(pool.map(functools.partial(one_file, progress=progress), unique))
+    return succeeded.count(False) + len(clashing)
 
 
 def _streams_that_fit() -> int:
@@ -167,19 +212,12 @@ def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[tuple[Path,
     return unique, clashing
 
 
-@dataclass(frozen=True, slots=True)
-class SubtitleOverrides:
-    max_chars_per_line: int | None
-    max_lines: int | None
-
-
 def _transcribe_one(
     path: Path,
     *,
     recognizer: Recognizer,
-    options: RecognitionOptions,
-    format_names: tuple[str, ...],
-    rules: SubtitleOverrides,
+    recognition: RecognitionOptions,
+    subtitles: SubtitleRequest,
     output_dir: Path,
     audio_stream: int | None,
     progress: Progress,
@@ -191,17 +229,15 @@ def _transcribe_one(
         progress.update(bar, completed=done_s, total=total_s)
 
     try:
-        transcript = transcribe_file(
+        result = transcribe_to_subtitles(
             path,
             recognizer=recognizer,
-            options=options,
+            recognition=recognition,
+            subtitles=subtitles,
             on_progress=advance,
             audio_stream=audio_stream,
         )
-        layout = SubtitleRules.for_language(transcript.language).with_overrides(
-            max_chars_per_line=rules.max_chars_per_line, max_lines=rules.max_lines
-        )
-        for rendered in render_subtitles(transcript, format_names=format_names, rules=layout):
+        for rendered in result.subtitles:
             _write_atomically(output_dir / f"{path.stem}.{rendered.extension}", rendered)
     except (JamakError, OSError) as err:
         progress.remove_task(bar)

@@ -7,18 +7,17 @@ and exits; it is the command of the AWS Batch container.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from jamak.asr.options import RecognitionOptions
-from jamak.bootstrap import build_services
+from jamak.bootstrap import build_services, build_worker_pool
+from jamak.cli.startup import build_settings
 from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.recognizers import model_registry_recognizers
@@ -55,16 +54,14 @@ def worker(
     ] = None,
 ) -> None:
     """Run a pool of worker processes until SIGTERM or Ctrl-C."""
-    settings = _settings(data_dir=data_dir, model=model, workers=workers)
+    settings = build_settings(data_dir=data_dir, model=model, workers=workers)
     ctx.obj = settings
     if ctx.invoked_subcommand is not None:
         return
-    from jamak.backends.embedded.pool import WorkerPool  # process machinery, pool only
-
     if settings.backend != "embedded":
         raise typer.BadParameter("a worker pool needs JAMAK_BACKEND=embedded")
     stop = _stop_on_signals()
-    with WorkerPool(settings) as pool:
+    with build_worker_pool(settings) as pool:
         typer.echo(
             f"jamak worker: {pool.size} worker(s), {pool.threads_per_worker} thread(s) each, "
             f"data in {settings.data_dir}; Ctrl-C to stop",
@@ -84,7 +81,7 @@ def run(
     settings: Settings = ctx.obj
     stop = _stop_on_signals()
     services = build_services(settings)
-    recognizers = model_registry_recognizers(settings)
+    recognizers = model_registry_recognizers(services.recognizer_config)
     try:
         job = services.store.get(job_id)
         result = run_job(
@@ -94,9 +91,7 @@ def run(
             recognizers=recognizers,
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             stop_requested=stop.is_set,
-            recognition=RecognitionOptions(
-                beam_size=settings.beam_size, batch_size=settings.batch_size
-            ),
+            recognition=services.recognition,
         )
     except JobNotFoundError as err:
         typer.echo(f"jamak worker: {err}", err=True)
@@ -106,12 +101,6 @@ def run(
         services.close()
     typer.echo(_describe(result))
     raise typer.Exit(_exit_code(result))
-
-
-def _settings(**overrides: Any) -> Settings:
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    logging.getLogger().setLevel(settings.log_level.upper())
-    return settings
 
 
 def _stop_on_signals() -> threading.Event:

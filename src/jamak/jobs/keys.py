@@ -1,4 +1,8 @@
-"""What an object key may look like, checked before any backend touches storage.
+"""Object keys: where each of a job's files lives, and what any key may look like.
+
+Every key of a job is built here and nowhere else, under one prefix per job, so deleting a
+job is deleting a prefix and a retry overwrites a half-finished attempt. The user's file
+name is never part of a key.
 
 Keys become file paths in the local store, so a key is a plain relative path of safe
 characters: no ``..``, no absolute path, no empty or ``.`` segment. S3 could hold anything,
@@ -9,14 +13,35 @@ from __future__ import annotations
 
 import re
 
-from jamak.errors import StorageError
+from jamak.errors import InvalidObjectKeyError
 
 _SAFE_KEY = re.compile(r"[A-Za-z0-9._/-]+")
 MAX_KEY_LENGTH = 512
+# AAC in MP4: what the listening copy is (see jamak.jobs.listening and jamak.media.listening).
+LISTENING_COPY_SUFFIX = ".m4a"
 
 
-class InvalidObjectKeyError(StorageError):
-    """A key that could escape the store's root or is not a plain relative path."""
+def job_prefix(job_id: str) -> str:
+    return f"jobs/{job_id}/"
+
+
+def media_key(job_id: str) -> str:
+    """Where a job's original media lives."""
+    return f"{job_prefix(job_id)}media"
+
+
+def output_key(job_id: str, extension: str) -> str:
+    return f"{job_prefix(job_id)}subtitles.{extension}"
+
+
+def listening_copy_key(job_id: str) -> str:
+    """Audio any browser plays, kept for uploads browsers cannot play."""
+    return f"{job_prefix(job_id)}listening{LISTENING_COPY_SUFFIX}"
+
+
+def pending_upload_key(job_id: str) -> str:
+    """What a started direct upload leaves for its "complete" call, beside the media."""
+    return f"{job_prefix(job_id)}upload.json"
 
 
 def check_key(key: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from jamak.asr.options import Task
 from jamak.errors import InvalidTransitionError
 
 
@@ -55,7 +56,7 @@ DEFAULT_FORMATS = ("srt", "vtt", "txt", "tsv", "json")
 class JobOptions:
     model: str = "base"
     language: str | None = None  # None: detect
-    task: str = "transcribe"
+    task: Task = "transcribe"  # the recogniser's own type: no string narrowed back later
     formats: tuple[str, ...] = DEFAULT_FORMATS
     initial_prompt: str | None = None
     max_chars_per_line: int | None = None  # None: the language's default rule

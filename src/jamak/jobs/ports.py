@@ -2,10 +2,14 @@
 
 Embedded (SQLite, local files, a process pool) and AWS (DynamoDB, S3, Step Functions + Batch)
 adapters implement the same small protocols; ``jamak.backends.memory`` holds fakes for tests.
+:class:`DirectUploads` is optional: the composition root hands it over where the object
+store can sign URLs for browsers (S3), and ``None`` elsewhere, so no caller has to ask an
+adapter what it is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +122,57 @@ class Launcher(Protocol):
     def launch(self, job: Job) -> None: ...
 
     def cancel(self, job: Job) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PresignedPart:
+    number: int  # 1-based, as S3 numbers parts
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class MultipartUpload:
+    key: str
+    upload_id: str
+    part_size_bytes: int  # every part but the last has exactly this size
+    parts: tuple[PresignedPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedPart:
+    number: int
+    etag: str  # the ETag header the object store answered the part's PUT with
+
+
+class DirectUploads(Protocol):
+    """Browsers move media straight to and from the object store through signed URLs.
+
+    On AWS a request through API Gateway and Lambda carries a few megabytes at most, far
+    below a film, so the bytes must not pass through the API.
+    """
+
+    def presign_put(self, key: str, *, expires_s: int) -> str: ...
+
+    def presign_multipart(
+        self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
+    ) -> MultipartUpload: ...
+
+    def complete_multipart(
+        self, key: str, upload_id: str, parts: Sequence[UploadedPart]
+    ) -> None: ...
+
+    def abort_multipart(self, key: str, upload_id: str) -> None: ...
+
+    def presign_get(
+        self,
+        key: str,
+        *,
+        expires_s: int,
+        download_name: str | None = None,
+        content_type: str | None = None,
+    ) -> str: ...
+
+    def browser_origin(self) -> str:
+        """Where browsers send and fetch the bytes (``https://host``), for the web page's
+        content security policy."""
+        ...

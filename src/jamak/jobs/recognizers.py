@@ -3,19 +3,40 @@
 The runner asks a :class:`RecognizerProvider` for ``job.options.model`` on every job; the
 provider keeps models loaded between jobs. The real one is
 :class:`jamak.asr.registry.ModelRegistry`; :class:`ScriptedRecognizers` hands out the fake
-recogniser, for worker tests where the model is not the point. Worker pools receive a
-*factory* of providers, so that each process builds its own.
+recogniser, for worker tests where the model is not the point.
+
+Providers are built from a :class:`RecognizerConfig`, which the composition root makes from
+the settings: plain, frozen and picklable, so a worker pool hands the config and a *factory*
+to each spawned process, and each process builds its own provider (never a loaded model
+across a process boundary).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from jamak.asr.fake import ScriptedRecognizer
 from jamak.asr.recognizer import Recognizer
-from jamak.settings import Settings
+
+if TYPE_CHECKING:
+    from jamak.asr.registry import ModelRegistry
 
 MAX_STREAMS_PER_WORKER = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerConfig:
+    """How to find, load and run Whisper models in one process."""
+
+    model_dir: Path
+    device: str = "auto"  # cpu, cuda or auto
+    compute_type: str = "default"
+    cpu_threads: int = 0  # 0: CTranslate2 chooses
+    allow_download: bool = True
+    forced_cpu_isa: str | None = None  # CT2_FORCE_CPU_ISA, only to report the kernels run
 
 
 class RecognizerProvider(Protocol):
@@ -26,30 +47,38 @@ class RecognizerProvider(Protocol):
     def close(self) -> None: ...
 
 
-def model_registry_recognizers(settings: Settings) -> RecognizerProvider:
-    """The production provider: real Whisper models, configured from ``settings``.
+# Builds a provider inside the process that uses it. It travels to a spawned worker by
+# pickling, so it must be a module-level function (or a functools.partial of one).
+RecognizerFactory = Callable[[RecognizerConfig], RecognizerProvider]
 
-    Module-level (hence picklable) so a worker pool can hand it to spawned processes, each
-    of which then loads its own models.
-    """
+
+def open_model_registry(config: RecognizerConfig, *, workers: int = 1) -> ModelRegistry:
+    """The one place a :class:`ModelRegistry` is made; ``workers``: recognitions one loaded
+    model runs at once (threads of one process)."""
     # Imported here: loading faster-whisper is the worker's business, not every importer's.
-    from jamak.asr.cpu import usable_cores
     from jamak.asr.registry import ModelRegistry
+
+    return ModelRegistry(
+        model_dir=config.model_dir,
+        device=config.device,
+        compute_type=config.compute_type,
+        cpu_threads=config.cpu_threads,
+        workers=workers,
+        allow_download=config.allow_download,
+        forced_cpu_isa=config.forced_cpu_isa,
+    )
+
+
+def model_registry_recognizers(config: RecognizerConfig) -> RecognizerProvider:
+    """The production provider: real Whisper models (a :data:`RecognizerFactory`)."""
+    from jamak.asr.cpu import usable_cores
 
     # In a pool (which sets cpu_threads to its share of the cores), a second decoding stream
     # lets a lone long job use a core that other workers leave idle. Not more: each stream
     # holds its own decoder memory (about 1 GB at batch 8, beam 5). Alone (the AWS Batch
     # container), CTranslate2's own threading has the machine already.
-    spare = usable_cores() // settings.cpu_threads if settings.cpu_threads else 1
-    return ModelRegistry(
-        model_dir=settings.model_dir,
-        device=settings.device,
-        compute_type=settings.compute_type,
-        cpu_threads=settings.cpu_threads,
-        workers=max(1, min(MAX_STREAMS_PER_WORKER, spare)),
-        allow_download=settings.allow_download,
-        forced_cpu_isa=settings.ct2_force_cpu_isa,
-    )
+    spare = usable_cores() // config.cpu_threads if config.cpu_threads else 1
+    return open_model_registry(config, workers=max(1, min(MAX_STREAMS_PER_WORKER, spare)))
 
 
 class ScriptedRecognizers:
@@ -69,8 +98,8 @@ class ScriptedRecognizers:
 
 
 def scripted_recognizers(
-    settings: Settings, *, steps: int = 4, seconds_per_step: float = 0.0
+    config: RecognizerConfig, *, steps: int = 4, seconds_per_step: float = 0.0
 ) -> RecognizerProvider:
     """A picklable factory of fake recognisers (wrap it in functools.partial to slow it)."""
-    del settings
+    del config
     return ScriptedRecognizers(steps=steps, seconds_per_step=seconds_per_step)

@@ -15,7 +15,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path, PurePath
+from pathlib import Path
+from typing import get_args
 
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
@@ -25,19 +26,17 @@ from jamak.errors import (
     JobError,
     JobNotFoundError,
 )
+from jamak.jobs.keys import output_key
+from jamak.jobs.listening import listening_copy_file, store_listening_copy
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
-from jamak.jobs.progress import DEFAULT_INTERVAL_S, ProgressReporter
+from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
-from jamak.jobs.service import listening_copy_key, output_key
-from jamak.media import needs_listening_copy
-from jamak.pipeline import render_subtitles, transcribe_file
-from jamak.subtitles import formats
-from jamak.subtitles.rules import SubtitleRules
+from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 
 logger = logging.getLogger(__name__)
 
-_TASKS: dict[str, Task] = {"transcribe": "transcribe", "translate": "translate"}
+_TASKS: tuple[Task, ...] = get_args(Task)
 _MAX_ERROR_CHARS = 300
 
 
@@ -89,18 +88,25 @@ def run_job(
 
 
 def recognition_options(options: JobOptions, defaults: RecognitionOptions) -> RecognitionOptions:
-    """The recogniser's options for a job: the deployment's defaults, then the job's own."""
-    task = _TASKS.get(options.task)
-    if task is None:
+    """The recogniser's options for a job: the deployment's defaults, then the job's own.
+
+    A job is stored data (JSON in a table, written by whichever version of jamak), so its
+    task is checked against the recogniser's type once more before recognition."""
+    if options.task not in _TASKS:
         raise JobError(f"unknown task {options.task!r}; use one of: {', '.join(_TASKS)}")
     return replace(
-        defaults, language=options.language, task=task, initial_prompt=options.initial_prompt
+        defaults,
+        language=options.language,
+        task=options.task,
+        initial_prompt=options.initial_prompt,
     )
 
 
-def subtitle_rules(options: JobOptions, language: str | None) -> SubtitleRules:
-    """The detected language's layout rules, with the user's explicit choices over them."""
-    return SubtitleRules.for_language(language).with_overrides(
+def subtitle_request(options: JobOptions) -> SubtitleRequest:
+    """The formats and layout choices a job asked for (unknown formats fail here, before
+    an hour of recognition)."""
+    return SubtitleRequest.named(
+        options.formats,
         max_chars_per_line=options.max_chars_per_line,
         max_lines=options.max_lines,
         max_chars_per_s=options.max_chars_per_s,
@@ -116,46 +122,47 @@ def _transcribe(
     reporter: ProgressReporter,
     recognition: RecognitionOptions,
 ) -> Job:
-    options = job.options
-    for name in options.formats:
-        formats.get(name)  # an unknown format fails now, not after an hour of recognition
-    decoding = recognition_options(options, recognition)
-    recognizer = recognizers.for_model(options.model)
-    with tempfile.TemporaryDirectory(prefix="jamak-listening-") as scratch:
-        copy = (
-            Path(scratch) / PurePath(listening_copy_key(job.id)).name
-            if needs_listening_copy(job.filename)
-            else None
-        )
+    """The job's steps, in order: its options read (an unknown format or task fails here),
+    its model had, a scratch file set aside where the upload needs a listening copy, the
+    file transcribed into every format (the copy written from the samples as they are
+    decoded), the stored status looked at a last time, then the subtitles and the listening
+    copy stored at their fixed keys, and the job marked succeeded."""
+    request = subtitle_request(job.options)
+    decoding = recognition_options(job.options, recognition)
+    recognizer = recognizers.for_model(job.options.model)
+    with listening_copy_file(job) as copy:
         with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
-            transcript = transcribe_file(
+            result = transcribe_to_subtitles(
                 media,
                 recognizer=recognizer,
-                options=decoding,
+                recognition=decoding,
+                subtitles=request,
                 on_progress=reporter,
                 listening_copy=copy,
             )
-        rendered = render_subtitles(
-            transcript,
-            format_names=options.formats,
-            rules=subtitle_rules(options, transcript.language),
-        )
+        transcript = result.transcript
         # Also the last look at the stored status before writing anything.
         reporter.report(
             ProgressUpdate(100.0, transcript.duration_s, transcript.duration_s, transcript.language)
         )
-        outputs: dict[str, str] = {}
-        for subtitle in rendered:
-            key = output_key(job.id, subtitle.extension)
-            objects.put_bytes(key, subtitle.text.encode("utf-8"))
-            outputs[subtitle.format] = key
-        if copy is not None and copy.exists():  # a convenience: absent if it failed
-            with copy.open("rb") as source:
-                objects.put_file(listening_copy_key(job.id), source)
+        outputs = _store_subtitles(job, result.subtitles, objects)
+        store_listening_copy(job, copy, objects)
     try:
         return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
     except (InvalidTransitionError, JobNotFoundError) as err:
         raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
+
+
+def _store_subtitles(
+    job: Job, subtitles: tuple[RenderedSubtitle, ...], objects: ObjectStore
+) -> dict[str, str]:
+    """Each format at its fixed key (a retry overwrites); returns format name → key."""
+    outputs: dict[str, str] = {}
+    for subtitle in subtitles:
+        key = output_key(job.id, subtitle.extension)
+        objects.put_bytes(key, subtitle.text.encode("utf-8"))
+        outputs[subtitle.format] = key
+    return outputs
 
 
 def _mark_running(store: JobStore, job_id: str) -> Job | None:

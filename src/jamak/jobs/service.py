@@ -6,46 +6,12 @@ fakes) can be passed in, and routes stay three lines long: parse, call, render.
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import BinaryIO
 
-from jamak.errors import JobNotFoundError, ObjectNotFoundError
+from jamak.errors import JobNotFinishedError, JobNotFoundError, ObjectNotFoundError
+from jamak.jobs.keys import job_prefix, media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
-from jamak.media import LISTENING_COPY_SUFFIX, needs_listening_copy
-
-
-def media_key(job_id: str) -> str:
-    """Where a job's original media lives; the user's file name is never part of a key."""
-    return f"jobs/{job_id}/media"
-
-
-def output_key(job_id: str, extension: str) -> str:
-    return f"jobs/{job_id}/subtitles.{extension}"
-
-
-def listening_copy_key(job_id: str) -> str:
-    """Audio any browser plays, kept for uploads browsers cannot play (see
-    :mod:`jamak.media.listening`)."""
-    return f"jobs/{job_id}/listening{LISTENING_COPY_SUFFIX}"
-
-
-def media_to_play(job: Job, objects: ObjectStore) -> tuple[str, str]:
-    """The object a player should load, and the file name its type and download name come
-    from: the listening copy where the upload needs one and the worker has made it (not yet
-    while the job runs; never for jobs from before copies), else the upload itself."""
-    if needs_listening_copy(job.filename):
-        key = listening_copy_key(job.id)
-        try:
-            objects.size(key)
-        except ObjectNotFoundError:
-            return job.media_key, job.filename
-        return key, f"{PurePath(job.filename).stem or 'media'}{LISTENING_COPY_SUFFIX}"
-    return job.media_key, job.filename
-
-
-def job_prefix(job_id: str) -> str:
-    return f"jobs/{job_id}/"
 
 
 def submit_job(
@@ -115,16 +81,21 @@ def delete_job(*, store: JobStore, objects: ObjectStore, launcher: Launcher, job
     store.delete(job_id)
 
 
-def output_object_key(*, store: JobStore, job_id: str, format_name: str) -> str:
-    """The object key of one subtitle format of a finished job."""
+def read_subtitles(
+    *, store: JobStore, objects: ObjectStore, job_id: str, format_name: str
+) -> tuple[Job, bytes]:
+    """A finished job and the text of one of its subtitle formats.
+
+    Raises :class:`JobNotFinishedError` before the job has succeeded, and
+    :class:`ObjectNotFoundError` for a format the job was not asked for."""
     job = store.get(job_id)
+    if job.status is not JobStatus.SUCCEEDED:
+        raise JobNotFinishedError(f"the job is {job.status}, not succeeded")
     key = job.outputs.get(format_name)
     if key is None:
-        raise ObjectNotFoundError(
-            f"job {job_id} has no {format_name} subtitles"
-            + ("" if job.status is JobStatus.SUCCEEDED else f" (it is {job.status})")
-        )
-    return key
+        raise ObjectNotFoundError(f"{format_name} was not among the job's formats")
+    with objects.open(key) as source:
+        return job, source.read()
 
 
 __all__ = [
@@ -133,9 +104,7 @@ __all__ = [
     "delete_job",
     "get_job",
     "list_jobs",
-    "media_key",
-    "output_key",
-    "output_object_key",
+    "read_subtitles",
     "register_uploaded_job",
     "submit_job",
 ]

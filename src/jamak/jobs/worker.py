@@ -26,7 +26,9 @@ _ERROR_BACKOFF_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
-class WorkerSettings:
+class WorkerConfig:
+    """Who this worker is, how long its leases last, and the deployment's decoding defaults."""
+
     worker_id: str
     lease_s: float = 30.0
     poll_interval_s: float = 0.5
@@ -41,31 +43,31 @@ class QueueWorker:
         queue: JobQueue,
         objects: ObjectStore,
         recognizers: RecognizerProvider,
-        settings: WorkerSettings,
+        config: WorkerConfig,
     ) -> None:
         self._store = store
         self._queue = queue
         self._objects = objects
         self._recognizers = recognizers
-        self._settings = settings
+        self._config = config
 
     def serve(self, stop: threading.Event) -> None:
         """Run jobs until ``stop`` is set; returns once the current job is settled."""
-        logger.info("worker %s: waiting for jobs", self._settings.worker_id)
+        logger.info("worker %s: waiting for jobs", self._config.worker_id)
         while not stop.is_set():
             try:
                 job = self.run_next(stop)
             except Exception:
-                logger.exception("worker %s: loop error", self._settings.worker_id)
+                logger.exception("worker %s: loop error", self._config.worker_id)
                 stop.wait(_ERROR_BACKOFF_S)
                 continue
             if job is None:
-                stop.wait(self._settings.poll_interval_s)
-        logger.info("worker %s: stopped", self._settings.worker_id)
+                stop.wait(self._config.poll_interval_s)
+        logger.info("worker %s: stopped", self._config.worker_id)
 
     def run_next(self, stop: threading.Event | None = None) -> Job | None:
         """Claim and run the oldest queued job; None when the queue is empty."""
-        worker_id, lease_s = self._settings.worker_id, self._settings.lease_s
+        worker_id, lease_s = self._config.worker_id, self._config.lease_s
         job = self._queue.claim(worker_id, lease_s=lease_s)
         if job is None:
             return None
@@ -78,7 +80,7 @@ class QueueWorker:
                 recognizers=self._recognizers,
                 worker_id=worker_id,
                 stop_requested=lambda: lease.lost or stopping.is_set(),
-                recognition=self._settings.recognition,
+                recognition=self._config.recognition,
             )
         if result.status is JobStatus.RUNNING and stopping.is_set() and not lease.lost:
             self._queue.release(job.id, worker_id)

@@ -12,23 +12,17 @@ messages are written for the person who supplied the file.
 
 from jamak.media.decode import DecodedAudio, decode_audio, iter_audio_blocks
 from jamak.media.info import AudioStreamInfo, MediaInfo
-from jamak.media.listening import (
-    LISTENING_COPY_SUFFIX,
-    needs_listening_copy,
-    write_listening_copy,
-)
+from jamak.media.listening import write_listening_copy
 from jamak.media.probe import probe
 from jamak.media.resample import SAMPLE_RATE
 
 __all__ = [
-    "LISTENING_COPY_SUFFIX",
     "SAMPLE_RATE",
     "AudioStreamInfo",
     "DecodedAudio",
     "MediaInfo",
     "decode_audio",
     "iter_audio_blocks",
-    "needs_listening_copy",
     "probe",
     "write_listening_copy",
 ]

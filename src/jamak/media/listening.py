@@ -1,14 +1,13 @@
-"""A copy of the audio that any browser plays, for uploads that browsers cannot.
+"""A copy of the audio that any browser plays (AAC in MP4), for uploads that browsers cannot.
 
-Browsers play only a few containers and codecs; jamak reads everything FFmpeg reads. For an
-MPEG-1 video, an AVI or a WMV the web player would stay silent while its subtitles list
-fine, so the worker keeps a small AAC copy of what Whisper heard (the 16 kHz mono samples
-it already decoded, so no second decoding pass), and the player falls back to it.
+The worker writes it from the 16 kHz mono samples it already decoded, so there is no second
+decoding pass. Which uploads need one, and where the copy is kept, is the jobs' business
+(:mod:`jamak.jobs.listening`), decided from a file name without loading PyAV.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import av
 import numpy as np
@@ -16,19 +15,8 @@ import numpy as np
 from jamak.errors import MediaError
 from jamak.media.resample import SAMPLE_RATE, Samples
 
-# What every current browser plays from its file name alone (WAV, FLAC, MP3, AAC, Ogg,
-# WebM and MP4 family). Anything else gets a listening copy.
-BROWSER_PLAYABLE_SUFFIXES = frozenset(
-    {".aac", ".flac", ".m4a", ".m4v", ".mp3", ".mp4", ".oga", ".ogg", ".opus", ".wav"}
-    | {".weba", ".webm"}
-)
-LISTENING_COPY_SUFFIX = ".m4a"  # AAC in MP4
 _BIT_RATE = 48_000  # speech at 16 kHz mono: plenty, about 21 MB an hour
 _FRAME = 1024  # AAC's frame length, in samples
-
-
-def needs_listening_copy(filename: str) -> bool:
-    return PurePath(filename).suffix.lower() not in BROWSER_PLAYABLE_SUFFIXES
 
 
 def write_listening_copy(samples: Samples, path: Path) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +22,8 @@ import uvicorn
 
 from jamak.api.app import create_app
 from jamak.backends.embedded.pool import WorkerPool
-from jamak.bootstrap import Services, build_services
-from jamak.jobs.recognizers import RecognizerProvider
+from jamak.bootstrap import Services, build_services, worker_process_config
+from jamak.jobs.recognizers import RecognizerFactory
 from jamak.settings import Settings
 
 
@@ -67,13 +67,15 @@ def live_server(
     settings: Settings,
     *,
     workers: int,
-    recognizer_factory: Callable[[Settings], RecognizerProvider] | None = None,
+    recognizer_factory: RecognizerFactory | None = None,
 ) -> Iterator[LiveServer]:
     services = build_services(settings)
     pool = None
     if workers:
         assert recognizer_factory is not None
-        pool = WorkerPool(settings, workers=workers, recognizer_factory=recognizer_factory)
+        pool = WorkerPool(
+            worker_process_config(settings), workers=workers, recognizer_factory=recognizer_factory
+        )
         pool.start()
     config = uvicorn.Config(
         create_app(services),

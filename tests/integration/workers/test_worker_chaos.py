@@ -13,7 +13,7 @@ import signal
 import time
 
 from jamak.backends.embedded.pool import WorkerPool
-from jamak.bootstrap import Services
+from jamak.bootstrap import Services, worker_process_config
 from jamak.jobs.model import JobStatus
 from jamak.settings import Settings
 
@@ -34,7 +34,9 @@ def test_every_job_succeeds_despite_random_kills(
     chance = random.Random(2024)
     kills = 0
     factory = slow_recognizers(steps=5, seconds_per_step=0.04)
-    with WorkerPool(settings, workers=WORKERS, recognizer_factory=factory) as pool:
+    with WorkerPool(
+        worker_process_config(settings), workers=WORKERS, recognizer_factory=factory
+    ) as pool:
         killing_until = time.monotonic() + KILLING_S
         while time.monotonic() < killing_until:
             time.sleep(chance.uniform(0.3, 0.8))

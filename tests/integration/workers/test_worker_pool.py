@@ -12,7 +12,7 @@ import time
 import pytest
 
 from jamak.backends.embedded.pool import WorkerPool
-from jamak.bootstrap import Services
+from jamak.bootstrap import Services, worker_process_config
 from jamak.jobs.model import JobStatus
 from jamak.jobs.service import cancel_job
 from jamak.settings import Settings
@@ -30,7 +30,9 @@ def test_a_pool_runs_every_job_and_stops_cleanly(
 ) -> None:
     jobs = [submit(services, tone_bytes) for _ in range(4)]
     pool = WorkerPool(
-        settings, workers=2, recognizer_factory=slow_recognizers(steps=4, seconds_per_step=0.02)
+        worker_process_config(settings),
+        workers=2,
+        recognizer_factory=slow_recognizers(steps=4, seconds_per_step=0.02),
     )
     with pool:
         pids = pool.pids()
@@ -56,7 +58,7 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes(
 ) -> None:
     job = submit(services, tone_bytes)
     factory = slow_recognizers(steps=20, seconds_per_step=0.1)  # about 2 s per job
-    with WorkerPool(settings, workers=1, recognizer_factory=factory) as pool:
+    with WorkerPool(worker_process_config(settings), workers=1, recognizer_factory=factory) as pool:
         wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
         [victim] = pool.pids()
         os.kill(victim, signal.SIGKILL)
@@ -77,7 +79,7 @@ def test_a_cancelled_job_stops_within_a_second_and_stays_cancelled(
     long_job = submit(services, tone_bytes)
     next_job = submit(services, tone_bytes)
     factory = slow_recognizers(steps=40, seconds_per_step=0.1)  # about 4 s per job
-    with WorkerPool(settings, workers=1, recognizer_factory=factory):
+    with WorkerPool(worker_process_config(settings), workers=1, recognizer_factory=factory):
         wait_for(
             lambda: services.store.get(long_job.id).progress > 0,
             timeout_s=60,
@@ -107,7 +109,7 @@ def test_bad_input_fails_alone(settings: Settings, services: Services, tone_byte
     bad = submit(services, random.Random(7).randbytes(64 * 1024), filename="holiday.mp4")
     good_after = submit(services, tone_bytes)
     factory = slow_recognizers(steps=2, seconds_per_step=0.01)
-    with WorkerPool(settings, workers=2, recognizer_factory=factory) as pool:
+    with WorkerPool(worker_process_config(settings), workers=2, recognizer_factory=factory) as pool:
         wait_for(
             lambda: all(
                 status(services, job.id).is_terminal for job in (good_before, bad, good_after)
@@ -130,7 +132,7 @@ def test_stopping_the_pool_hands_running_jobs_back(
 ) -> None:
     job = submit(services, tone_bytes)
     slow = slow_recognizers(steps=100, seconds_per_step=0.1)
-    with WorkerPool(settings, workers=1, recognizer_factory=slow) as pool:
+    with WorkerPool(worker_process_config(settings), workers=1, recognizer_factory=slow) as pool:
         wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
         stop_started = time.monotonic()
         pool.stop(timeout_s=10)
@@ -139,7 +141,7 @@ def test_stopping_the_pool_hands_running_jobs_back(
     assert handed_back.status is JobStatus.QUEUED
     assert handed_back.attempts == 0
     fast = slow_recognizers(steps=2, seconds_per_step=0.01)
-    with WorkerPool(settings, workers=1, recognizer_factory=fast):
+    with WorkerPool(worker_process_config(settings), workers=1, recognizer_factory=fast):
         wait_for(
             lambda: status(services, job.id) is JobStatus.SUCCEEDED,
             timeout_s=60,

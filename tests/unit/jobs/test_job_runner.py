@@ -19,17 +19,12 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
 from jamak.errors import MediaError, ObjectNotFoundError, UnknownModelError
+from jamak.jobs.keys import listening_copy_key, output_key
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import ProgressUpdate
 from jamak.jobs.recognizers import ScriptedRecognizers
 from jamak.jobs.runner import run_job
-from jamak.jobs.service import (
-    cancel_job,
-    delete_job,
-    listening_copy_key,
-    output_key,
-    submit_job,
-)
+from jamak.jobs.service import cancel_job, delete_job, submit_job
 from jamak.transcript import Transcript
 
 from .conftest import Submit

@@ -7,7 +7,7 @@ import pytest
 from jamak.backends.memory import InMemoryJobStore
 from jamak.errors import JobCancelledError
 from jamak.jobs.model import Job, JobStatus
-from jamak.jobs.progress import ProgressReporter
+from jamak.jobs.progress_reporter import ProgressReporter
 
 
 class Clock:

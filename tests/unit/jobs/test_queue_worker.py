@@ -9,7 +9,7 @@ from collections.abc import Callable
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.jobs.model import JobStatus
 from jamak.jobs.recognizers import ScriptedRecognizers
-from jamak.jobs.worker import QueueWorker, WorkerSettings
+from jamak.jobs.worker import QueueWorker, WorkerConfig
 
 from .conftest import Submit
 
@@ -22,7 +22,7 @@ def make_worker(
         queue=store,
         objects=objects,
         recognizers=ScriptedRecognizers(steps=10, seconds_per_step=seconds_per_step),
-        settings=WorkerSettings(worker_id="w1", lease_s=5.0, poll_interval_s=0.01),
+        config=WorkerConfig(worker_id="w1", lease_s=5.0, poll_interval_s=0.01),
     )
 
 

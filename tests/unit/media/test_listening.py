@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from jamak.errors import MediaError
-from jamak.media import decode_audio, needs_listening_copy, probe, write_listening_copy
+from jamak.jobs.listening import needs_listening_copy
+from jamak.media import decode_audio, probe, write_listening_copy
 
 
 @pytest.mark.parametrize("name", ["talk.mp3", "clip.MP4", "voice.m4a", "song.ogg", "a.webm"])

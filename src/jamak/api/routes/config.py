@@ -11,7 +11,6 @@ from fastapi import APIRouter
 from jamak.api.deps import ServicesDep
 from jamak.api.schemas import ConfigOut, ModelOut
 from jamak.asr import catalog
-from jamak.backends.aws.transfers import DirectUploads
 from jamak.jobs.model import DEFAULT_FORMATS
 from jamak.subtitles import formats
 
@@ -26,11 +25,10 @@ def get_config(services: ServicesDep) -> ConfigOut:
     ]
     return ConfigOut(
         models=models,
-        default_model=services.settings.model,
+        default_model=services.api.default_model,
         formats=list(formats.names()),
         default_formats=[name for name in DEFAULT_FORMATS if name in formats.names()],
-        max_upload_mb=services.settings.max_upload_mb,
-        direct_uploads=isinstance(services.objects, DirectUploads),
-        # API Gateway buffers whole responses, so an event stream never reaches the browser.
-        live_updates="poll" if services.settings.backend == "aws" else "events",
+        max_upload_mb=services.api.max_upload_bytes // (1024 * 1024),
+        direct_uploads=services.direct_uploads is not None,
+        live_updates=services.live_updates,
     )

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from jamak.api.deps import JobIdPath, ServicesDep
-from jamak.api.progress import fetch_job, job_updates
+from jamak.api.job_watch import fetch_job, job_updates
 from jamak.api.schemas import ErrorOut, JobOut
 from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job
@@ -39,7 +39,7 @@ async def _existing_job(job_id: JobIdPath, services: ServicesDep) -> Job:
 async def job_events(
     job: Annotated[Job, Depends(_existing_job)], services: ServicesDep
 ) -> AsyncIterator[ServerSentEvent]:
-    updates = job_updates(services.store, job.id, poll_interval_s=services.settings.poll_interval_s)
+    updates = job_updates(services.store, job.id, poll_interval_s=services.api.poll_interval_s)
     first = True
     try:
         async for update in updates:

@@ -14,11 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep, upload_spool_dir
+from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep
 from jamak.api.errors import ApiError
-from jamak.api.progress import fetch_job, wait_for_change
+from jamak.api.job_watch import fetch_job, wait_for_change
+from jamak.api.multipart import UploadForm, read_upload
 from jamak.api.schemas import ErrorOut, JobOut, JobPageOut, JobsCreatedOut, UploadOptions
-from jamak.api.uploads import UploadForm, read_upload
 from jamak.bootstrap import Services
 from jamak.jobs import service
 from jamak.jobs.model import Job, JobOptions, JobStatus
@@ -61,11 +61,11 @@ async def create_jobs(request: Request, services: ServicesDep, owner: OwnerDep) 
     form = await read_upload(
         request.headers.get("content-type", ""),
         request.stream(),
-        max_file_bytes=services.settings.max_upload_mb * 1024 * 1024,
-        spool_dir=upload_spool_dir(services),
+        max_file_bytes=services.api.max_upload_bytes,
+        spool_dir=services.api.spool_dir,
     )
     try:
-        options = _job_options(form, default_model=services.settings.model)
+        options = _job_options(form, default_model=services.api.default_model)
         jobs = [
             await run_in_threadpool(_submit, services, owner, upload.filename, upload.file, options)
             for upload in form.files
@@ -105,7 +105,7 @@ async def get_job(
         services.store,
         job_id,
         wait_s=wait,
-        poll_interval_s=services.settings.poll_interval_s,
+        poll_interval_s=services.api.poll_interval_s,
         since_progress=since_progress,
         since_status=since_status,
     )

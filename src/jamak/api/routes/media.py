@@ -1,7 +1,7 @@
 """``GET /api/jobs/{id}/media``: the original upload, with byte ranges so players can seek.
 
 With ``playable=true`` it is the job's listening copy instead, where the worker kept one
-because browsers cannot play the upload (MPEG-1, AVI, WMV...; see jamak.media.listening).
+because browsers cannot play the upload (MPEG-1, AVI, WMV...; see jamak.jobs.listening).
 
 The content type is guessed from the uploaded file's name; the stored object's key never
 carries it. A few media suffixes are pinned because system MIME tables disagree on them
@@ -22,8 +22,8 @@ from jamak.api.errors import error_response
 from jamak.api.ranges import RangeNotSatisfiableError, iter_bytes, parse_range
 from jamak.api.routes.subtitles import content_disposition
 from jamak.api.schemas import ErrorOut
-from jamak.backends.aws.transfers import DirectUploads
 from jamak.jobs import service
+from jamak.jobs.listening import media_to_play
 
 router = APIRouter(prefix="/api/jobs", tags=["media"])
 
@@ -34,6 +34,23 @@ _PINNED_TYPES = {
     ".opus": "audio/ogg",
     ".mkv": "video/x-matroska",
 }
+
+
+DirectQuery = Annotated[
+    bool,
+    Query(
+        description="redirect (307) to a short-lived URL of the object store itself where "
+        "the deployment has one (AWS, whose Lambda answers at most 6 MB); else the same "
+        "as without it"
+    ),
+]
+PlayableQuery = Annotated[
+    bool,
+    Query(
+        description="the job's listening copy (AAC audio any browser plays) where the "
+        "worker made one because browsers cannot play the upload; else the upload"
+    ),
+]
 
 
 def media_type_for(filename: str) -> str:
@@ -58,31 +75,17 @@ def job_media(
     job_id: JobIdPath,
     services: ServicesDep,
     range_header: Annotated[str | None, Header(alias="range")] = None,
-    direct: Annotated[
-        bool,
-        Query(
-            description="redirect (307) to a short-lived URL of the object store itself where "
-            "the deployment has one (AWS, whose Lambda answers at most 6 MB); else the same "
-            "as without it"
-        ),
-    ] = False,
-    playable: Annotated[
-        bool,
-        Query(
-            description="the job's listening copy (AAC audio any browser plays) where the "
-            "worker made one because browsers cannot play the upload; else the upload"
-        ),
-    ] = False,
+    direct: DirectQuery = False,
+    playable: PlayableQuery = False,
 ) -> Response:
     job = service.get_job(store=services.store, job_id=job_id)
     objects = services.objects
-    key, filename = (
-        service.media_to_play(job, objects) if playable else (job.media_key, job.filename)
-    )
-    if direct and isinstance(objects, DirectUploads):
-        url = objects.presign_get(
+    key, filename = media_to_play(job, objects) if playable else (job.media_key, job.filename)
+    signer = services.direct_uploads
+    if direct and signer is not None:
+        url = signer.presign_get(
             key,
-            expires_s=services.settings.aws_presign_expiry_s,
+            expires_s=services.api.presign_expiry_s,
             content_type=media_type_for(filename),
         )
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})

@@ -15,8 +15,7 @@ from jamak.api.deps import JobIdPath, ServicesDep
 from jamak.api.errors import ApiError
 from jamak.api.schemas import ErrorOut
 from jamak.jobs import service
-from jamak.jobs.model import Job, JobStatus
-from jamak.jobs.ports import ObjectStore
+from jamak.jobs.model import Job
 from jamak.subtitles import formats
 
 router = APIRouter(prefix="/api/jobs", tags=["subtitles"])
@@ -36,24 +35,10 @@ def download_subtitles(job_id: JobIdPath, format_name: str, services: ServicesDe
     if format_name not in formats.names():
         known = ", ".join(formats.names())
         raise ApiError(404, "unknown_format", f"no format {format_name!r}; known: {known}")
-    job = service.get_job(store=services.store, job_id=job_id)
-    return _subtitle_response(
-        job, format_name, _read(services.objects, _output_key(job, format_name))
+    job, text = service.read_subtitles(
+        store=services.store, objects=services.objects, job_id=job_id, format_name=format_name
     )
-
-
-def _output_key(job: Job, format_name: str) -> str:
-    if job.status is not JobStatus.SUCCEEDED:
-        raise ApiError(409, "not_finished", f"the job is {job.status}, not succeeded")
-    key = job.outputs.get(format_name)
-    if key is None:
-        raise ApiError(404, "not_found", f"{format_name} was not among the job's formats")
-    return key
-
-
-def _read(objects: ObjectStore, key: str) -> bytes:
-    with objects.open(key) as source:
-        return source.read()
+    return _subtitle_response(job, format_name, text)
 
 
 def _subtitle_response(job: Job, format_name: str, body: bytes) -> Response:

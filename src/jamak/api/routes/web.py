@@ -14,7 +14,6 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from jamak.api.deps import ServicesDep
-from jamak.backends.aws.transfers import DirectUploads
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
@@ -43,8 +42,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def index(services: ServicesDep) -> FileResponse:
-    objects = services.objects
-    origin = objects.browser_origin() if isinstance(objects, DirectUploads) else None
+    signer = services.direct_uploads
+    origin = signer.browser_origin() if signer is not None else None
     return FileResponse(
         WEB_DIR / "index.html",
         headers={

@@ -2,18 +2,22 @@
 that run the worker in AWS Batch.
 
 The adapters need boto3 (the ``aws`` extra), so this package imports them only inside
-:func:`open_backend`: :mod:`jamak.backends.aws.transfers` stays importable everywhere (the
-API's upload routes use it in every deployment).
+:func:`open_backend`; importing the package itself costs nothing.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jamak.backends import Backend
-from jamak.settings import Settings
+
+if TYPE_CHECKING:
+    from jamak.backends.aws.config import AwsConfig
 
 
-def open_backend(settings: Settings) -> Backend:
-    """Adapters over one boto3 session; there is no queue, work is pushed to Batch."""
+def open_backend(config: AwsConfig) -> Backend:
+    """Adapters over one boto3 session; there is no queue, work is pushed to Batch, and
+    browsers upload to S3 directly."""
     from jamak.backends.aws.clients import (
         aws_session,
         dynamodb_client,
@@ -24,14 +28,18 @@ def open_backend(settings: Settings) -> Backend:
     from jamak.backends.aws.objects import S3ObjectStore
     from jamak.backends.aws.store import DynamoJobStore
 
-    session = aws_session(settings)
+    session = aws_session(config)
+    objects = S3ObjectStore(s3_client(config, session), config.bucket)
     return Backend(
-        store=DynamoJobStore(dynamodb_client(settings, session), settings.aws_table),
-        objects=S3ObjectStore(s3_client(settings, session), settings.aws_bucket),
+        store=DynamoJobStore(dynamodb_client(config, session), config.table),
+        objects=objects,
         launcher=StepFunctionsLauncher(
-            stepfunctions_client(settings, session), settings.aws_state_machine_arn
+            stepfunctions_client(config, session), config.state_machine_arn
         ),
         queue=None,
+        direct_uploads=objects,
+        # API Gateway buffers whole responses, so an event stream never reaches the browser.
+        live_updates="poll",
     )
 
 

@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from jamak.errors import JamakError
+from jamak.errors import LauncherNotConfiguredError
 from jamak.jobs.model import Job
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
 log = logging.getLogger(__name__)
-
-
-class LauncherNotConfiguredError(JamakError):
-    """The AWS backend was asked to start work without a state machine to start."""
 
 
 def execution_arn(state_machine_arn: str, job_id: str) -> str:

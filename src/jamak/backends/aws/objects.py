@@ -1,6 +1,6 @@
 """Media and subtitles in an S3 bucket: the AWS deployment's ObjectStore.
 
-Besides the port, it signs URLs (:class:`~jamak.backends.aws.transfers.DirectUploads`) so
+Besides the port, it signs URLs (:class:`~jamak.jobs.ports.DirectUploads`) so
 browsers move media straight to and from S3 instead of through API Gateway and Lambda. S3
 writes are atomic per object, which is what the port asks for.
 """
@@ -18,14 +18,10 @@ from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
-from jamak.backends.aws.transfers import (
-    MultipartUpload,
-    PresignedPart,
-    UploadedPart,
-    part_size_for,
-)
+from jamak.backends.aws.transfers import part_size_for
 from jamak.errors import ObjectNotFoundError, StorageError
 from jamak.jobs.keys import check_key, check_prefix
+from jamak.jobs.ports import MultipartUpload, PresignedPart, UploadedPart
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -6,23 +6,42 @@ of worker processes (:mod:`jamak.backends.embedded.pool`) pulls jobs from the qu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from jamak.backends import Backend
 from jamak.backends.embedded.launcher import LocalLauncher
 from jamak.backends.embedded.objects import LocalObjectStore
 from jamak.backends.embedded.store import SqliteJobStore
-from jamak.settings import Settings
 
 
-def open_backend(settings: Settings) -> Backend:
-    """The embedded adapters over ``settings.data_dir``, creating its folders."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = SqliteJobStore(settings.db_path, max_attempts=settings.max_attempts)
+@dataclass(frozen=True, slots=True)
+class EmbeddedConfig:
+    """Where the embedded backend keeps everything; picklable, so each worker process of
+    the pool opens the same backend from it."""
+
+    data_dir: Path
+    max_attempts: int = 3
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+
+def open_backend(config: EmbeddedConfig) -> Backend:
+    """The embedded adapters over ``config.data_dir``, creating its folders."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = SqliteJobStore(config.db_path, max_attempts=config.max_attempts)
     return Backend(
         store=store,
-        objects=LocalObjectStore(settings.objects_dir),
+        objects=LocalObjectStore(config.objects_dir),
         launcher=LocalLauncher(),
         queue=store,
     )
 
 
-__all__ = ["LocalLauncher", "LocalObjectStore", "SqliteJobStore", "open_backend"]
+__all__ = ["EmbeddedConfig", "LocalLauncher", "LocalObjectStore", "SqliteJobStore", "open_backend"]

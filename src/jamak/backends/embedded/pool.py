@@ -2,8 +2,10 @@
 
 Processes, not threads: recognition holds the GIL in places and a crash in native code
 (CTranslate2, FFmpeg) must take down one worker, not the server. Processes are started
-with 'spawn', so none inherits the parent's threads, locks or open SQLite connections, and
-each builds its recogniser provider once and keeps its models loaded between jobs. The
+with 'spawn', so none inherits the parent's threads, locks or open SQLite connections; each
+gets the :class:`~jamak.backends.embedded.worker_process.WorkerProcessConfig` the
+composition root built, builds its recogniser provider once and keeps its models loaded
+between jobs (:mod:`jamak.backends.embedded.worker_process`). The
 parent only watches: a child that dies is started again, and its job comes back through
 the queue once its lease runs out.
 
@@ -15,33 +17,24 @@ from __future__ import annotations
 import ctypes
 import logging
 import multiprocessing
-import os
-import signal
-import socket
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import replace
 from multiprocessing.process import BaseProcess
 from types import TracebackType
 
-from jamak.asr.options import RecognitionOptions
 from jamak.backends.embedded import open_backend
+from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.backends.embedded.sizing import (
     available_memory_bytes,
     default_worker_count,
     threads_per_worker,
     usable_cores,
 )
-from jamak.errors import JamakError
-from jamak.jobs.recognizers import RecognizerProvider, model_registry_recognizers
-from jamak.jobs.worker import QueueWorker, WorkerSettings
-from jamak.settings import Settings
+from jamak.backends.embedded.worker_process import worker_process_main
+from jamak.jobs.recognizers import RecognizerFactory, model_registry_recognizers
 
 logger = logging.getLogger(__name__)
-
-# Builds a worker's recogniser provider inside the worker process. It travels to the child
-# by pickling, so it must be a module-level function (or a functools.partial of one).
-RecognizerFactory = Callable[[Settings], RecognizerProvider]
 
 _WATCH_INTERVAL_S = 0.2
 _MAX_RESTART_DELAY_S = 30.0
@@ -50,17 +43,19 @@ _MAX_RESTART_DELAY_S = 30.0
 class WorkerPool:
     def __init__(
         self,
-        settings: Settings,
+        config: WorkerProcessConfig,
         *,
         workers: int | None = None,
         recognizer_factory: RecognizerFactory = model_registry_recognizers,
     ) -> None:
+        """``workers``: processes (None or 0: as many as the cores and memory allow); each
+        gets an equal share of the cores unless ``config`` sets its threads."""
         cores = usable_cores()
-        self._size = (
-            workers or settings.workers or default_worker_count(cores, available_memory_bytes())
+        self._size = workers or default_worker_count(cores, available_memory_bytes())
+        threads = config.recognizer_config.cpu_threads or threads_per_worker(cores, self._size)
+        self._config = replace(
+            config, recognizer_config=replace(config.recognizer_config, cpu_threads=threads)
         )
-        threads = settings.cpu_threads or threads_per_worker(cores, self._size)
-        self._settings = settings.model_copy(update={"cpu_threads": threads})
         self._factory = recognizer_factory
         self._context = multiprocessing.get_context("spawn")
         self._slots: list[_Slot] = []
@@ -74,11 +69,11 @@ class WorkerPool:
 
     @property
     def threads_per_worker(self) -> int:
-        return self._settings.cpu_threads
+        return self._config.recognizer_config.cpu_threads
 
     def start(self) -> None:
         # Create the data folders and migrate the database once, before any child races to.
-        open_backend(self._settings).close()
+        open_backend(self._config.backend).close()
         with self._lock:
             self._slots = [
                 _Slot(index, self._context.RawValue(ctypes.c_bool, False))
@@ -137,7 +132,7 @@ class WorkerPool:
         slot.ready.value = False
         process = self._context.Process(
             target=worker_process_main,
-            args=(self._settings, self._factory, slot.index, slot.ready),
+            args=(self._config, self._factory, slot.index, slot.ready),
             name=f"jamak-worker-{slot.index}",
             daemon=True,  # never outlive the parent, even if stop() is never called
         )
@@ -187,70 +182,3 @@ class _Slot:
         self.process: BaseProcess | None = None
         self.restart_at = 0.0
         self.failed_starts = 0
-
-
-def worker_process_main(
-    settings: Settings, recognizer_factory: RecognizerFactory, index: int, ready: ctypes.c_bool
-) -> None:
-    """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone."""
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
-    )
-    stop = threading.Event()
-    _stop_on_signals(stop)
-    _stop_when_orphaned(stop)
-    backend = open_backend(settings)
-    if backend.queue is None:
-        raise RuntimeError("the embedded backend always has a queue")
-    recognizers = recognizer_factory(settings)
-    try:
-        _warm_up(recognizers, settings.model)
-        worker = QueueWorker(
-            store=backend.store,
-            queue=backend.queue,
-            objects=backend.objects,
-            recognizers=recognizers,
-            settings=WorkerSettings(
-                worker_id=f"{socket.gethostname()}:{os.getpid()}:{index}",
-                lease_s=settings.lease_s,
-                poll_interval_s=settings.poll_interval_s,
-                recognition=RecognitionOptions(
-                    beam_size=settings.beam_size, batch_size=settings.batch_size
-                ),
-            ),
-        )
-        ready.value = True
-        worker.serve(stop)
-    finally:
-        recognizers.close()
-        backend.close()
-
-
-def _stop_on_signals(stop: threading.Event) -> None:
-    """SIGTERM stops the worker after settling its job. SIGINT is ignored: a Ctrl-C in a
-    terminal reaches the whole process group, and the parent decides when children stop
-    (otherwise it would see them exit and start new ones)."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_when_orphaned(stop: threading.Event) -> None:
-    """A parent killed with SIGKILL can't stop its children; they notice and stop."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while not stop.wait(1.0):
-            if os.getppid() != parent:
-                logger.warning("parent process is gone; stopping")
-                stop.set()
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _warm_up(recognizers: RecognizerProvider, model: str) -> None:
-    """Load the default model before the first job asks for it."""
-    try:
-        recognizers.for_model(model)
-    except JamakError as err:
-        logger.warning("could not load model %s at start-up: %s", model, err)

@@ -4,8 +4,15 @@ They keep the same contract as the real backends (the suite in ``tests/contract`
 both), so a test using them exercises real lifecycle rules, only without disk or network.
 """
 
+from jamak.backends.memory.direct_uploads import InMemoryDirectUploads
 from jamak.backends.memory.launcher import NoopLauncher, QueueLauncher
 from jamak.backends.memory.objects import InMemoryObjectStore
 from jamak.backends.memory.store import InMemoryJobStore
 
-__all__ = ["InMemoryJobStore", "InMemoryObjectStore", "NoopLauncher", "QueueLauncher"]
+__all__ = [
+    "InMemoryDirectUploads",
+    "InMemoryJobStore",
+    "InMemoryObjectStore",
+    "NoopLauncher",
+    "QueueLauncher",
+]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from botocore.exceptions import ClientError, WaiterError
 
-from jamak.errors import JamakError
+from jamak.errors import DeploymentError
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -24,10 +24,6 @@ log = logging.getLogger(__name__)
 
 Outputs = dict[str, str]
 WaiterName = Literal["stack_create_complete", "stack_update_complete", "stack_delete_complete"]
-
-
-class DeploymentError(JamakError):
-    """A stack did not reach a good state; the message names the stack and the reason."""
 
 
 class Stacks(Protocol):

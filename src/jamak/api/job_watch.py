@@ -1,9 +1,10 @@
 """Watching a job change, for the SSE stream and the long-poll fallback.
 
 Workers may live in other processes (or on AWS), so the only shared truth is the job store:
-both mechanisms poll it every ``settings.poll_interval_s`` and report when the job differs
-from what the client last saw. Store calls are blocking, so each runs in the thread pool and
-the event loop stays free for other requests while many clients watch.
+both mechanisms poll it every ``poll_interval_s`` (from the composition root) and report
+when the job differs from what the client last saw. Store calls are blocking, so each runs
+in the thread pool and the event loop stays free for other requests while many clients
+watch.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jamak.backends.aws.stacks import Outputs, Stacks
+from jamak.deploy.stacks import Outputs, Stacks
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

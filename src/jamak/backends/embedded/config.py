@@ -1,0 +1,27 @@
+"""What one process of the embedded worker pool is started with: plain, frozen values.
+
+Apart from the process machinery (:mod:`jamak.backends.embedded.worker_process`) so that the
+composition root can build it without importing the runner and PyAV; the pool pickles it
+to each spawned process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jamak.asr.options import RecognitionOptions
+from jamak.backends.embedded import EmbeddedConfig
+from jamak.jobs.recognizers import RecognizerConfig
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerProcessConfig:
+    """Everything one worker process needs, from the composition root."""
+
+    backend: EmbeddedConfig
+    recognizer_config: RecognizerConfig
+    default_model: str = "base"  # loaded at start, before the first job asks for it
+    lease_s: float = 30.0
+    poll_interval_s: float = 0.5
+    recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
+    log_level: str = "INFO"

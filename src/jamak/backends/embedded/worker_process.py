@@ -1,0 +1,91 @@
+"""One process of the embedded worker pool: open the backend, load a model, serve the queue.
+
+Started with 'spawn' by :class:`jamak.backends.embedded.pool.WorkerPool`, it receives only
+a :class:`WorkerProcessConfig` (plain, frozen, picklable values the composition root built
+from the settings) and a recogniser factory; it never reads the settings itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import socket
+import threading
+
+from jamak.backends.embedded import open_backend
+from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.errors import JamakError
+from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
+from jamak.jobs.worker import QueueWorker, WorkerConfig
+
+logger = logging.getLogger(__name__)
+
+
+def worker_process_main(
+    config: WorkerProcessConfig,
+    recognizer_factory: RecognizerFactory,
+    index: int,
+    ready: ctypes.c_bool,
+) -> None:
+    """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone."""
+    logging.basicConfig(
+        level=config.log_level.upper(),
+        format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
+    )
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    _stop_when_orphaned(stop)
+    backend = open_backend(config.backend)
+    if backend.queue is None:
+        raise RuntimeError("the embedded backend always has a queue")
+    recognizers = recognizer_factory(config.recognizer_config)
+    try:
+        _warm_up(recognizers, config.default_model)
+        worker = QueueWorker(
+            store=backend.store,
+            queue=backend.queue,
+            objects=backend.objects,
+            recognizers=recognizers,
+            config=WorkerConfig(
+                worker_id=f"{socket.gethostname()}:{os.getpid()}:{index}",
+                lease_s=config.lease_s,
+                poll_interval_s=config.poll_interval_s,
+                recognition=config.recognition,
+            ),
+        )
+        ready.value = True
+        worker.serve(stop)
+    finally:
+        recognizers.close()
+        backend.close()
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM stops the worker after settling its job. SIGINT is ignored: a Ctrl-C in a
+    terminal reaches the whole process group, and the parent decides when children stop
+    (otherwise it would see them exit and start new ones)."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_when_orphaned(stop: threading.Event) -> None:
+    """A parent killed with SIGKILL can't stop its children; they notice and stop."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                logger.warning("parent process is gone; stopping")
+                stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _warm_up(recognizers: RecognizerProvider, model: str) -> None:
+    """Load the default model before the first job asks for it."""
+    try:
+        recognizers.for_model(model)
+    except JamakError as err:
+        logger.warning("could not load model %s at start-up: %s", model, err)

@@ -1,0 +1,140 @@
+"""The composition root: the one place that turns Settings into wired parts.
+
+Entry points (``jamak serve``, ``jamak worker``, ``jamak transcribe``, the Lambda handler,
+the Batch container's ``jamak worker run``) build one :class:`Settings`, call a builder here
+once, and close what it returns when they stop. Everything below receives plain, frozen
+values (:mod:`jamak.bootstrap.configs`) and ports, never the settings; the optional
+:class:`~jamak.jobs.ports.DirectUploads` port is handed over as it is or as ``None``, so no
+route has to ask an adapter what it is. Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from jamak.asr.options import RecognitionOptions
+from jamak.backends import Backend, LiveUpdates
+from jamak.bootstrap.configs import (
+    ApiConfig,
+    api_config,
+    aws_config,
+    direct_upload_limits,
+    embedded_config,
+    recognition_defaults,
+    recognizer_config,
+    worker_process_config,
+)
+from jamak.jobs.direct_uploads import DirectUploadLimits
+from jamak.jobs.ports import DirectUploads, JobQueue, JobStore, Launcher, ObjectStore
+from jamak.jobs.recognizers import (
+    RecognizerConfig,
+    RecognizerFactory,
+    model_registry_recognizers,
+    open_model_registry,
+)
+from jamak.settings import Settings
+
+if TYPE_CHECKING:
+    from jamak.asr.registry import ModelRegistry
+    from jamak.backends.embedded.pool import WorkerPool
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """One backend's ports, wired, and what the API and a job runner need beside them."""
+
+    backend: Backend
+    api: ApiConfig
+    upload_limits: DirectUploadLimits
+    recognizer_config: RecognizerConfig  # for a RecognizerFactory, where jobs run
+    recognition: RecognitionOptions  # the deployment's decoding defaults
+
+    @property
+    def store(self) -> JobStore:
+        return self.backend.store
+
+    @property
+    def objects(self) -> ObjectStore:
+        return self.backend.objects
+
+    @property
+    def launcher(self) -> Launcher:
+        return self.backend.launcher
+
+    @property
+    def queue(self) -> JobQueue | None:
+        return self.backend.queue
+
+    @property
+    def direct_uploads(self) -> DirectUploads | None:
+        return self.backend.direct_uploads
+
+    @property
+    def live_updates(self) -> LiveUpdates:
+        return self.backend.live_updates
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def build_services(settings: Settings) -> Services:
+    """Wire the backend named by ``settings.backend``."""
+    return Services(
+        backend=_open_backend(settings),
+        api=api_config(settings),
+        upload_limits=direct_upload_limits(settings),
+        recognizer_config=recognizer_config(settings),
+        recognition=recognition_defaults(settings),
+    )
+
+
+def build_worker_pool(
+    settings: Settings,
+    *,
+    workers: int | None = None,
+    recognizer_factory: RecognizerFactory = model_registry_recognizers,
+) -> WorkerPool:
+    """The embedded backend's pool of worker processes (not started). ``workers``: how
+    many (None: ``settings.workers``, and 0 there: as the machine allows)."""
+    if settings.backend != "embedded":
+        raise ValueError(f"a worker pool needs the embedded backend, not {settings.backend!r}")
+    from jamak.backends.embedded.pool import WorkerPool  # process machinery, pool only
+
+    return WorkerPool(
+        worker_process_config(settings),
+        workers=workers or settings.workers or None,
+        recognizer_factory=recognizer_factory,
+    )
+
+
+def build_model_registry(settings: Settings, *, workers: int = 1) -> ModelRegistry:
+    """Models for a command that recognises in this process (``jamak transcribe``,
+    ``jamak models``); ``workers``: files it recognises at once with one loaded model."""
+    return open_model_registry(recognizer_config(settings), workers=workers)
+
+
+def _open_backend(settings: Settings) -> Backend:
+    if settings.backend == "embedded":
+        from jamak.backends.embedded import open_backend
+
+        return open_backend(embedded_config(settings))
+    if settings.backend == "aws":
+        # Imported only here: boto3 is an optional extra that only AWS deployments install.
+        from jamak.backends.aws import open_backend as open_aws_backend
+
+        return open_aws_backend(aws_config(settings))
+    raise ValueError(f"unknown backend {settings.backend!r}")
+
+
+__all__ = [
+    "ApiConfig",
+    "Services",
+    "aws_config",
+    "build_model_registry",
+    "build_services",
+    "build_worker_pool",
+    "embedded_config",
+    "recognizer_config",
+    "worker_process_config",
+]

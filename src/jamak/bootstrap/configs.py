@@ -1,0 +1,96 @@
+"""Settings → the small frozen configs each part below the composition root takes.
+
+The only code below the entry points that reads :class:`~jamak.settings.Settings`: every
+adapter, the worker pool and the recognisers get plain values of their own, so that they
+can be built in tests without an environment, and so a spawned worker process receives a
+picklable description instead of re-reading the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jamak.asr.options import RecognitionOptions
+from jamak.backends.aws.config import AwsConfig
+from jamak.backends.embedded import EmbeddedConfig
+from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.jobs.direct_uploads import DirectUploadLimits
+from jamak.jobs.recognizers import RecognizerConfig
+from jamak.settings import Settings
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ApiConfig:
+    """What the routes need besides the ports: defaults and limits of this deployment."""
+
+    default_model: str
+    max_upload_bytes: int
+    poll_interval_s: float  # how often watchers of a job look at the store
+    spool_dir: Path  # where multipart uploads land while they arrive (the data disk)
+    presign_expiry_s: int  # how long a signed download URL is valid
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    return ApiConfig(
+        default_model=settings.model,
+        max_upload_bytes=settings.max_upload_mb * MIB,
+        poll_interval_s=settings.poll_interval_s,
+        spool_dir=settings.data_dir / "uploads",
+        presign_expiry_s=settings.aws_presign_expiry_s,
+    )
+
+
+def direct_upload_limits(settings: Settings) -> DirectUploadLimits:
+    return DirectUploadLimits(
+        max_upload_bytes=settings.max_upload_mb * MIB,
+        multipart_threshold_bytes=settings.aws_multipart_threshold_mb * MIB,
+        part_bytes=settings.aws_multipart_part_mb * MIB,
+        expires_s=settings.aws_presign_expiry_s,
+    )
+
+
+def recognizer_config(settings: Settings) -> RecognizerConfig:
+    return RecognizerConfig(
+        model_dir=settings.model_dir,
+        device=settings.device,
+        compute_type=settings.compute_type,
+        cpu_threads=settings.cpu_threads,
+        allow_download=settings.allow_download,
+        forced_cpu_isa=settings.ct2_force_cpu_isa,
+    )
+
+
+def recognition_defaults(settings: Settings) -> RecognitionOptions:
+    """The deployment's decoding defaults; each job's own options go over them."""
+    return RecognitionOptions(beam_size=settings.beam_size, batch_size=settings.batch_size)
+
+
+def embedded_config(settings: Settings) -> EmbeddedConfig:
+    return EmbeddedConfig(data_dir=settings.data_dir, max_attempts=settings.max_attempts)
+
+
+def aws_config(settings: Settings) -> AwsConfig:
+    return AwsConfig(
+        region=settings.aws_region,
+        profile=settings.aws_profile,
+        endpoint_url=settings.aws_endpoint_url,
+        bucket=settings.aws_bucket,
+        table=settings.aws_table,
+        state_machine_arn=settings.aws_state_machine_arn,
+    )
+
+
+def worker_process_config(settings: Settings) -> WorkerProcessConfig:
+    """What each process of the embedded worker pool is started with."""
+    return WorkerProcessConfig(
+        backend=embedded_config(settings),
+        recognizer_config=recognizer_config(settings),
+        default_model=settings.model,
+        lease_s=settings.lease_s,
+        poll_interval_s=settings.poll_interval_s,
+        recognition=recognition_defaults(settings),
+        log_level=settings.log_level,
+    )
