@@ -1,11 +1,9 @@
-"""Whisper on CTranslate2 through faster-whisper (its only importer in jamak).
+"""Whisper on CTranslate2 through faster-whisper: the engine calls, and nothing else.
 
-What is read, with which prompt, and what is kept is jamak's own design
-(:mod:`jamak.asr.reading`); this adapter only runs the engine for it: features, the encoder,
-language detection, beam search on a batch of windows each with its own prompt, and word
-alignment. faster-whisper's batched pipeline gives every window of a batch the same prompt,
-so batched windows would lose the context sequential decoding keeps, which measurably costs
-words (see bench/README.md); its pieces are called directly instead.
+What is read, with which prompt, and what is kept is jamak's design (:mod:`jamak.asr.reading`);
+this adapter runs the engine for it: features, encoder, language detection, beam search on a
+batch of windows each with its own prompt (faster-whisper's batched pipeline gives them all
+one, which measurably costs words: see bench/README.md), and word alignment.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -29,26 +27,20 @@ from jamak.asr.kernels import chosen_family, read_cpu
 from jamak.asr.loading import load_model, resolve_compute_type, resolve_device
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, by_prompt_length
-from jamak.asr.recognition import Model, Speech, recognise_speech
+from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.windows import WHISPER_WINDOW_S, Window, plan_windows, widen_windows
 from jamak.transcript import Transcript
 
-__all__ = [
-    "FasterWhisperRecognizer",
-    "load_model",
-    "resolve_compute_type",
-    "resolve_device",
-]
+__all__ = ["FasterWhisperRecognizer", "load_model", "resolve_compute_type", "resolve_device"]
 
 log = logging.getLogger(__name__)
 
 # Whisper's defaults (openai/whisper transcribe.py), as faster-whisper passes them on.
 MAX_INITIAL_TIMESTAMP_S = 1.0
-PREPEND_PUNCTUATIONS = "\"'“¿([{-"
-APPEND_PUNCTUATIONS = "\"'.。,，!！?？:：”)]}、"
+PUNCTUATIONS = ("\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")  # joined to the next word, the last
 
 
 class FasterWhisperRecognizer:
@@ -69,6 +61,10 @@ class FasterWhisperRecognizer:
         kernels = f", CTranslate2 CPU kernels {self.cpu_kernels}" if self.cpu_kernels else ""
         log.debug(
             "model %s runs on %s, compute type %s%s", name, self.device, self.compute_type, kernels
+        )
+        workers = int(model.model.num_workers)
+        self._described = ModelFacts(
+            name, self.multilingual, workers, self.compute_type, self.device, self.cpu_kernels
         )
 
     @property
@@ -95,18 +91,10 @@ class FasterWhisperRecognizer:
         heard = speech_map(audio)
         windows = plan_windows(spans_from_probabilities(heard.probabilities, self._vad))
         context = widen_windows(windows, duration_s=duration_s, margin_s=self._vad.context_s)
-        model = Model(
-            self.name,
-            self.multilingual,
-            int(self.model.model.num_workers),
-            self.compute_type,
-            self.device,
-            self.cpu_kernels,
-        )
         return recognise_speech(
             Speech(duration_s, windows, context, Judge(heard, self._vad.threshold)),
-            partial(_Engine, self.model, audio, options),
-            model=model,
+            partial(_Engine.open, self.model, audio, options),
+            model=self._described,
             options=options,
             initial_tokens=self._initial_tokens(options) if windows else (),
             report=on_progress or (lambda done_s, total_s: None),
@@ -120,41 +108,33 @@ class FasterWhisperRecognizer:
         return tokens[-PROMPT_TOKENS:]
 
 
-class _Engine:
-    """The engine opened on one file (:class:`jamak.asr.recognition.FileEngine`). The first
-    batch is encoded at once, for language detection, and the output kept for its first read:
-    the encoder is the most expensive step on a CPU."""
-
-    def __init__(
-        self,
-        model: WhisperModel,
-        audio: Audio,
-        options: RecognitionOptions,
-        first: Sequence[Window],
-    ) -> None:
-        self._model, self._audio, self._options = model, audio, options
-        self._first = (tuple(first), model.encode(_features(model, audio, first)))
-
-    def language_scores(self) -> list[list[tuple[str, float]]]:
-        scores: list[list[tuple[str, float]]] = self._model.model.detect_language(self._first[1])
-        return scores
-
-    def decoder(self, language: str) -> _Decoder:
-        model, task = self._model, self._options.task
-        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task, language)
-        return _Decoder(model, self._audio, self._options, tokenizer, dict([self._first]))
-
-
 @dataclass(frozen=True, slots=True)
-class _Decoder:
-    """The :class:`jamak.asr.decoder.Decoder` for one file; ``encoded``: batches already
-    encoded, each used for its first read only."""
+class _Engine:
+    """The engine on one file: opened (:class:`jamak.asr.recognition.FileEngine`) with its
+    first batch encoded, for language detection and then for that batch's first read (the
+    encoder is the most expensive step on a CPU); once the language is known, its
+    :class:`jamak.asr.decoder.Decoder`. ``encoded`` batches are used for one read only."""
 
     model: WhisperModel
     audio: Audio
     options: RecognitionOptions
-    tokenizer: Tokenizer
     encoded: dict[tuple[Window, ...], Any]
+    tokenizer: Tokenizer = None  # known once the language is
+
+    @classmethod
+    def open(
+        cls, model: WhisperModel, audio: Audio, options: RecognitionOptions, first: Sequence[Window]
+    ) -> _Engine:
+        return cls(model, audio, options, {tuple(first): _encode(model, audio, first)})
+
+    def language_scores(self) -> list[list[tuple[str, float]]]:
+        (encoded,) = self.encoded.values()
+        return list(self.model.model.detect_language(encoded))
+
+    def decoder(self, language: str) -> _Engine:
+        multilingual, task = self.model.model.is_multilingual, self.options.task
+        tokenizer = Tokenizer(self.model.hf_tokenizer, multilingual, task, language)
+        return replace(self, tokenizer=tokenizer)
 
     @property
     def timestamp_begin(self) -> int:
@@ -169,7 +149,7 @@ class _Decoder:
             batch = [windows[i] for i in members]
             encoded = self.encoded.pop(tuple(batch), None)
             if encoded is None:
-                encoded = self.model.encode(_features(self.model, self.audio, batch))
+                encoded = _encode(self.model, self.audio, batch)
             results, _ = self._read(batch, [prompts[i] for i in members], encoded, 1.0, 0.0)
             reads.update(zip(members, results, strict=True))
         return [reads[i] for i in range(len(windows))]
@@ -177,7 +157,7 @@ class _Decoder:
     def decode_penalised(
         self, window: Window, prompt: Sequence[int], penalties: Sequence[float]
     ) -> Iterator[DecodedRead]:
-        encoded = self.model.encode(_features(self.model, self.audio, [window]))
+        encoded = _encode(self.model, self.audio, [window])
         last_speech_s = 0.0
         for penalty in penalties:
             (read,), last_speech_s = self._read([window], [prompt], encoded, penalty, last_speech_s)
@@ -211,19 +191,15 @@ class _Decoder:
             repetition_penalty=penalty,
             no_repeat_ngram_size=0,
         )
-        raw = [
-            self._split(window, r.sequences_ids[0])
-            for window, r in zip(batch, results, strict=True)
-        ]
+        tokens = [result.sequences_ids[0] for result in results]
+        raw = [self._split(window, read) for window, read in zip(batch, tokens, strict=True)]
         if self.options.word_timestamps:
             sizes = [_frames(window, model) for window in batch]
-            punctuations = (PREPEND_PUNCTUATIONS, APPEND_PUNCTUATIONS)
             last_speech_s = model.add_word_timestamps(
-                raw, tokenizer, encoded, sizes, *punctuations, last_speech_s
+                raw, tokenizer, encoded, sizes, *PUNCTUATIONS, last_speech_s
             )
-        return [
-            _decoded(segments, r) for segments, r in zip(raw, results, strict=True)
-        ], last_speech_s
+        reads = [_decoded(segments, result) for segments, result in zip(raw, results, strict=True)]
+        return reads, last_speech_s
 
     def _split(self, window: Window, tokens: list[int]) -> list[dict[str, Any]]:
         """faster-whisper's segments of one read, as its word alignment wants them."""
@@ -253,28 +229,20 @@ def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:
             for w in raw.get("words") or ()
         )
 
+    def segment(raw: dict[str, Any]) -> DecodedSegment:
+        times = float(raw["start"]), float(raw["end"])
+        return DecodedSegment(str(raw["text"]), *times, tuple(raw["tokens"]), words(raw))
+
     tokens = result.sequences_ids[0]
-    return DecodedRead(
-        tuple(
-            DecodedSegment(
-                str(s["text"]), float(s["start"]), float(s["end"]), tuple(s["tokens"]), words(s)
-            )
-            for s in segments
-        ),
-        tuple(tokens),
-        float(result.no_speech_prob),
-        result.scores[0] * len(tokens) / (len(tokens) + 1),  # with length penalty 1
-    )
+    logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)  # with length penalty 1
+    typed = tuple(segment(raw) for raw in segments)
+    return DecodedRead(typed, tuple(tokens), float(result.no_speech_prob), logprob)
 
 
-def _features(model: WhisperModel, audio: Audio, windows: Sequence[Window]) -> np.ndarray:
-    def sample(seconds: float) -> int:
-        return round(seconds * SAMPLE_RATE)
+def _encode(model: WhisperModel, audio: Audio, windows: Sequence[Window]) -> Any:
+    def features(window: Window) -> np.ndarray:
+        first, stop = round(window.start_s * SAMPLE_RATE), round(window.end_s * SAMPLE_RATE)
+        chunk: np.ndarray = pad_or_trim(model.feature_extractor(audio[first:stop])[..., :-1])
+        return chunk
 
-    extract = model.feature_extractor
-    return np.stack(
-        [
-            pad_or_trim(extract(audio[sample(w.start_s) : sample(w.end_s)])[..., :-1])
-            for w in windows
-        ]
-    )
+    return model.encode(np.stack([features(window) for window in windows]))

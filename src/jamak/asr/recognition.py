@@ -28,7 +28,7 @@ from jamak.transcript import Segment, Transcript
 
 
 class FileEngine(Protocol):
-    """A Whisper engine opened on one file, its first batch (``first``) already in hand."""
+    """A Whisper engine opened on one file's audio and its first batch of windows."""
 
     def language_scores(self) -> list[list[tuple[str, float]]]:
         """Per window of the first batch, each language token (``<|en|>``) and its
@@ -39,7 +39,7 @@ class FileEngine(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Model:
+class ModelFacts:
     """What the reading design needs to know of a loaded model, and what a transcript
     records of how it ran."""
 
@@ -66,14 +66,17 @@ def recognise_speech(
     speech: Speech,
     open_engine: Callable[[Sequence[Window]], FileEngine],
     *,
-    model: Model,
+    model: ModelFacts,
     options: RecognitionOptions,
     initial_tokens: Sequence[int],
     report: ProgressCallback,
 ) -> Transcript:
+    """``open_engine`` opens the engine on the first batch. Progress runs from 0 to the
+    file's duration, through the share of its speech read. A file without speech keeps the
+    default task in its transcript, as it always has."""
     duration_s = speech.duration_s
     report(0.0, duration_s)
-    language, probability, segments = _read(
+    language, probability, segments = _language_and_segments(
         speech,
         open_engine,
         model,
@@ -95,10 +98,10 @@ def recognise_speech(
     )
 
 
-def _read(
+def _language_and_segments(
     speech: Speech,
     open_engine: Callable[[Sequence[Window]], FileEngine],
-    model: Model,
+    model: ModelFacts,
     options: RecognitionOptions,
     initial_tokens: Sequence[int],
     report_share: Callable[[float], None],
