@@ -1,8 +1,8 @@
 """Loading a Whisper model onto CTranslate2: which device, which compute type.
 
-Apart from running the model (:mod:`jamak.asr.faster_whisper`) because choosing where and
-how it runs is settled once per process, before any file is read, and is all the entry
-points need of the engine.
+Kept apart from running the model (:mod:`jamak.asr.faster_whisper`): where and how it runs
+is settled once per process, before any file is read, and is all the entry points need of
+the engine.
 """
 
 from __future__ import annotations
