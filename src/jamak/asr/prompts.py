@@ -32,3 +32,12 @@ def chain_prompts(
         length = max(size for size in PROMPT_LENGTHS if size <= min(len(history), room))
         prompts.append([*initial_tokens, *history[len(history) - length :]])
     return prompts
+
+
+def by_prompt_length(prompts: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The indices of ``prompts`` grouped by length, in order of first appearance: the
+    batches an engine that needs one prompt length per batch (CTranslate2) decodes."""
+    groups: dict[int, list[int]] = {}
+    for index, prompt in enumerate(prompts):
+        groups.setdefault(len(prompt), []).append(index)
+    return list(groups.values())

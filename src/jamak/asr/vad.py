@@ -24,6 +24,7 @@ import numpy.typing as npt
 from faster_whisper.vad import get_vad_model
 
 from jamak.asr.recognizer import SAMPLE_RATE, Audio
+from jamak.asr.spans import SpeechSpan
 
 FRAME = 512  # samples per Silero decision (32 ms)
 FRESH_BLOCK_FRAMES = 250  # ~8 s: short enough for a fresh state to matter
@@ -31,16 +32,6 @@ TARGET_PEAK = 0.9
 MAX_GAIN = 16.0
 
 Probabilities = npt.NDArray[np.float32]
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechSpan:
-    start_s: float
-    end_s: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jamak.asr.vad import SpeechSpan
+from jamak.asr.spans import SpeechSpan
 
 WHISPER_WINDOW_S = 30.0
 

@@ -1,6 +1,6 @@
 """Per-window prompts for batched, conditioned decoding."""
 
-from jamak.asr.prompts import PROMPT_TOKENS, chain_prompts
+from jamak.asr.prompts import PROMPT_TOKENS, by_prompt_length, chain_prompts
 
 
 def test_a_window_keeps_the_latest_text_cut_to_a_fixed_length() -> None:
@@ -27,3 +27,8 @@ def test_the_initial_prompt_is_kept_whole_and_the_total_stays_within_whisper_s_l
 
 def test_a_chain_with_no_text_yet_gets_only_the_initial_prompt() -> None:
     assert chain_prompts([[], []], [1, 2]) == [[1, 2], [1, 2]]
+
+
+def test_prompts_of_one_length_share_a_batch_in_order_of_first_appearance() -> None:
+    prompts = [[1] * 16, [], [2] * 16, [3] * 32, []]
+    assert by_prompt_length(prompts) == [[0, 2], [1, 4], [3]]

@@ -1,0 +1,122 @@
+"""Which text a read leaves, and when a window is read again: the decisions on typed reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from faster_whisper.transcribe import get_compression_ratio
+
+from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord
+from jamak.asr.hallucinations import MAX_COMPRESSION_RATIO
+from jamak.asr.keeping import (
+    RETRY_REPETITION_PENALTIES,
+    RUNAWAY_COMPRESSION_RATIO,
+    Judge,
+    Outcome,
+    compression_ratio,
+    settle,
+)
+from jamak.asr.windows import Window
+from tests.unit.asr.fake_whisper import (
+    FakeDecoder,
+    HeardEverywhere,
+    HeardNowhere,
+    timestamp,
+)
+
+WINDOW = Window(10.0, 40.0)
+HEARD = Judge(HeardEverywhere(), 0.3)
+UNHEARD = Judge(HeardNowhere(), 0.3)
+
+
+def _segment(text: str, start_s: float = 11.0, words: Sequence[str] = ()) -> DecodedSegment:
+    spoken = tuple(
+        DecodedWord(word, start_s + i * 0.3, start_s + (i + 1) * 0.3, 0.9)
+        for i, word in enumerate(words)
+    )
+    tokens = (timestamp(start_s - WINDOW.start_s), 1, timestamp(start_s + 1 - WINDOW.start_s))
+    return DecodedSegment(text, start_s, start_s + 1.0, tokens, spoken)
+
+
+def _read(*segments: DecodedSegment, no_speech: float = 0.01, logprob: float = -0.2) -> DecodedRead:
+    tokens = tuple(token for segment in segments for token in segment.tokens)
+    return DecodedRead(segments, tokens, no_speech_prob=no_speech, avg_logprob=logprob)
+
+
+def _settle(
+    read: DecodedRead, judge: Judge = HEARD, retry: DecodedRead | None = None
+) -> tuple[Outcome, FakeDecoder]:
+    decoder = FakeDecoder(lambda window, prompt, penalty: retry or read)
+    outcome = settle(decoder, WINDOW, [5], read, judge)
+    return outcome, decoder
+
+
+def test_clean_text_is_kept_cleaned_with_its_tokens_for_the_next_prompt() -> None:
+    segment = _segment(" Hello\ufffd there.", words=[" Hello\ufffd", " \u200b", " there."])
+    outcome, decoder = _settle(_read(segment))
+    (kept,) = outcome.segments
+    assert kept.text == " Hello there."
+    assert [w.text for w in kept.words] == [" Hello", " there."]  # a word cleaned to nothing goes
+    assert (kept.start_s, kept.end_s) == (11.0, 11.9)
+    assert outcome.tokens == segment.tokens
+    assert not outcome.reset
+    assert decoder.penalties == []  # no loop, no second read
+
+
+def test_blank_annotations_and_whisper_s_silence_are_not_kept() -> None:
+    read = _read(_segment(" \u200b"), _segment(" [Music]", 13.0), _segment(" Speech.", 15.0))
+    assert [s.text for s in _settle(read)[0].segments] == [" Speech."]
+    silent = _read(_segment(" Speech."), no_speech=0.7, logprob=-1.2)
+    assert _settle(silent)[0].segments == ()
+
+
+def test_unheard_text_goes_only_when_the_decoder_doubts_it_too() -> None:
+    confident = _read(_segment(" Whispered words.", words=[" Whispered", " words."]))
+    assert len(_settle(confident, UNHEARD)[0].segments) == 1
+    doubtful = _read(_segment(" Whispered words."), no_speech=0.4)
+    assert _settle(doubtful, UNHEARD)[0].segments == ()
+    assert len(_settle(doubtful, HEARD)[0].segments) == 1
+
+
+def test_a_read_resumes_at_the_end_of_its_last_complete_segment() -> None:
+    finished = _read(_segment(" One."))
+    assert _settle(finished)[0].resume_s is None
+    segment = _segment(" One.")
+    stopped = DecodedRead((segment,), (*segment.tokens, timestamp(2.0), 2), 0.01, -0.2)
+    outcome = _settle(stopped)[0]
+    assert outcome.resume_s == pytest.approx(2.0)  # 11 s to 12 s, in a window from 10 s
+
+
+def _looping(repeats: int) -> DecodedRead:
+    return _read(_segment(" la" * repeats))
+
+
+def test_a_looping_read_is_read_again_penalised_and_the_next_read_starts_afresh() -> None:
+    assert compression_ratio(" la" * 60) > MAX_COMPRESSION_RATIO
+    cured = _read(_segment(" The words."))
+    outcome, decoder = _settle(_looping(60), retry=cured)
+    assert [s.text for s in outcome.segments] == [" The words."]
+    assert decoder.penalties == [RETRY_REPETITION_PENALTIES[0]]
+    assert outcome.reset
+
+
+def test_of_reads_that_all_loop_the_least_repetitive_is_kept_unless_it_runs_away() -> None:
+    repetitive = _looping(12)
+    assert MAX_COMPRESSION_RATIO < compression_ratio(" la" * 12) <= RUNAWAY_COMPRESSION_RATIO
+    outcome, decoder = _settle(_looping(60), retry=repetitive)
+    assert decoder.penalties == list(RETRY_REPETITION_PENALTIES)
+    assert [s.text for s in outcome.segments] == [" la" * 12]  # a speaker repeating a word
+    assert outcome.reset
+
+    runaway, decoder = _settle(_looping(60), retry=_looping(40))
+    assert runaway.segments == runaway.tokens == ()
+    assert runaway.reset
+    assert runaway.resume_s is None
+
+
+@pytest.mark.parametrize(
+    "text", ["", " la" * 30, " Hello there.", "日本語のテキスト", " 4,4,4,4,4"]
+)
+def test_repetition_is_measured_as_whisper_measures_it(text: str) -> None:
+    assert compression_ratio(text) == get_compression_ratio(text)

@@ -1,0 +1,180 @@
+"""The reading design without a model: where reads resume, what they carry, which run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from jamak.asr.decoder import DecodedRead, DecodedSegment
+from jamak.asr.keeping import Judge, Outcome
+from jamak.asr.reading import (
+    CHAIN_WINDOWS,
+    MAX_READS_PER_WINDOW,
+    Chain,
+    first_batch,
+    plan_lanes,
+    read_lanes,
+)
+from jamak.asr.windows import Window
+from jamak.transcript import Segment
+from tests.unit.asr.fake_whisper import (
+    FakeDecoder,
+    HeardEverywhere,
+    SpokenWord,
+    read_words,
+    timestamp,
+)
+
+JUDGE = Judge(HeardEverywhere(), 0.3)
+
+
+def _read(
+    lanes: Sequence[Sequence[Chain]],
+    decoder: FakeDecoder,
+    *,
+    initial: Sequence[int] = (),
+    parallel: int = 1,
+    shares: list[float] | None = None,
+) -> tuple[Segment, ...]:
+    return read_lanes(
+        tuple(tuple(lane) for lane in lanes),
+        decoder,
+        JUDGE,
+        initial_tokens=initial,
+        parallel=parallel,
+        report_share=(shares if shares is not None else []).append,
+    )
+
+
+def test_a_chain_first_reads_a_full_window_from_its_widened_start() -> None:
+    chain = Chain.start([Window(5.0, 12.0)], [Window(2.0, 40.0)])
+    assert chain.reading == Window(2.0, 32.0)
+
+
+def test_a_read_resumes_where_whisper_stopped() -> None:
+    chain = Chain.start([Window(0.0, 25.0)], [Window(0.0, 25.0)])
+    chain = chain.advanced(Outcome((), (), resume_s=7.0))
+    assert chain.seek_s == 7.0
+    assert chain.reading == Window(7.0, 25.0)
+
+
+def test_a_finished_read_skips_the_non_speech_before_the_next_planned_window() -> None:
+    speech = [Window(0.0, 10.0), Window(45.0, 50.0)]
+    chain = Chain.start(speech, [Window(0.0, 12.0), Window(43.0, 52.0)])
+    chain = chain.advanced(Outcome((), ()))
+    assert chain.reading == Window(43.0, 52.0)
+
+
+def test_a_chain_ends_when_less_than_half_a_second_of_its_speech_is_left() -> None:
+    chain = Chain.start([Window(0.0, 10.0)], [Window(0.0, 10.0)])
+    assert chain.advanced(Outcome((), (), resume_s=9.6)).finished
+    assert not chain.advanced(Outcome((), (), resume_s=9.4)).finished
+
+
+def test_an_advanced_finished_chain_is_a_bug() -> None:
+    chain = Chain.start([Window(0.0, 10.0)], [Window(0.0, 10.0)]).advanced(Outcome((), ()))
+    with pytest.raises(RuntimeError):
+        chain.advanced(Outcome((), ()))
+
+
+def _tokens(read: DecodedRead) -> list[int]:
+    return [token for segment in read.segments for token in segment.tokens]
+
+
+def test_the_next_read_carries_the_kept_text_as_its_prompt() -> None:
+    words = [SpokenWord(token, 0.5 * token) for token in range(1, 50)]
+    # Whisper stops after 12 s of each read, so the words take several reads.
+    decoder = FakeDecoder(lambda window, prompt, _: read_words(window, words, reach_s=12.0))
+    _read(
+        plan_lanes([Window(0.0, 30.0)], [Window(0.0, 30.0)], batch_size=1, parallel=1),
+        decoder,
+        initial=[7, 7],
+    )
+    (first_window,), (first_prompt,) = decoder.calls[0]
+    (second_window,), (second_prompt,) = decoder.calls[1]
+    assert first_prompt == (7, 7)
+    kept = _tokens(read_words(first_window, words, reach_s=12.0))
+    assert len(kept) == 69  # 23 words
+    assert second_prompt == (7, 7, *kept[-64:])  # the longest fixed length the text reaches
+    assert second_window.start_s == pytest.approx(11.8)  # the last complete word's end
+
+
+def _looping(window: Window) -> DecodedRead:
+    text = " la" * 60
+    segment = DecodedSegment(text, window.start_s, window.start_s + 5.0, (1, 2, 3))
+    return DecodedRead((segment,), (1, 2, 3), no_speech_prob=0.01, avg_logprob=-0.2)
+
+
+def test_after_a_read_that_looped_the_next_read_starts_afresh() -> None:
+    words = [SpokenWord(token, 1.0 * token) for token in range(1, 30)]
+
+    def script(window: Window, prompt: Sequence[int], penalty: float) -> DecodedRead:
+        if window.start_s == 0.0 and penalty == 1.0:
+            return _looping(window)
+        return read_words(window, words, reach_s=10.0)
+
+    decoder = FakeDecoder(script)
+    _read(
+        plan_lanes([Window(0.0, 30.0)], [Window(0.0, 30.0)], batch_size=1, parallel=1),
+        decoder,
+        initial=[7],
+    )
+    assert decoder.penalties == [1.2]  # the first penalty cured it: no second attempt
+    assert decoder.calls[1][1] == ((7,),)  # no text of the troubled read in the prompt
+    assert decoder.calls[2][1][0][1:] != ()  # later reads carry text again
+
+
+def test_a_chain_that_keeps_stopping_early_is_stopped() -> None:
+    def script(window: Window, prompt: Sequence[int], penalty: float) -> DecodedRead:
+        # one short segment and an unfinished one, again and again
+        tokens = (timestamp(0.0), 1, timestamp(0.1), timestamp(0.1), 2)
+        segment = DecodedSegment(" a", window.start_s, window.start_s + 0.1, tokens[:3])
+        return DecodedRead((segment,), tokens, 0.01, -0.2)
+
+    decoder = FakeDecoder(script)
+    speech = [Window(0.0, 20.0), Window(21.0, 40.0)]
+    _read(plan_lanes(speech, speech, batch_size=1, parallel=1), decoder)
+    assert len(decoder.calls) == MAX_READS_PER_WINDOW * len(speech)
+
+
+def _windows(count: int) -> list[Window]:
+    return [Window(40.0 * i, 40.0 * i + 20.0) for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("windows", "batch_size", "parallel", "sizes"),
+    [
+        (10, 8, 1, [2]),  # two chains of five windows, one batch
+        (10, 8, 2, [1, 1]),  # a lane per worker when there are chains enough
+        (13 * CHAIN_WINDOWS, 4, 1, [4, 4, 4, 1]),
+        (13 * CHAIN_WINDOWS, 4, 3, [4, 4, 4, 1]),
+        (3, 8, 4, [1]),
+    ],
+)
+def test_lanes_fill_batches_and_workers(
+    windows: int, batch_size: int, parallel: int, sizes: list[int]
+) -> None:
+    speech = _windows(windows)
+    lanes = plan_lanes(speech, speech, batch_size=batch_size, parallel=parallel)
+    assert [len(lane) for lane in lanes] == sizes
+    assert [w for lane in lanes for chain in lane for w in chain.speech] == speech
+
+
+def test_the_first_batch_is_the_first_read_of_each_chain_of_the_first_lane() -> None:
+    speech = _windows(12)
+    lanes = plan_lanes(speech, speech, batch_size=8, parallel=1)
+    assert first_batch(lanes) == (Window(0.0, 30.0), Window(240.0, 270.0))
+
+
+def test_lanes_read_side_by_side_and_report_their_progress() -> None:
+    speech = _windows(14)
+    words = [SpokenWord(i, w.start_s + 1.0) for i, w in enumerate(speech, start=1)]
+    decoder = FakeDecoder(lambda window, prompt, _: read_words(window, words))
+    shares: list[float] = []
+    lanes = plan_lanes(speech, speech, batch_size=2, parallel=2)
+    segments = _read(lanes, decoder, parallel=2, shares=shares)
+    assert [s.text for s in segments] == [w.text for w in words]  # file order
+    assert max(len(windows) for windows, _ in decoder.calls) == 2
+    assert shares == sorted(shares)
+    assert shares[-1] == pytest.approx(1.0)
