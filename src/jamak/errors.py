@@ -8,7 +8,8 @@ one file or one job into a clear message without losing anything else::
     │   ├── NotMediaError           not a container FFmpeg recognises
     │   ├── NoAudioStreamError      a container with no (selected) audio stream
     │   ├── EmptyMediaError         zero bytes, or zero decodable samples
-    │   └── CorruptMediaError       decoding failed before any audio came out
+    │   ├── CorruptMediaError       decoding failed before any audio came out
+    │   └── MediaLimitError         beyond this server's limits (too long, a decode bomb)
     ├── ModelError
     │   ├── UnknownModelError       a name that is neither in the catalog nor a folder
     │   ├── ModelUnavailableError   known, but cannot be installed here (no network)
@@ -18,7 +19,8 @@ one file or one job into a clear message without losing anything else::
     │   ├── JobNotFoundError
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
     │   ├── JobNotFinishedError     its results asked for before it succeeded
-    │   └── JobCancelledError       raised inside a runner when its job was cancelled
+    │   ├── JobCancelledError       raised inside a runner when its job was cancelled
+    │   └── JobTimeLimitError       the job ran past the deployment's time limit
     ├── LauncherNotConfiguredError  AWS: no state machine to start work with
     ├── DeploymentError             ``jamak aws deploy``: a stack did not reach a good state
     ├── StorageError
@@ -60,6 +62,11 @@ class CorruptMediaError(MediaError):
     pass
 
 
+class MediaLimitError(MediaError):
+    """A file this deployment will not decode: longer than its duration limit, or with
+    stream counts, sample rates or channel counts no recording has (a decode bomb)."""
+
+
 class ModelError(JamakError):
     pass
 
@@ -98,6 +105,10 @@ class JobNotFinishedError(JobError):
 
 class JobCancelledError(JobError):
     pass
+
+
+class JobTimeLimitError(JobError):
+    """A job ran longer than the deployment allows; it fails instead of holding a worker."""
 
 
 class StorageError(JamakError):

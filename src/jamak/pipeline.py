@@ -15,7 +15,7 @@ from pathlib import Path
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import ProgressCallback, Recognizer
 from jamak.errors import MediaError
-from jamak.media import decode_audio, write_listening_copy
+from jamak.media import MediaLimits, decode_audio, write_listening_copy
 from jamak.subtitles import build_cues, formats
 from jamak.subtitles.formats import SubtitleFormat
 from jamak.subtitles.rules import SubtitleRules
@@ -83,6 +83,7 @@ def transcribe_to_subtitles(
     on_progress: ProgressCallback | None = None,
     audio_stream: int | None = None,
     listening_copy: Path | None = None,
+    limits: MediaLimits | None = None,
 ) -> Transcription:
     """Transcribe one file and lay it out in every requested format (nothing written: the
     caller stores the text where it belongs). Raises :class:`jamak.errors.JamakError`."""
@@ -93,6 +94,7 @@ def transcribe_to_subtitles(
         on_progress=on_progress,
         audio_stream=audio_stream,
         listening_copy=listening_copy,
+        limits=limits,
     )
     rules = subtitles.rules_for(transcript.language)
     return Transcription(transcript, _render(transcript, subtitles.formats, rules))
@@ -106,13 +108,15 @@ def transcribe_file(
     on_progress: ProgressCallback | None = None,
     audio_stream: int | None = None,
     listening_copy: Path | None = None,
+    limits: MediaLimits | None = None,
 ) -> Transcript:
     """Decode ``path`` and recognise its speech; raises :class:`jamak.errors.MediaError`.
 
     ``listening_copy``: also write the decoded audio there in a form every browser plays
     (see :mod:`jamak.media.listening`), from the samples already in memory. A convenience
-    only: if it cannot be written, there is no file there and the transcript still comes."""
-    audio = decode_audio(path, stream_index=audio_stream)
+    only: if it cannot be written, there is no file there and the transcript still comes.
+    ``limits``: what the file may declare (:class:`MediaLimits`' defaults if None)."""
+    audio = decode_audio(path, stream_index=audio_stream, limits=limits)
     if listening_copy is not None:
         try:
             write_listening_copy(audio.samples, listening_copy)

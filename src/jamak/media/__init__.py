@@ -7,11 +7,13 @@ messages are written for the person who supplied the file.
 - :func:`probe`: what a file holds (format, length, audio streams, whether it has video).
 - :func:`decode_audio`: one audio stream, whole, as :class:`DecodedAudio`.
 - :func:`iter_audio_blocks`: the same audio in fixed-length blocks, for long files.
+- :class:`MediaLimits`: what a file may declare before it is refused undecoded.
 - :func:`write_listening_copy`: audio any browser plays, for uploads browsers cannot.
 """
 
 from jamak.media.decode import DecodedAudio, decode_audio, iter_audio_blocks
 from jamak.media.info import AudioStreamInfo, MediaInfo
+from jamak.media.limits import MediaLimits
 from jamak.media.listening import write_listening_copy
 from jamak.media.probe import probe
 from jamak.media.resample import SAMPLE_RATE
@@ -21,6 +23,7 @@ __all__ = [
     "AudioStreamInfo",
     "DecodedAudio",
     "MediaInfo",
+    "MediaLimits",
     "decode_audio",
     "iter_audio_blocks",
     "probe",

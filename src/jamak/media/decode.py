@@ -19,6 +19,7 @@ import numpy as np
 
 from jamak.media.buffer import SampleBuffer
 from jamak.media.container import open_input, select_audio_stream
+from jamak.media.limits import MediaLimits, check_container, longer_than_declared
 from jamak.media.reader import AudioReader
 from jamak.media.resample import SAMPLE_RATE, Samples
 
@@ -41,7 +42,12 @@ class DecodedAudio:
     sample_rate: int = SAMPLE_RATE
 
 
-def decode_audio(path: str | os.PathLike[str], *, stream_index: int | None = None) -> DecodedAudio:
+def decode_audio(
+    path: str | os.PathLike[str],
+    *,
+    stream_index: int | None = None,
+    limits: MediaLimits | None = None,
+) -> DecodedAudio:
     """Decode one audio stream of ``path`` completely, downmixed to mono and resampled.
 
     ``stream_index`` counts audio streams only (0 is the first audio stream, however many
@@ -52,13 +58,20 @@ def decode_audio(path: str | os.PathLike[str], *, stream_index: int | None = Non
     Raises :class:`jamak.errors.NotMediaError`, :class:`~jamak.errors.NoAudioStreamError`,
     :class:`~jamak.errors.EmptyMediaError` or :class:`~jamak.errors.CorruptMediaError`, and
     their base :class:`~jamak.errors.MediaError` for a path that is missing or unreadable.
+    A file beyond ``limits`` (the defaults of :class:`MediaLimits` if None) raises
+    :class:`~jamak.errors.MediaLimitError`, before decoding when its headers say so.
     """
-    path = Path(path)
+    path, limits = Path(path), limits or MediaLimits()
+    # The most samples kept: a header may say nothing, or lie low, about the file's length.
+    most_samples = math.ceil(limits.max_duration_s * SAMPLE_RATE)
     with open_input(path) as container:
+        check_container(container, path, limits)
         reader = AudioReader(container, select_audio_stream(container, path, stream_index), path)
         buffer = SampleBuffer(_reservation(reader.expected_duration_s))
         for chunk in reader.chunks():
             buffer.extend(chunk)
+            if len(buffer) > most_samples:
+                raise longer_than_declared(path, limits)
     samples = buffer.finish()
     warnings = reader.damage.warnings()
     _log_warnings(path, warnings)
