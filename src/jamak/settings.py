@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 0  # 0: sized from the machine's cores and memory
     max_upload_mb: int = 4096
+    # Longer files are refused from their headers, before decoding (6 h; see media.limits).
+    max_duration_s: float = 6 * 60 * 60.0
+    job_time_limit_s: float = 12 * 60 * 60.0  # a job running longer fails; 0: no limit
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5

@@ -21,6 +21,7 @@ from jamak.bootstrap.configs import (
     aws_config,
     direct_upload_limits,
     embedded_config,
+    job_limits,
     recognition_defaults,
     recognizer_config,
     worker_process_config,
@@ -135,6 +136,7 @@ __all__ = [
     "build_services",
     "build_worker_pool",
     "embedded_config",
+    "job_limits",
     "recognizer_config",
     "worker_process_config",
 ]

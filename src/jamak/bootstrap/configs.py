@@ -16,7 +16,9 @@ from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.jobs.direct_uploads import DirectUploadLimits
+from jamak.jobs.limits import JobLimits
 from jamak.jobs.recognizers import RecognizerConfig
+from jamak.media import MediaLimits
 from jamak.settings import Settings
 
 MIB = 1024 * 1024
@@ -92,5 +94,14 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
         lease_s=settings.lease_s,
         poll_interval_s=settings.poll_interval_s,
         recognition=recognition_defaults(settings),
+        limits=job_limits(settings),
         log_level=settings.log_level,
+    )
+
+
+def job_limits(settings: Settings) -> JobLimits:
+    """How much one job may take; a time limit of 0 (or less) means none."""
+    return JobLimits(
+        media=MediaLimits(max_duration_s=settings.max_duration_s),
+        time_limit_s=settings.job_time_limit_s if settings.job_time_limit_s > 0 else None,
     )

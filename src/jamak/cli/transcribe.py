@@ -30,8 +30,9 @@ from jamak.asr.options import Task as TaskName
 from jamak.asr.recognizer import Recognizer
 from jamak.asr.registry import ModelRegistry
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
-from jamak.bootstrap import build_model_registry
+from jamak.bootstrap import build_model_registry, job_limits
 from jamak.errors import JamakError
+from jamak.media import MediaLimits
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 from jamak.settings import Settings
 from jamak.subtitles import formats
@@ -123,6 +124,7 @@ def transcribe(
         subtitles=request,
         output_dir=output_dir,
         audio_stream=audio_stream,
+        limits=job_limits(settings).media,
     )
     failed = _transcribe_all(files, one_file, parallel=parallel, console=console)
     registry.close()
@@ -220,6 +222,7 @@ def _transcribe_one(
     subtitles: SubtitleRequest,
     output_dir: Path,
     audio_stream: int | None,
+    limits: MediaLimits,
     progress: Progress,
 ) -> bool:
     """Write one file's subtitles; False (after saying why) when the file failed."""
@@ -236,6 +239,7 @@ def _transcribe_one(
             subtitles=subtitles,
             on_progress=advance,
             audio_stream=audio_stream,
+            limits=limits,
         )
         for rendered in result.subtitles:
             _write_atomically(output_dir / f"{path.stem}.{rendered.extension}", rendered)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from jamak.bootstrap import build_services, build_worker_pool
+from jamak.bootstrap import build_services, build_worker_pool, job_limits
 from jamak.cli.startup import build_settings
 from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
@@ -92,6 +92,7 @@ def run(
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             stop_requested=stop.is_set,
             recognition=services.recognition,
+            limits=job_limits(settings),
         )
     except JobNotFoundError as err:
         typer.echo(f"jamak worker: {err}", err=True)

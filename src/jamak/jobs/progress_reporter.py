@@ -3,7 +3,8 @@
 Recognition calls back between batches; this is the only moment a running job can be
 stopped without killing the process, so the callback both writes progress (throttled, so a
 fast recogniser doesn't hammer the store) and raises :class:`JobCancelledError` when the
-stored job is no longer running (cancelled, deleted) or the worker was told to stop.
+stored job is no longer running (cancelled, deleted) or the worker was told to stop, and
+:class:`JobTimeLimitError` once the job has run past its time limit.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from jamak.errors import JobCancelledError, JobNotFoundError
+from jamak.errors import JobCancelledError, JobNotFoundError, JobTimeLimitError
 from jamak.jobs.model import JobStatus
 from jamak.jobs.ports import JobStore, ProgressUpdate
 
@@ -28,6 +29,7 @@ class ProgressReporter:
         min_interval_s: float = DEFAULT_INTERVAL_S,
         stop_requested: Callable[[], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        time_limit_s: float | None = None,
     ) -> None:
         self._store = store
         self._job_id = job_id
@@ -35,11 +37,15 @@ class ProgressReporter:
         self._stop_requested = stop_requested
         self._clock = clock
         self._last_report: float | None = None
+        self._time_limit_s = time_limit_s
+        self._deadline = None if time_limit_s is None else clock() + time_limit_s
 
     def __call__(self, processed_s: float, total_s: float) -> None:
         if self._stop_requested is not None and self._stop_requested():
             raise JobCancelledError(f"job {self._job_id} stopped by its worker")
         now = self._clock()
+        if self._deadline is not None and now > self._deadline:
+            raise JobTimeLimitError(_time_limit_message(self._time_limit_s or 0.0))
         if self._last_report is not None and now - self._last_report < self._min_interval_s:
             return
         self._last_report = now
@@ -54,3 +60,16 @@ class ProgressReporter:
             raise JobCancelledError(f"job {self._job_id} was deleted") from None
         if job.status is not JobStatus.RUNNING:
             raise JobCancelledError(f"job {self._job_id} is {job.status}")
+
+
+def _time_limit_message(limit_s: float) -> str:
+    if limit_s >= 2 * 60 * 60:
+        spent = f"{limit_s / 3600:g} hours"
+    elif limit_s >= 2 * 60:
+        spent = f"{limit_s / 60:g} minutes"
+    else:
+        spent = f"{limit_s:g} seconds"
+    return (
+        f"The job took longer than this server allows ({spent}) and was stopped. "
+        "Try a shorter file, or a smaller model."
+    )

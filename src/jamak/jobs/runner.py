@@ -27,6 +27,7 @@ from jamak.errors import (
     JobNotFoundError,
 )
 from jamak.jobs.keys import output_key
+from jamak.jobs.limits import JobLimits
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 _TASKS: tuple[Task, ...] = get_args(Task)
 _MAX_ERROR_CHARS = 300
+_DEFAULT_LIMITS = JobLimits()
 
 
 def run_job(
@@ -50,21 +52,22 @@ def run_job(
     stop_requested: Callable[[], bool] | None = None,
     recognition: RecognitionOptions | None = None,
     progress_interval_s: float = DEFAULT_INTERVAL_S,
+    limits: JobLimits = _DEFAULT_LIMITS,
 ) -> Job:
     """Run ``job`` and return it as stored afterwards.
 
     ``stop_requested`` is polled between recognition batches; when it turns true (the
     worker is shutting down, or lost its lease) the job stops where it is and its stored
     status is left for the caller to settle. ``recognition`` carries the deployment's
-    decoding defaults (beam and batch size); the job's own options go over it.
+    decoding defaults (beam and batch size); the job's own options go over it. ``limits``
+    bound what the file may declare and how long the job may run; past either, the job
+    fails with a message saying which.
     """
     running = _mark_running(store, job.id)
     if running is None:
         return _stored(store, job)
     logger.info("job %s: started (worker %s, attempt %d)", job.id, worker_id, running.attempts)
-    reporter = ProgressReporter(
-        store, job.id, min_interval_s=progress_interval_s, stop_requested=stop_requested
-    )
+    reporter = _reporter(store, job.id, progress_interval_s, stop_requested, limits)
     try:
         finished = _transcribe(
             running,
@@ -73,6 +76,7 @@ def run_job(
             recognizers=recognizers,
             reporter=reporter,
             recognition=recognition or RecognitionOptions(),
+            limits=limits,
         )
     except JobCancelledError as stopped:
         logger.info("job %s: stopped: %s", job.id, stopped)
@@ -121,6 +125,7 @@ def _transcribe(
     recognizers: RecognizerProvider,
     reporter: ProgressReporter,
     recognition: RecognitionOptions,
+    limits: JobLimits,
 ) -> Job:
     """The job's steps, in order: its options read (an unknown format or task fails here),
     its model had, a scratch file set aside where the upload needs a listening copy, the
@@ -139,6 +144,7 @@ def _transcribe(
                 subtitles=request,
                 on_progress=reporter,
                 listening_copy=copy,
+                limits=limits.media,
             )
         transcript = result.transcript
         # Also the last look at the stored status before writing anything.
@@ -163,6 +169,23 @@ def _store_subtitles(
         objects.put_bytes(key, subtitle.text.encode("utf-8"))
         outputs[subtitle.format] = key
     return outputs
+
+
+def _reporter(
+    store: JobStore,
+    job_id: str,
+    interval_s: float,
+    stop_requested: Callable[[], bool] | None,
+    limits: JobLimits,
+) -> ProgressReporter:
+    """The job's progress callback, which also ends it at its time limit."""
+    return ProgressReporter(
+        store,
+        job_id,
+        min_interval_s=interval_s,
+        stop_requested=stop_requested,
+        time_limit_s=limits.time_limit_s,
+    )
 
 
 def _mark_running(store: JobStore, job_id: str) -> Job | None:
@@ -201,7 +224,9 @@ def _internal_error(err: Exception) -> str:
 def _named_as_uploaded(stored: Path, job: Job) -> Iterator[Path]:
     """The stored media under the name the user uploaded it with (a symbolic link), so
     error messages name their file rather than the object store's key."""
-    name = Path(job.filename).name.strip() or "media"
+    name = Path(job.filename).name.strip()
+    if name in ("", ".", ".."):
+        name = "media"
     with tempfile.TemporaryDirectory(prefix="jamak-job-") as tmp:
         link = Path(tmp) / name
         try:

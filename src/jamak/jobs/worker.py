@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from jamak.asr.options import RecognitionOptions
 from jamak.jobs.lease import LeaseKeeper
+from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.ports import JobQueue, JobStore, ObjectStore
 from jamak.jobs.recognizers import RecognizerProvider
@@ -27,12 +28,14 @@ _ERROR_BACKOFF_S = 2.0
 
 @dataclass(frozen=True, slots=True)
 class WorkerConfig:
-    """Who this worker is, how long its leases last, and the deployment's decoding defaults."""
+    """Who this worker is, how long its leases last, the deployment's decoding defaults,
+    and how much one job may take."""
 
     worker_id: str
     lease_s: float = 30.0
     poll_interval_s: float = 0.5
     recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
+    limits: JobLimits = field(default_factory=JobLimits)
 
 
 class QueueWorker:
@@ -81,6 +84,7 @@ class QueueWorker:
                 worker_id=worker_id,
                 stop_requested=lambda: lease.lost or stopping.is_set(),
                 recognition=self._config.recognition,
+                limits=self._config.limits,
             )
         if result.status is JobStatus.RUNNING and stopping.is_set() and not lease.lost:
             self._queue.release(job.id, worker_id)

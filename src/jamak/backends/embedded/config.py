@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from jamak.asr.options import RecognitionOptions
 from jamak.backends.embedded import EmbeddedConfig
+from jamak.jobs.limits import JobLimits
 from jamak.jobs.recognizers import RecognizerConfig
 
 
@@ -24,4 +25,5 @@ class WorkerProcessConfig:
     lease_s: float = 30.0
     poll_interval_s: float = 0.5
     recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
+    limits: JobLimits = field(default_factory=JobLimits)
     log_level: str = "INFO"

@@ -53,6 +53,7 @@ def worker_process_main(
                 lease_s=config.lease_s,
                 poll_interval_s=config.poll_interval_s,
                 recognition=config.recognition,
+                limits=config.limits,
             ),
         )
         ready.value = True
