@@ -2,9 +2,11 @@
 
 Media files can be gigabytes, so the body is parsed as it arrives and each file part is
 written to an anonymous temporary file chunk by chunk; nothing holds a whole file in memory.
-A file over the limit stops being written at once, but the rest of the body is still read
-(and dropped) before the 413 goes out: closing a connection with unread request data makes
-many clients lose the response and report a broken pipe instead of the real reason.
+A file over the limit stops being written at once: no byte past the limit reaches the disk.
+Up to :data:`DRAIN_BYTES` more of the body are still read (and dropped) before the 413 goes
+out, because closing a connection with unread request data makes many clients lose the
+response and report a broken pipe instead of the real reason; past that the reading stops
+and the connection is closed, so a client sending without end costs a bounded amount.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from jamak.api.errors import ApiError
 
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FILES = 100
+DRAIN_BYTES = 16 * 1024 * 1024  # what a refused body may still send: most clients' buffers
 _EXTENDED_FILENAME = re.compile(rb"filename\*\s*=\s*([\w-]+)'[^']*'([^;\s]+)", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -162,8 +165,7 @@ async def read_upload(
         parser.finalize()
     except ApiError:
         collector.form.close()
-        async for _ in body:  # drain; see the module docstring
-            pass
+        await _drain(body)
         raise
     except MultipartParseError as exc:
         collector.form.close()
@@ -174,6 +176,15 @@ async def read_upload(
         collector.form.close()
         raise
     return collector.form
+
+
+async def _drain(body: AsyncIterator[bytes]) -> None:
+    """Read and drop up to :data:`DRAIN_BYTES` of what is left; see the module docstring."""
+    dropped = 0
+    async for chunk in body:
+        dropped += len(chunk)
+        if dropped > DRAIN_BYTES:
+            return
 
 
 def _filename(disposition: bytes, plain: bytes | None) -> str | None:
@@ -192,4 +203,6 @@ def _filename(disposition: bytes, plain: bytes | None) -> str | None:
     if not name.strip():
         return ""
     base = PureWindowsPath(name).name  # drops both "/" and "\" folders some browsers send
-    return _CONTROL_CHARS.sub("", base).strip()[:255] or "upload"
+    base = _CONTROL_CHARS.sub("", base).strip()[:255]
+    # Shown back to its owner only, never used as a path; "." and ".." would still read as one.
+    return "upload" if base in ("", ".", "..") else base
