@@ -92,6 +92,7 @@ def _not_media(out: Path, tone: Path) -> list[HostileFile]:
         "bundle.tar": _tar(tone),
         "program.mp4": b"\x7fELF\x02\x01\x01" + rng.integers(0, 256, 4000, np.uint8).tobytes(),
         "random.wav": rng.integers(0, 256, 20_000, np.uint8).tobytes(),
+        "noise.g722": rng.integers(0, 256, 20_000, np.uint8).tobytes(),  # a raw codec's name
     }
     says = {
         "empty.mp3": "empty",
@@ -107,6 +108,7 @@ def _not_media(out: Path, tone: Path) -> list[HostileFile]:
         "bundle.tar": "not an audio or video file",
         "program.mp4": "not recognised",
         "random.wav": "not recognised",
+        "noise.g722": "not recognised",
     }
     corpus: list[HostileFile] = []
     for name, data in files.items():

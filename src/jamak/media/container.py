@@ -52,9 +52,12 @@ def open_input(path: Path) -> Iterator[InputContainer]:
         raise NotMediaError(_not_media_message(path, signature.description))
     try:
         # "file:" keeps FFmpeg from reading a name like "concat:a|b" as a protocol, and the
-        # whitelist keeps a playlist inside a file from reaching out to the network.
+        # whitelist keeps a playlist inside a file from reaching out to the network. Links
+        # are followed first: a job's upload is linked under the name it was sent with, for
+        # messages only, and FFmpeg takes a name's extension as a hint when the bytes say
+        # little (random bytes named .g722 "decode" as noise); uploads are judged by content.
         container = av.open(
-            "file:" + os.fspath(path),
+            "file:" + os.fspath(path.resolve()),
             options={"protocol_whitelist": "file"},
             metadata_errors="replace",
         )
