@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5
+    # Sign-in (bootstrap.auth): "auto" asks for it on any non-loopback host unless insecure.
+    auth: Literal["auto", "required"] = "auto"
+    insecure: bool = False
+    session_max_age_s: int = 7 * 24 * 3600  # how long a web sign-in lasts
 
     # --- AWS backend -----------------------------------------------------------------
     aws_region: str | None = None
