@@ -65,7 +65,7 @@ def check_can_serve(*, auth: AuthConfig, has_users: bool | None) -> None:
             "is no user yet. Add one, then make a token to sign in with:\n"
             "  jamak users add NAME --admin --data-dir DIR\n"
             "  jamak tokens create NAME --data-dir DIR\n"
-            "(or serve on 127.0.0.1, or pass --insecure to serve without sign-in)"
+            "(or, for one person on this machine, serve on 127.0.0.1 without --auth)"
         )
 
 
