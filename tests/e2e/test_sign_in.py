@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.test_web_app import upload_and_wait
 from tests.integration.api.auth_server import AuthServer, auth_server
 from tests.integration.api.helpers import submit, wait_finished
 from tests.support.media import make_tone
@@ -44,7 +45,7 @@ def tone_wav(media_dir: Path) -> Path:
 
 
 def test_sign_in_see_only_ones_own_jobs_and_sign_out(
-    browser: Any, signed: AuthServer, jobs: dict[str, dict[str, Any]]
+    browser: Any, signed: AuthServer, jobs: dict[str, dict[str, Any]], tone_wav: Path
 ) -> None:
     job_names = {user: job["filename"] for user, job in jobs.items()}
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
@@ -76,6 +77,7 @@ def test_sign_in_see_only_ones_own_jobs_and_sign_out(
     assert page.evaluate("() => document.cookie") == ""  # scripts cannot read the session
 
     pages_actions_on_bos_job_are_404(page, signed, jobs)
+    upload_and_wait(page, tone_wav)  # an upload with the cookie and the CSRF header
 
     page.click("#sign-out")
     page.wait_for_selector("#sign-in:not([hidden])")

@@ -7,6 +7,7 @@ migrations, so ``jamak users add`` works on a data folder no server has opened y
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -88,7 +89,7 @@ class SqliteIdentityStore:
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection (autocommit: every statement here is one write)."""
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None:
+        if connection is not None and self._local.pid == os.getpid():
             return connection
         connection = sqlite3.connect(
             self._path,
@@ -98,7 +99,8 @@ class SqliteIdentityStore:
         )
         connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL")
-        self._local.connection = connection
+        # A SQLite connection must never cross a fork: a child process opens its own.
+        self._local.connection, self._local.pid = connection, os.getpid()
         with self._lock:
             self._opened.append(connection)
         return connection
