@@ -14,6 +14,7 @@ from jamak.backends.embedded import SqliteIdentityStore
 from jamak.backends.memory import InMemoryIdentityStore
 from jamak.jobs import tokens
 from jamak.jobs.identity import IdentityError, IdentityStore
+from tests.aws.contract_backends import dynamo_identity_store
 
 
 @contextmanager
@@ -34,6 +35,7 @@ def sqlite_identity_store(tmp_path: Path) -> Iterator[SqliteIdentityStore]:
     params=[
         pytest.param(memory_identity_store, id="memory"),
         pytest.param(sqlite_identity_store, id="sqlite"),
+        pytest.param(dynamo_identity_store, id="dynamodb", marks=pytest.mark.aws),
     ]
 )
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:

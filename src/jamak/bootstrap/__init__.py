@@ -100,15 +100,17 @@ def build_services(settings: Settings) -> Services:
 
 
 def build_identity_store(settings: Settings) -> IdentityStore:
-    """Users and tokens alone, for ``jamak users`` and ``jamak tokens``."""
-    if settings.backend != "embedded":
-        raise AuthSetupError(
-            f"users and tokens are kept by the embedded backend only (not {settings.backend!r}) yet"
-        )
-    from jamak.backends.embedded import SqliteIdentityStore
+    """Users and tokens alone, for ``jamak users`` and ``jamak tokens``: the embedded
+    backend's SQLite file, or the AWS deployment's DynamoDB table."""
+    if settings.backend == "embedded":
+        from jamak.backends.embedded import SqliteIdentityStore
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteIdentityStore(embedded_config(settings).db_path)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SqliteIdentityStore(embedded_config(settings).db_path)
+    identities = _open_backend(settings).identities
+    if identities is None:
+        raise AuthSetupError(f"the {settings.backend!r} backend keeps no users")
+    return identities
 
 
 def build_worker_pool(

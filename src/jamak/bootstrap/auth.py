@@ -51,13 +51,13 @@ def auth_required(*, host: str, mode: AuthMode, insecure: bool) -> bool:
 
 def check_can_serve(*, auth: AuthConfig, has_users: bool | None) -> None:
     """Raise :class:`AuthSetupError` if sign-in is on and nobody could sign in.
-    ``has_users`` is None where the backend keeps no users (the AWS backend, for now)."""
+    ``has_users`` is None where the backend keeps no users at all."""
     if not auth.required:
         return
     if has_users is None:
         raise AuthSetupError(
-            "sign-in is on, but this backend has no users yet (only the embedded backend "
-            "does); serve on a loopback address or pass --insecure"
+            "sign-in is on, but this backend keeps no users; serve on a loopback address "
+            "or pass --insecure"
         )
     if not has_users:
         raise AuthSetupError(
