@@ -14,6 +14,7 @@ import httpx
 from jamak.backends.embedded import SqliteIdentityStore
 from jamak.bootstrap import embedded_config
 from jamak.jobs import tokens
+from jamak.jobs.identity import IdentityStore
 from jamak.jobs.recognizers import scripted_recognizers
 from tests.integration.api.live_server import LiveServer, live_server, server_settings
 
@@ -31,16 +32,21 @@ class AuthServer:
         return httpx.Client(base_url=self.server.base_url, headers=headers, timeout=30.0)
 
 
+def enrol(store: IdentityStore) -> tuple[dict[str, str], str]:
+    """USERS, a token each, and a revoked token of ana's."""
+    made = {}
+    for name, admin in USERS.items():
+        tokens.add_user(store=store, name=name, admin=admin)
+        made[name] = tokens.create_token(store=store, user=name, name="tests")[1]
+    old, revoked = tokens.create_token(store=store, user="ana", name="old")
+    tokens.revoke_token(store=store, token_id=old.id)
+    return made, revoked
+
+
 def add_users(data_dir: Path) -> tuple[dict[str, str], str]:
     store = SqliteIdentityStore(embedded_config(server_settings(data_dir)).db_path)
     try:
-        made = {}
-        for name, admin in USERS.items():
-            tokens.add_user(store=store, name=name, admin=admin)
-            made[name] = tokens.create_token(store=store, user=name, name="tests")[1]
-        old, revoked = tokens.create_token(store=store, user="ana", name="old")
-        tokens.revoke_token(store=store, token_id=old.id)
-        return made, revoked
+        return enrol(store)
     finally:
         store.close()
 

@@ -1,10 +1,10 @@
 """With sign-in on, every job endpoint answers only its owner (and admins): two users and
-an admin over a real HTTP server. Another user's job is 404, the same as a missing one, with
+an admin over a real HTTP server (the ``auth`` fixture: embedded here, AWS on moto in
+tests/aws/api). Another user's job is 404, the same as a missing one, with
 no byte of it in the body, and nothing they try changes it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from jamak.jobs.model import DEFAULT_FORMATS
-from tests.integration.api.auth_server import AuthServer, auth_server
+from tests.integration.api.auth_server import AuthServer
 from tests.integration.api.helpers import submit, wait_finished
 
 READS: list[tuple[str, str, dict[str, str]]] = [
@@ -30,12 +30,6 @@ WRITES: list[tuple[str, str, dict[str, str]]] = [
     ("DELETE", "/api/uploads/{id}", {}),
 ]
 PAIRS = [("bo", "ana"), ("ana", "bo")]  # (who asks, whose job)
-
-
-@pytest.fixture(scope="module")
-def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthServer]:
-    with auth_server(tmp_path_factory.mktemp("auth")) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
