@@ -46,3 +46,12 @@ def test_the_session_key_is_made_once_and_private(tmp_path: Path) -> None:
     assert len(first) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_or_create_secret(path) == first
+
+
+def test_a_shared_session_key_from_the_settings_wins_over_the_file(tmp_path: Path) -> None:
+    from jamak.bootstrap.configs import auth_config
+    from jamak.settings import Settings
+
+    settings = Settings(_env_file=None, data_dir=tmp_path, auth="required", session_secret="k" * 64)  # type: ignore[call-arg]
+    assert auth_config(settings).session_secret == b"k" * 64
+    assert not (tmp_path / "session.key").exists()

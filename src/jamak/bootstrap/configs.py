@@ -113,8 +113,11 @@ def auth_config(settings: Settings) -> AuthConfig:
     required = auth_required(host=settings.host, mode=settings.auth, insecure=settings.insecure)
     if not required:
         return AuthConfig(required=False)
+    shared = settings.session_secret
     return AuthConfig(
         required=True,
-        session_secret=load_or_create_secret(settings.data_dir / SECRET_FILE),
+        session_secret=shared.get_secret_value().encode()
+        if shared is not None
+        else load_or_create_secret(settings.data_dir / SECRET_FILE),
         session_max_age_s=settings.session_max_age_s,
     )
