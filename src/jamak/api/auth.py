@@ -26,7 +26,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from jamak.bootstrap import AuthConfig, Services
@@ -64,9 +65,15 @@ def get_services(request: Request) -> Services:
     return services
 
 
+# Declared so the OpenAPI schema (and /docs' "Authorize" button) knows about Bearer tokens;
+# the header itself is read below, so that a non-Bearer Authorization header is a 401.
+_BEARER_SCHEME = HTTPBearer(auto_error=False, description="a token from `jamak tokens create`")
+
+
 def get_principal(
     request: Request,
     services: Annotated[Services, Depends(get_services)],
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER_SCHEME)] = None,
     x_jamak_user: Annotated[
         str | None,
         Header(
