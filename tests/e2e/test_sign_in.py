@@ -72,6 +72,10 @@ def test_sign_in_see_only_ones_own_jobs_and_sign_out(
     assert page.locator("#sign-in").is_hidden()
     assert job_names["bo"] not in page.content()
     assert page.locator("#signed-in-as").inner_text() == "Signed in as ana"
+    page.click("#lang-toggle")
+    assert page.locator("#signed-in-as").inner_text() == "ana 님으로 로그인됨"
+    assert page.locator("#sign-out").inner_text() == "로그아웃"
+    page.click("#lang-toggle")
     cookies = {cookie["name"]: cookie for cookie in context.cookies()}
     assert cookies["jamak_session"]["httpOnly"] and cookies["jamak_session"]["sameSite"] == "Strict"
     assert page.evaluate("() => document.cookie") == ""  # scripts cannot read the session

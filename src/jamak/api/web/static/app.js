@@ -347,6 +347,7 @@ function applyLanguage() {
   }
   for (const job of state.jobs.values()) renderJob(job);
   player.refreshLanguage();
+  session.refreshLanguage();
 }
 
 async function start() {

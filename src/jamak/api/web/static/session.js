@@ -5,6 +5,7 @@ import * as api from "./api.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
+let signedInAs = null;
 
 export function setUp() {
   $("sign-in-form").addEventListener("submit", submitSignIn);
@@ -17,7 +18,8 @@ export async function signedIn() {
   try {
     const session = await api.getSession();
     if (session.auth_required) {
-      $("signed-in-as").textContent = t("auth.signedInAs", { name: session.user });
+      signedInAs = session.user;
+      refreshLanguage();
       $("signed-in-as").hidden = false;
       $("sign-out").hidden = false;
     }
@@ -28,6 +30,11 @@ export async function signedIn() {
     $("token").focus();
     return false;
   }
+}
+
+// The "signed in as" line, again in the page's language after a switch.
+export function refreshLanguage() {
+  if (signedInAs !== null) $("signed-in-as").textContent = t("auth.signedInAs", { name: signedInAs });
 }
 
 async function submitSignIn(event) {
