@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5
+    # Sign-in (bootstrap.auth): "auto" asks for it on any non-loopback host unless insecure.
+    auth: Literal["auto", "required"] = "auto"
+    insecure: bool = False
+    session_max_age_s: int = 7 * 24 * 3600  # how long a web sign-in lasts
+    # The key that signs session cookies, where instances share no disk (AWS Lambda: from
+    # Secrets Manager); unset: a key made once in DATA_DIR/session.key.
+    session_secret: SecretStr | None = None
 
     # --- AWS backend -----------------------------------------------------------------
     aws_region: str | None = None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jamak.backends.aws.identity import DynamoIdentityStore
 from jamak.backends.aws.objects import S3ObjectStore
 from jamak.backends.aws.store import DynamoJobStore
 from tests.aws.moto_support import create_jobs_table, moto_session, shared_endpoint, unique
@@ -29,3 +30,15 @@ def s3_object_store(tmp_path: Path) -> Iterator[S3ObjectStore]:
     bucket = unique("media")
     client.create_bucket(Bucket=bucket)
     yield S3ObjectStore(client, bucket)
+
+
+@contextmanager
+def dynamo_identity_store(tmp_path: Path) -> Iterator[DynamoIdentityStore]:
+    """Over a jobs table, as deployed: users and tokens share it with the jobs."""
+    client = moto_session().client("dynamodb", endpoint_url=shared_endpoint())
+    table = unique("jobs")
+    create_jobs_table(client, table)
+    try:
+        yield DynamoIdentityStore(client, table)
+    finally:
+        client.delete_table(TableName=table)

@@ -196,3 +196,11 @@ def test_api_function_runs_the_lambda_handler_image_with_the_aws_backend() -> No
     assert env["JAMAK_DATA_DIR"].startswith("/tmp")
     lambda_dockerfile = (ASL_PATH.parents[1] / "Dockerfile.lambda").read_text()
     assert "jamak.api.lambda_handler.handler" in lambda_dockerfile
+
+
+def test_the_deployed_api_asks_for_sign_in_with_a_shared_session_key() -> None:
+    env = resource("api", "Function")["Properties"]["Environment"]["Variables"]
+    assert env["JAMAK_AUTH"] == "required"  # closed by default
+    assert "resolve:secretsmanager" in str(env["JAMAK_SESSION_SECRET"])
+    secret = resource("api", "SessionSecret")["Properties"]
+    assert secret["GenerateSecretString"]["PasswordLength"] >= 32

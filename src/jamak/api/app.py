@@ -11,9 +11,11 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from jamak import __version__
+from jamak.api.auth import get_principal
+from jamak.api.deps import guard_job
 from jamak.api.errors import install_error_handlers
 from jamak.api.routes import (
     config,
@@ -22,6 +24,7 @@ from jamak.api.routes import (
     health,
     jobs,
     media,
+    session,
     subtitles,
     web,
 )
@@ -32,9 +35,13 @@ logger = logging.getLogger(__name__)
 DESCRIPTION = """\
 Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON).
 
-* **Owner**: there are no accounts yet. Send `X-Jamak-User: NAME` to keep your jobs apart
-  from other people's (default `local`); it is a label, not authentication. A job's id is
-  what grants access to it.
+* **Sign-in**: where the server asks for it (`jamak serve --auth`, or any non-loopback
+  address), send `Authorization: Bearer TOKEN` (from `jamak tokens create NAME`) on every
+  call; without a valid token the answer is 401. Each job, its media, subtitles and progress
+  belong to its owner: anyone else gets 404. Admins see all. The web app signs in at
+  `/api/session` and keeps a cookie; changes made with it need the `X-Jamak-CSRF` header.
+* **Without sign-in** (a loopback server, the default): `X-Jamak-User: NAME` labels and
+  lists jobs (default `local`); it is not authentication, and a job's id grants access.
 * **Progress**: `GET /api/jobs/{id}/events` streams Server-Sent Events (`event: job` with the
   job JSON on every change, then `event: end`). Without SSE, long-poll:
   `GET /api/jobs/{id}?wait=30&since_status=running&since_progress=42.5` answers as soon as
@@ -66,7 +73,12 @@ def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -
     )
     app.state.services = services
     install_error_handlers(app)
-    for module in (jobs, direct_uploads, events, subtitles, media, config, health, web):
+    # Every router whose paths name a job answers only the job's owner (deps.guard_job);
+    # the rest of the API needs a signed-in caller; health and the page itself stay open.
+    for module in (jobs, direct_uploads, events, subtitles, media):
+        app.include_router(module.router, dependencies=[Depends(guard_job)])
+    app.include_router(config.router, dependencies=[Depends(get_principal)])
+    for module in (session, health, web):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

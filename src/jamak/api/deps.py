@@ -1,40 +1,40 @@
-"""What every route gets injected: the wired services, and who is asking.
+"""What every route gets injected: the wired services, who is asking, and the job guard.
 
-There are no accounts yet. The owner is whatever the ``X-Jamak-User`` header says (default
-``local``); it labels new jobs and scopes ``GET /api/jobs``. It is not authentication: a
-job's id (random, 128 bits) is what grants access to it, which is also what lets ``<video>``
-and ``<track>`` elements, which cannot send headers, load a job's media and subtitles.
+:mod:`jamak.api.auth` decides who is asking. :func:`guard_job` is a dependency of every
+router whose paths name a job: it runs before the route, and answers 404 (the same answer
+as for an id that does not exist, so ids cannot be probed) when the job is not the
+caller's, before any byte of it, its media, subtitles or progress, is sent.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
 
+from jamak.api.auth import Principal, PrincipalDep, get_principal, get_services
 from jamak.bootstrap import Services
-
-DEFAULT_OWNER = "local"
-_OWNER = re.compile(r"^[\w.@+-]{1,128}$")
+from jamak.errors import JobNotFoundError
 
 
-def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
+def get_owner(principal: PrincipalDep) -> str:
+    return principal.name
 
 
-def get_owner(
-    x_jamak_user: Annotated[
-        str | None,
-        Header(
-            description="Who the jobs belong to (no accounts yet); defaults to `local`. "
-            "Letters, digits and `_.@+-`, at most 128 characters."
-        ),
-    ] = None,
-) -> str:
-    value = (x_jamak_user or "").strip()
-    return value if _OWNER.match(value) else DEFAULT_OWNER
+def guard_job(
+    request: Request,
+    principal: Annotated[Principal, Depends(get_principal)],
+    services: Annotated[Services, Depends(get_services)],
+) -> None:
+    job_id = request.path_params.get("job_id")
+    if job_id is None or principal.opens_any_job:
+        return
+    try:
+        owner = services.store.get(str(job_id)).owner
+    except JobNotFoundError:
+        return  # the route answers 404 itself, in its own words
+    if not principal.may_open(owner):
+        raise JobNotFoundError(f"no job {job_id}")
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -69,6 +69,8 @@ _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
 
 _HTTP_CODES = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",

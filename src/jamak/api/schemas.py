@@ -219,3 +219,16 @@ class HealthOut(BaseModel):
 class ReadinessOut(BaseModel):
     status: Literal["ready", "unavailable"]
     checks: dict[str, str] = Field(description="check name -> `ok` or what failed")
+
+
+class SessionIn(BaseModel):
+    token: str = Field(min_length=1, max_length=512, description="an API token")
+
+
+class SessionOut(BaseModel):
+    """Who the page is signed in as; ``csrf`` goes back in ``X-Jamak-CSRF`` on changes."""
+
+    user: str
+    admin: bool
+    auth_required: bool
+    csrf: str | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from jamak.jobs.identity import IdentityStore
 from jamak.jobs.ports import DirectUploads, JobQueue, JobStore, Launcher, ObjectStore
 
 # How a browser hears about a job's changes: a Server-Sent Events stream, or polling where
@@ -29,10 +30,11 @@ class Backend:
     queue: JobQueue | None  # None where work is pushed (AWS) rather than pulled
     direct_uploads: DirectUploads | None = None  # where browsers can reach storage itself
     live_updates: LiveUpdates = "events"
+    identities: IdentityStore | None = None  # users and tokens; None: not on this backend yet
 
     def close(self) -> None:
         """Close the adapters that hold resources (connections, clients)."""
-        for part in (self.launcher, self.store, self.objects):
+        for part in (self.launcher, self.store, self.objects, self.identities):
             close = getattr(part, "close", None)
             if callable(close):
                 close()

@@ -10,14 +10,16 @@ route has to ask an adapter what it is. Nothing is created at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from jamak.asr.options import RecognitionOptions
 from jamak.backends import Backend, LiveUpdates
+from jamak.bootstrap.auth import AuthConfig, AuthSetupError, check_can_serve
 from jamak.bootstrap.configs import (
     ApiConfig,
     api_config,
+    auth_config,
     aws_config,
     direct_upload_limits,
     embedded_config,
@@ -27,6 +29,7 @@ from jamak.bootstrap.configs import (
     worker_process_config,
 )
 from jamak.jobs.direct_uploads import DirectUploadLimits
+from jamak.jobs.identity import IdentityStore
 from jamak.jobs.ports import DirectUploads, JobQueue, JobStore, Launcher, ObjectStore
 from jamak.jobs.recognizers import (
     RecognizerConfig,
@@ -50,6 +53,7 @@ class Services:
     upload_limits: DirectUploadLimits
     recognizer_config: RecognizerConfig  # for a RecognizerFactory, where jobs run
     recognition: RecognitionOptions  # the deployment's decoding defaults
+    auth: AuthConfig = field(default_factory=lambda: AuthConfig(required=False))  # off: local
 
     @property
     def store(self) -> JobStore:
@@ -72,6 +76,10 @@ class Services:
         return self.backend.direct_uploads
 
     @property
+    def identities(self) -> IdentityStore | None:
+        return self.backend.identities
+
+    @property
     def live_updates(self) -> LiveUpdates:
         return self.backend.live_updates
 
@@ -87,7 +95,22 @@ def build_services(settings: Settings) -> Services:
         upload_limits=direct_upload_limits(settings),
         recognizer_config=recognizer_config(settings),
         recognition=recognition_defaults(settings),
+        auth=auth_config(settings),
     )
+
+
+def build_identity_store(settings: Settings) -> IdentityStore:
+    """Users and tokens alone, for ``jamak users`` and ``jamak tokens``: the embedded
+    backend's SQLite file, or the AWS deployment's DynamoDB table."""
+    if settings.backend == "embedded":
+        from jamak.backends.embedded import SqliteIdentityStore
+
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SqliteIdentityStore(embedded_config(settings).db_path)
+    identities = _open_backend(settings).identities
+    if identities is None:
+        raise AuthSetupError(f"the {settings.backend!r} backend keeps no users")
+    return identities
 
 
 def build_worker_pool(
@@ -130,11 +153,16 @@ def _open_backend(settings: Settings) -> Backend:
 
 __all__ = [
     "ApiConfig",
+    "AuthConfig",
+    "AuthSetupError",
     "Services",
+    "auth_config",
     "aws_config",
+    "build_identity_store",
     "build_model_registry",
     "build_services",
     "build_worker_pool",
+    "check_can_serve",
     "embedded_config",
     "job_limits",
     "recognizer_config",

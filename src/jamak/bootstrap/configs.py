@@ -15,6 +15,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
 from jamak.jobs.direct_uploads import DirectUploadLimits
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.recognizers import RecognizerConfig
@@ -104,4 +105,19 @@ def job_limits(settings: Settings) -> JobLimits:
     return JobLimits(
         media=MediaLimits(max_duration_s=settings.max_duration_s),
         time_limit_s=settings.job_time_limit_s if settings.job_time_limit_s > 0 else None,
+    )
+
+
+def auth_config(settings: Settings) -> AuthConfig:
+    """Whether sign-in is on here; only then is the session key read (or made)."""
+    required = auth_required(host=settings.host, mode=settings.auth, insecure=settings.insecure)
+    if not required:
+        return AuthConfig(required=False)
+    shared = settings.session_secret
+    return AuthConfig(
+        required=True,
+        session_secret=shared.get_secret_value().encode()
+        if shared is not None
+        else load_or_create_secret(settings.data_dir / SECRET_FILE),
+        session_max_age_s=settings.session_max_age_s,
     )

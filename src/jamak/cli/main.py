@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from jamak.cli import aws, models, serve, transcribe, worker
+from jamak.cli import aws, models, serve, transcribe, users, worker
 
 
 def build_app() -> typer.Typer:
@@ -27,6 +27,7 @@ def build_app() -> typer.Typer:
     serve.register(app)
     worker.register(app)
     aws.register(app)
+    users.register(app)
     return app
 
 

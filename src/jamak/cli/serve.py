@@ -20,7 +20,13 @@ import typer
 import uvicorn
 
 from jamak.api.app import create_app
-from jamak.bootstrap import build_services, build_worker_pool
+from jamak.bootstrap import (
+    AuthSetupError,
+    auth_config,
+    build_services,
+    build_worker_pool,
+    check_can_serve,
+)
 from jamak.cli.startup import build_settings
 from jamak.jobs.recognizers import RecognizerFactory, model_registry_recognizers
 from jamak.settings import Settings
@@ -53,11 +59,30 @@ def serve(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where jobs and files are kept.")
     ] = None,
+    auth: Annotated[
+        bool, typer.Option("--auth", help="Ask for sign-in (a token), even on loopback.")
+    ] = False,
+    insecure: Annotated[
+        bool,
+        typer.Option("--insecure", help="Serve a non-loopback --host without sign-in."),
+    ] = False,
 ) -> None:
     """Serve the REST API and the web app (open http://HOST:PORT/ in a browser)."""
-    settings = build_settings(host=host, port=port, data_dir=data_dir, workers=workers or None)
-    typer.echo(f"jamak: serving on http://{settings.host}:{settings.port}/", err=True)
-    run_server(settings, start_workers=workers != 0)
+    settings = build_settings(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        workers=workers or None,
+        auth="required" if auth else None,
+        insecure=insecure or None,
+    )
+    sign_in = "sign-in required" if auth_config(settings).required else "no sign-in, one user"
+    typer.echo(f"jamak: serving on http://{settings.host}:{settings.port}/ ({sign_in})", err=True)
+    try:
+        run_server(settings, start_workers=workers != 0)
+    except AuthSetupError as error:
+        typer.echo(f"jamak: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def run_server(
@@ -68,6 +93,14 @@ def run_server(
 ) -> None:
     """Run until interrupted: services, then workers, then uvicorn; stopped in reverse."""
     services = build_services(settings)
+    try:
+        identities = services.identities
+        check_can_serve(
+            auth=services.auth, has_users=identities.has_users() if identities else None
+        )
+    except AuthSetupError:
+        services.close()
+        raise
     pool = _worker_pool(settings, recognizer_factory) if start_workers else None
     try:
         if pool is not None:

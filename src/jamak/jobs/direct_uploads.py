@@ -147,14 +147,16 @@ def complete_upload(
     job_id: str,
     upload_id: str | None,
     parts: Sequence[UploadedPart],
+    owner: str | None = None,
 ) -> Job:
-    """Register the uploaded file as a job and start it; a repeated call gets the job back."""
+    """Register the uploaded file as a job and start it; a repeated call gets the job back.
+    ``owner``: only that user's upload is found (None: anyone's, as without sign-in)."""
     signer = require(uploads)
     try:
         return store.get(job_id)
     except JobNotFoundError:
         pass  # the usual case
-    pending = _read_pending(objects, job_id)
+    pending = _read_pending(objects, job_id, owner)
     key = media_key(job_id)
     if pending.upload_id is not None:
         if upload_id != pending.upload_id or not parts:
@@ -172,7 +174,12 @@ def complete_upload(
 
 
 def abort_upload(
-    *, uploads: DirectUploads | None, store: JobStore, objects: ObjectStore, job_id: str
+    *,
+    uploads: DirectUploads | None,
+    store: JobStore,
+    objects: ObjectStore,
+    job_id: str,
+    owner: str | None = None,
 ) -> None:
     """Give up an upload that was not completed; nothing to do for one never started."""
     signer = require(uploads)
@@ -183,7 +190,7 @@ def abort_upload(
     else:
         raise UploadAlreadyCompletedError("the upload is a job now; delete the job")
     try:
-        pending = _read_pending(objects, job_id)
+        pending = _read_pending(objects, job_id, owner)
     except UploadNotFoundError:
         return
     if pending.upload_id is not None:
@@ -191,12 +198,16 @@ def abort_upload(
     objects.delete_prefix(job_prefix(job_id))
 
 
-def _read_pending(objects: ObjectStore, job_id: str) -> PendingUpload:
+def _read_pending(objects: ObjectStore, job_id: str, owner: str | None) -> PendingUpload:
+    """The pending upload; another user's is "not started", the same as a missing one."""
     try:
         with objects.open(pending_upload_key(job_id)) as source:
-            return PendingUpload.from_json(source.read())
+            pending = PendingUpload.from_json(source.read())
     except ObjectNotFoundError:
         raise UploadNotFoundError(f"no upload {job_id} was started") from None
+    if owner is not None and pending.owner != owner:
+        raise UploadNotFoundError(f"no upload {job_id} was started")
+    return pending
 
 
 def _check_uploaded_size(objects: ObjectStore, key: str, expected: int) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from jamak.jobs.recognizers import scripted_recognizers
 from tests.aws.live_server import aws_live_server
+from tests.integration.api.auth_server import AuthServer, enrol
 from tests.integration.api.conftest import (  # the API suite's fixtures, reused as they are
     MAX_UPLOAD_MB,
     client,
@@ -46,3 +47,20 @@ def api_only(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> It
         max_upload_mb=MAX_UPLOAD_MB,
     ) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def auth(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthServer]:
+    """Sign-in on, users and tokens in the DynamoDB table (tests/integration/api's isolation
+    suite runs unchanged over it)."""
+    scripted = functools.partial(scripted_recognizers, steps=2, seconds_per_step=0.05)
+    with aws_live_server(
+        moto_endpoint,
+        recognizer_factory=scripted,
+        data_dir=tmp_path_factory.mktemp("aws-auth"),
+        max_upload_mb=MAX_UPLOAD_MB,
+        auth="required",
+    ) as running:
+        assert running.services.identities is not None
+        made, revoked = enrol(running.services.identities)
+        yield AuthServer(running, made, revoked)

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from jamak.jobs.recognizers import scripted_recognizers
+from tests.integration.api.auth_server import AuthServer, auth_server
 from tests.integration.api.live_server import LiveServer, live_server, server_settings
 from tests.support.matrix import SpeechClip
 from tests.support.media import make_tone, make_video
@@ -71,3 +72,10 @@ def client(server: LiveServer, user: str) -> Iterator[httpx.Client]:
 def queued_client(api_only: LiveServer, user: str) -> Iterator[httpx.Client]:
     with api_only.client(user=user) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthServer]:
+    """A server with sign-in on and users ana, bo and root (admin): see auth_server."""
+    with auth_server(tmp_path_factory.mktemp("auth")) as running:
+        yield running

@@ -165,3 +165,24 @@ def test_aborting_removes_the_pending_upload_and_the_multipart_upload(
     assert pending_upload_key(ticket.job_id) not in set(objects.keys())
     # An upload never started (or already aborted): nothing to do, no error.
     direct_uploads.abort_upload(uploads=signer, store=store, objects=objects, job_id=ticket.job_id)
+
+
+def test_another_users_pending_upload_is_not_found_and_stays(
+    signer: InMemoryDirectUploads, objects: InMemoryObjectStore, store: InMemoryJobStore
+) -> None:
+    ticket = _start(signer, objects, 10)
+    objects.put_bytes(media_key(ticket.job_id), b"0123456789")
+    with pytest.raises(UploadNotFoundError):
+        direct_uploads.complete_upload(
+            uploads=signer, store=store, objects=objects, launcher=NoopLauncher(),
+            job_id=ticket.job_id, upload_id=None, parts=[], owner="bo",
+        )  # fmt: skip
+    direct_uploads.abort_upload(
+        uploads=signer, store=store, objects=objects, job_id=ticket.job_id, owner="bo"
+    )
+    assert objects.size(pending_upload_key(ticket.job_id)) > 0  # still there
+    job = direct_uploads.complete_upload(
+        uploads=signer, store=store, objects=objects, launcher=NoopLauncher(),
+        job_id=ticket.job_id, upload_id=None, parts=[], owner="ana",
+    )  # fmt: skip
+    assert job.owner == "ana"

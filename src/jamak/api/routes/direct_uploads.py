@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from jamak.api.auth import PrincipalDep
 from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep
 from jamak.api.schemas import ErrorOut, JobOut, UploadOptions
 from jamak.jobs import direct_uploads
@@ -113,6 +114,7 @@ def start_upload(
 def complete_upload(
     job_id: JobIdPath,
     services: ServicesDep,
+    principal: PrincipalDep,
     body: Annotated[UploadCompleteIn | None, Body()] = None,
 ) -> JobOut:
     request = body or UploadCompleteIn()
@@ -124,6 +126,7 @@ def complete_upload(
         job_id=job_id,
         upload_id=request.upload_id,
         parts=[UploadedPart(part.part_number, part.etag) for part in request.parts],
+        owner=None if principal.opens_any_job else principal.name,
     )
     return JobOut.from_job(job)
 
@@ -134,10 +137,11 @@ def complete_upload(
     responses={501: {"model": ErrorOut}},
     summary="Give up an upload that was not completed",
 )
-def abort_upload(job_id: JobIdPath, services: ServicesDep) -> None:
+def abort_upload(job_id: JobIdPath, services: ServicesDep, principal: PrincipalDep) -> None:
     direct_uploads.abort_upload(
         uploads=services.direct_uploads,
         store=services.store,
         objects=services.objects,
         job_id=job_id,
+        owner=None if principal.opens_any_job else principal.name,
     )

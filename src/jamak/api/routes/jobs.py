@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from jamak.api.auth import PrincipalDep
 from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep
 from jamak.api.errors import ApiError
 from jamak.api.job_watch import fetch_job, wait_for_change
@@ -75,16 +76,20 @@ async def create_jobs(request: Request, services: ServicesDep, owner: OwnerDep) 
     return JobsCreatedOut(jobs=[JobOut.from_job(job) for job in jobs])
 
 
-@router.get("", summary="List your jobs, newest first")
+@router.get("", summary="List your jobs (an admin: everyone's), newest first")
 def list_jobs(
     services: ServicesDep,
-    owner: OwnerDep,
+    principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
     status: JobStatus | None = None,
 ) -> JobPageOut:
     page = service.list_jobs(
-        store=services.store, owner=owner, status=status, limit=limit, cursor=cursor
+        store=services.store,
+        owner=None if principal.lists_all else principal.name,
+        status=status,
+        limit=limit,
+        cursor=cursor,
     )
     return JobPageOut(
         jobs=[JobOut.from_job(job) for job in page.jobs], next_cursor=page.next_cursor

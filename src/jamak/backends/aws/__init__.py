@@ -24,14 +24,16 @@ def open_backend(config: AwsConfig) -> Backend:
         s3_client,
         stepfunctions_client,
     )
+    from jamak.backends.aws.identity import DynamoIdentityStore
     from jamak.backends.aws.launcher import StepFunctionsLauncher
     from jamak.backends.aws.objects import S3ObjectStore
     from jamak.backends.aws.store import DynamoJobStore
 
     session = aws_session(config)
     objects = S3ObjectStore(s3_client(config, session), config.bucket)
+    dynamodb = dynamodb_client(config, session)
     return Backend(
-        store=DynamoJobStore(dynamodb_client(config, session), config.table),
+        store=DynamoJobStore(dynamodb, config.table),
         objects=objects,
         launcher=StepFunctionsLauncher(
             stepfunctions_client(config, session), config.state_machine_arn
@@ -40,6 +42,7 @@ def open_backend(config: AwsConfig) -> Backend:
         direct_uploads=objects,
         # API Gateway buffers whole responses, so an event stream never reaches the browser.
         live_updates="poll",
+        identities=DynamoIdentityStore(dynamodb, config.table),
     )
 
 

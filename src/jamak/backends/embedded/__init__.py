@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jamak.backends import Backend
+from jamak.backends.embedded.identity import SqliteIdentityStore
 from jamak.backends.embedded.launcher import LocalLauncher
 from jamak.backends.embedded.objects import LocalObjectStore
 from jamak.backends.embedded.store import SqliteJobStore
@@ -41,7 +42,15 @@ def open_backend(config: EmbeddedConfig) -> Backend:
         objects=LocalObjectStore(config.objects_dir),
         launcher=LocalLauncher(),
         queue=store,
+        identities=SqliteIdentityStore(config.db_path),
     )
 
 
-__all__ = ["EmbeddedConfig", "LocalLauncher", "LocalObjectStore", "SqliteJobStore", "open_backend"]
+__all__ = [
+    "EmbeddedConfig",
+    "LocalLauncher",
+    "LocalObjectStore",
+    "SqliteIdentityStore",
+    "SqliteJobStore",
+    "open_backend",
+]

@@ -32,6 +32,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX jobs_by_created ON jobs (created_at, id)",
         "CREATE INDEX jobs_by_lease ON jobs (status, lease_expires_at)",
     ),
+    (
+        # Users and their API tokens (jamak.jobs.identity); a token keeps only its secret's
+        # SHA-256. Tokens are never deleted, only revoked, so `jamak tokens list` tells the
+        # whole story.
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            admin INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE tokens (
+            id TEXT PRIMARY KEY,
+            user TEXT NOT NULL REFERENCES users (name),
+            name TEXT NOT NULL,
+            secret_sha256 TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            last_used_at REAL,
+            revoked_at REAL
+        )
+        """,
+        "CREATE INDEX tokens_by_user ON tokens (user, created_at, id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,10 +8,20 @@ export class ApiError extends Error {
   }
 }
 
+// With sign-in on, the session cookie travels by itself; a change made with it must also
+// carry the session's CSRF value (GET /api/session hands it over), which other sites can't read.
+let csrf = null;
+const SAFE = new Set(["GET", "HEAD"]);
+
+function authHeaders(method) {
+  return csrf && !SAFE.has(method) ? { "X-Jamak-CSRF": csrf } : {};
+}
+
 async function request(method, url, body) {
   let response;
   try {
-    response = await fetch(url, { method, body, headers: { Accept: "application/json" } });
+    const headers = { Accept: "application/json", ...authHeaders(method) };
+    response = await fetch(url, { method, body, headers, credentials: "same-origin" });
   } catch (error) {
     throw new ApiError(0, "network", error.message);
   }
@@ -27,6 +37,24 @@ function errorFrom(status, data) {
 }
 
 export const getConfig = () => request("GET", "/api/config");
+
+// Who is signed in; rejects with status 401 when nobody is (the page then asks for a token).
+export async function getSession() {
+  const session = await request("GET", "/api/session");
+  csrf = session.csrf;
+  return session;
+}
+
+export async function signIn(token) {
+  const session = await request("POST", "/api/session", jsonBody({ token }));
+  csrf = session.csrf;
+  return session;
+}
+
+export async function signOut() {
+  await request("DELETE", "/api/session");
+  csrf = null;
+}
 export const getJob = (id) => request("GET", `/api/jobs/${encodeURIComponent(id)}`);
 export const cancelJob = (id) => request("POST", `/api/jobs/${encodeURIComponent(id)}/cancel`);
 export const deleteJob = (id) => request("DELETE", `/api/jobs/${encodeURIComponent(id)}`);
@@ -53,6 +81,7 @@ function uploadForm(file, options, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/jobs");
+    for (const [name, value] of Object.entries(authHeaders("POST"))) xhr.setRequestHeader(name, value);
     xhr.responseType = "json";
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));

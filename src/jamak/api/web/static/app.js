@@ -3,6 +3,7 @@
 import * as api from "./api.js";
 import { initialLanguage, language, languageName, onLanguageChange, setLanguage, t } from "./i18n.js";
 import * as player from "./player.js";
+import * as session from "./session.js";
 
 // Spoken-language choices; names come from Intl.DisplayNames in the page's language.
 const LANGUAGES = ["ko", "en", "ja", "zh", "es", "fr", "de", "ru", "pt", "it", "vi", "th", "id", "ar", "hi", "tr"];
@@ -346,12 +347,23 @@ function applyLanguage() {
   }
   for (const job of state.jobs.values()) renderJob(job);
   player.refreshLanguage();
+  session.refreshLanguage();
 }
 
 async function start() {
   setLanguage(initialLanguage());
   onLanguageChange(applyLanguage);
   $("lang-toggle").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
+  session.setUp();
+  try {
+    if (!(await session.signedIn())) {
+      document.body.dataset.ready = "true";
+      return;
+    }
+  } catch (error) {
+    setStatus(reasonOf(error), true);
+  }
+  $("app").hidden = false;
   setUpDropzone();
   $("upload-form").addEventListener("submit", submitUploads);
   $("refresh").addEventListener("click", () => loadJobs().catch((error) => setStatus(reasonOf(error), true)));

@@ -1,0 +1,106 @@
+"""Users and API tokens in the embedded backend's SQLite file, in tables of their own.
+
+The same file as the jobs (one data folder is one deployment, backed up as one), opened
+through its own connections, and brought to the same schema version by the same
+migrations, so ``jamak users add`` works on a data folder no server has opened yet.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+from jamak.backends.embedded.schema import migrate
+from jamak.jobs.identity import ApiToken, IdentityError, User
+
+_TOKEN_COLUMNS = "id, user, name, secret_sha256, created_at, last_used_at, revoked_at"
+
+
+class SqliteIdentityStore:
+    def __init__(self, path: Path, *, busy_timeout_s: float = 30.0) -> None:
+        self._path = Path(path)
+        self._busy_timeout_s = busy_timeout_s
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[sqlite3.Connection] = []
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        migrate(self._connection())
+
+    def add_user(self, user: User) -> None:
+        try:
+            self._connection().execute(
+                "INSERT INTO users (name, admin, created_at) VALUES (?, ?, ?)",
+                (user.name, int(user.admin), user.created_at),
+            )
+        except sqlite3.IntegrityError:
+            raise IdentityError(f"there is already a user {user.name!r}") from None
+
+    def get_user(self, name: str) -> User | None:
+        row = (
+            self._connection()
+            .execute("SELECT name, admin, created_at FROM users WHERE name = ?", (name,))
+            .fetchone()
+        )
+        return None if row is None else User(name=row[0], admin=bool(row[1]), created_at=row[2])
+
+    def has_users(self) -> bool:
+        return self._connection().execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def save_token(self, token: ApiToken) -> None:
+        self._connection().execute(
+            f"INSERT OR REPLACE INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                token.id,
+                token.user,
+                token.name,
+                token.secret_sha256,
+                token.created_at,
+                token.last_used_at,
+                token.revoked_at,
+            ),
+        )
+
+    def get_token(self, token_id: str) -> ApiToken | None:
+        row = (
+            self._connection()
+            .execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE id = ?", (token_id,))
+            .fetchone()
+        )
+        return None if row is None else ApiToken(*row)
+
+    def list_tokens(self, *, user: str | None = None) -> tuple[ApiToken, ...]:
+        where, params = ("WHERE user = ?", (user,)) if user is not None else ("", ())
+        rows = (
+            self._connection()
+            .execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens {where} ORDER BY created_at, id", params)
+            .fetchall()
+        )
+        return tuple(ApiToken(*row) for row in rows)
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit: every statement here is one write)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is not None and self._local.pid == os.getpid():
+            return connection
+        connection = sqlite3.connect(
+            self._path,
+            timeout=self._busy_timeout_s,
+            isolation_level=None,
+            check_same_thread=False,  # only so close() may close it from another thread
+        )
+        connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        # A SQLite connection must never cross a fork: a child process opens its own.
+        self._local.connection, self._local.pid = connection, os.getpid()
+        with self._lock:
+            self._opened.append(connection)
+        return connection
