@@ -7,7 +7,8 @@ the limit and a bounded drain, never waiting for an end that does not come.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,13 @@ class EndlessUpload:
             yield bytes(CHUNK)
 
 
+def _run_alone(coroutine: Coroutine[object, object, object]) -> object:
+    """On a thread of its own: a browser test of the same session may keep an event loop
+    running on the main thread, where asyncio.run refuses to start another."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def test_an_endless_upload_is_cut_off_with_413(tmp_path: Path) -> None:
     upload, limit = EndlessUpload(), 1024 * 1024
     read = read_upload(
@@ -47,7 +55,7 @@ def test_an_endless_upload_is_cut_off_with_413(tmp_path: Path) -> None:
         spool_dir=tmp_path,
     )
     with pytest.raises(ApiError) as refused:
-        asyncio.run(asyncio.wait_for(read, timeout=30))
+        _run_alone(asyncio.wait_for(read, timeout=30))
     assert refused.value.status_code == 413
     assert "endless.wav is larger than the 1 MB upload limit" in refused.value.message
     # The chunk that crossed the limit, the drain, the chunk that crossed it, the part header.
