@@ -8,19 +8,22 @@ job figures come from the job store, the HTTP figures from the app's own registr
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
+from jamak.jobs.recognizers import scripted_recognizers
 from jamak.logs import ContextFilter, JsonFormatter
 from tests.integration.api.auth_server import AuthServer
 from tests.integration.api.helpers import submit, wait_finished
-from tests.integration.api.live_server import LiveServer
+from tests.integration.api.live_server import LiveServer, live_server, server_settings
 
 
 def scrape(client: httpx.Client) -> list[Sample]:
@@ -114,3 +117,24 @@ def test_tokens_never_reach_the_log(auth: AuthServer, tone_wav: Path) -> None:
     for secret in [*auth.tokens.values(), auth.revoked]:
         assert secret not in text
         assert secret.rsplit("_", 1)[-1] not in text
+
+
+def test_worker_processes_log_json_lines_with_the_job_and_its_owner(
+    tmp_path: Path, tone_wav: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """JAMAK_LOG_FORMAT=json reaches the spawned worker processes through their config."""
+    settings = server_settings(tmp_path, log_format="json", log_level="INFO")
+    scripted = functools.partial(scripted_recognizers, steps=2, seconds_per_step=0.0)
+    with (
+        live_server(settings, workers=1, recognizer_factory=scripted) as running,
+        running.client(user="json-user") as http,
+    ):
+        job_id = submit(http, tone_wav)["id"]
+        assert wait_finished(http, job_id)["status"] == "succeeded"
+
+    lines = [line for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    about_job = [r for r in records if r.get("job_id") == job_id]
+    assert about_job, lines
+    assert {r["user"] for r in about_job} == {"json-user"}
+    assert all(r["process"] != "MainProcess" for r in about_job)
