@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     aws_multipart_part_mb: int = 64  # S3 needs >= 5 MiB per part and <= 10,000 parts
 
     log_level: str = "INFO"
+    # "text" for people at a terminal; "json": one object per line, for log collectors.
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def db_path(self) -> Path:

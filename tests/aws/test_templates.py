@@ -168,6 +168,15 @@ def test_state_machine_role_allows_what_batch_sync_needs_and_no_wildcard_actions
         "events:PutRule",
         "events:DescribeRule",
         "dynamodb:UpdateItem",
+        # Execution logging (deliveries to CloudWatch Logs), as Step Functions documents it.
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
     } == allowed
     (rule,) = [s for s in statements if "events:PutRule" in _actions(s)]
     assert "rule/StepFunctionsGetEventsForBatchJobsRule" in rule["Resource"]["Fn::Sub"]
@@ -204,3 +213,24 @@ def test_the_deployed_api_asks_for_sign_in_with_a_shared_session_key() -> None:
     assert "resolve:secretsmanager" in str(env["JAMAK_SESSION_SECRET"])
     secret = resource("api", "SessionSecret")["Properties"]
     assert secret["GenerateSecretString"]["PasswordLength"] >= 32
+
+
+def test_executions_and_api_requests_are_logged_without_payloads_or_tokens() -> None:
+    logging = resource("workflow", "StateMachine")["Properties"]["LoggingConfiguration"]
+    assert logging["Level"] == "ALL"
+    assert logging["IncludeExecutionData"] is False
+    access = resource("api", "DefaultStage")["Properties"]["AccessLogSettings"]["Format"]
+    assert "$context.status" in access
+    assert "authorization" not in access.lower()
+    assert "querystring" not in access.lower()
+
+
+def test_alarms_watch_failed_and_slow_jobs_of_this_state_machine() -> None:
+    failed = resource("workflow", "FailedJobsAlarm")["Properties"]
+    assert (failed["Namespace"], failed["MetricName"]) == ("AWS/States", "ExecutionsFailed")
+    assert failed["Dimensions"][0]["Value"] == {"Ref": "StateMachine"}
+    slow = resource("workflow", "SlowJobsAlarm")["Properties"]
+    (stat,) = [m["MetricStat"] for m in slow["Metrics"] if "MetricStat" in m]
+    assert stat["Metric"]["MetricName"] == "ExecutionTime"
+    assert slow["Threshold"] == {"Ref": "JobWaitAlarmMinutes"}
+    assert resource("workflow", "Dashboard")["Type"] == "AWS::CloudWatch::Dashboard"

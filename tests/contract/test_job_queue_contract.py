@@ -122,6 +122,7 @@ def test_a_job_whose_workers_keep_dying_fails(job_queue: StoreAndQueue) -> None:
     failed = job_queue.get("job-0001")
     assert failed.status is JobStatus.FAILED
     assert failed.error == f"worker stopped responding {MAX_ATTEMPTS} times"
+    assert failed.error_kind == "WorkerLost"
 
 
 def test_a_finished_job_is_never_reclaimed(job_queue: StoreAndQueue) -> None:

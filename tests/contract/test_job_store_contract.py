@@ -66,6 +66,17 @@ def test_a_failure_keeps_its_message(job_store: JobStore) -> None:
     stored = job_store.get("job-0001")
     assert stored.status is JobStatus.FAILED
     assert stored.error == "not an audio or video file"
+    assert stored.error_kind is None
+
+
+def test_a_failure_keeps_its_kind(job_store: JobStore) -> None:
+    job_store.add(make_job(1))
+    job_store.transition("job-0001", JobStatus.RUNNING)
+    failed = job_store.transition(
+        "job-0001", JobStatus.FAILED, error="not media", error_kind="NotMediaError"
+    )
+    assert failed.error_kind == "NotMediaError"
+    assert job_store.get("job-0001") == failed
 
 
 @pytest.mark.parametrize("late", [JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED])

@@ -17,6 +17,7 @@ from jamak import __version__
 from jamak.api.auth import get_principal
 from jamak.api.deps import guard_job
 from jamak.api.errors import install_error_handlers
+from jamak.api.metrics import install_metrics
 from jamak.api.routes import (
     config,
     direct_uploads,
@@ -73,6 +74,7 @@ def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -
     )
     app.state.services = services
     install_error_handlers(app)
+    install_metrics(app, services)  # GET /metrics, and HTTP figures for every request
     # Every router whose paths name a job answers only the job's owner (deps.guard_job);
     # the rest of the API needs a signed-in caller; health and the page itself stay open.
     for module in (jobs, direct_uploads, events, subtitles, media):

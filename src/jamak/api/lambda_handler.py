@@ -37,8 +37,11 @@ def build_adapter(settings: Settings) -> Any:
 
     from jamak.api.app import create_app
     from jamak.bootstrap import build_services
+    from jamak.logs import configure_logging
 
     logging.getLogger().setLevel(settings.log_level)
+    if settings.log_format == "json":  # else the Lambda runtime's own handler stays
+        configure_logging(level=settings.log_level, fmt="json")
     services = build_services(settings)
     # "auto" runs the app's lifespan on the first event; Lambda has no shutdown hook to
     # run its end, and the services' clients need no closing when the container dies.

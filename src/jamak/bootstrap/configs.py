@@ -97,6 +97,7 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
         recognition=recognition_defaults(settings),
         limits=job_limits(settings),
         log_level=settings.log_level,
+        log_format=settings.log_format,
     )
 
 

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from jamak.api.app import create_app
+from jamak.api.metrics import count_workers
 from jamak.bootstrap import (
     AuthSetupError,
     auth_config,
@@ -105,11 +107,16 @@ def run_server(
     try:
         if pool is not None:
             pool.start()
+        app = create_app(services)
+        if pool is not None:
+            count_workers(app, lambda: len(pool.pids()))
         config = uvicorn.Config(
-            create_app(services),
+            app,
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level.lower(),
+            # JSON: uvicorn's loggers go through the root handler (jamak.logs) too.
+            log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         )
         server = uvicorn.Server(config)

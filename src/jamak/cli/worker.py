@@ -22,6 +22,7 @@ from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.recognizers import model_registry_recognizers
 from jamak.jobs.runner import run_job
+from jamak.logs import log_context
 from jamak.settings import Settings
 
 worker_app = typer.Typer(
@@ -84,16 +85,17 @@ def run(
     recognizers = model_registry_recognizers(services.recognizer_config)
     try:
         job = services.store.get(job_id)
-        result = run_job(
-            job,
-            store=services.store,
-            objects=services.objects,
-            recognizers=recognizers,
-            worker_id=f"{socket.gethostname()}:{os.getpid()}",
-            stop_requested=stop.is_set,
-            recognition=services.recognition,
-            limits=job_limits(settings),
-        )
+        with log_context(job_id=job.id, user=job.owner):
+            result = run_job(
+                job,
+                store=services.store,
+                objects=services.objects,
+                recognizers=recognizers,
+                worker_id=f"{socket.gethostname()}:{os.getpid()}",
+                stop_requested=stop.is_set,
+                recognition=services.recognition,
+                limits=job_limits(settings),
+            )
     except JobNotFoundError as err:
         typer.echo(f"jamak worker: {err}", err=True)
         raise typer.Exit(EXIT_NOT_FOUND) from None

@@ -18,6 +18,7 @@ def apply_transition(
     *,
     now: float,
     error: str | None = None,
+    error_kind: str | None = None,
     outputs: dict[str, str] | None = None,
 ) -> Job:
     """``job`` moved to ``target``; raises InvalidTransitionError when the lifecycle forbids it."""
@@ -26,6 +27,8 @@ def apply_transition(
         moved = replace(moved, progress=0.0, processed_s=0.0)
     if error is not None:
         moved = replace(moved, error=error)
+    if error_kind is not None:
+        moved = replace(moved, error_kind=error_kind)
     if outputs is not None:
         moved = replace(moved, outputs=dict(outputs))
     return moved
@@ -62,5 +65,6 @@ def expire_lease(job: Job, *, max_attempts: int, now: float) -> Job:
             JobStatus.FAILED,
             now=now,
             error=f"worker stopped responding {job.attempts} times",
+            error_kind="WorkerLost",
         )
     return replace(apply_transition(job, JobStatus.QUEUED, now=now), started_at=None)

@@ -93,6 +93,9 @@ class Job:
     duration_s: float | None = None
     language: str | None = None
     error: str | None = None
+    # The failure's class name (CorruptMediaError, InternalError...): a bounded label for
+    # metrics, where ``error`` is free text for people.
+    error_kind: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)  # format -> object key
     attempts: int = 0
     created_at: float = field(default_factory=time.time)

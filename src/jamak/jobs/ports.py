@@ -58,6 +58,7 @@ class JobStore(Protocol):
         target: JobStatus,
         *,
         error: str | None = None,
+        error_kind: str | None = None,
         outputs: dict[str, str] | None = None,
     ) -> Job:
         """Move to ``target`` if the lifecycle allows it from the *stored* status, atomically.

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 _TASKS: tuple[Task, ...] = get_args(Task)
 _MAX_ERROR_CHARS = 300
+# The error kind of a failure that is not a JamakError (a bug): never the class name, since
+# any library's exception could land here and metrics labels must stay few.
+INTERNAL_ERROR_KIND = "InternalError"
 _DEFAULT_LIMITS = JobLimits()
 
 
@@ -83,10 +86,10 @@ def run_job(
         return _stored(store, job)
     except JamakError as err:
         logger.info("job %s: failed: %s", job.id, err)
-        return _fail(store, job, str(err))
+        return _fail(store, job, str(err), kind=type(err).__name__)
     except Exception as err:
         logger.exception("job %s: internal error", job.id)
-        return _fail(store, job, _internal_error(err))
+        return _fail(store, job, _internal_error(err), kind=INTERNAL_ERROR_KIND)
     logger.info("job %s: succeeded", job.id)
     return finished
 
@@ -201,9 +204,9 @@ def _mark_running(store: JobStore, job_id: str) -> Job | None:
     return current if current.status is JobStatus.RUNNING else None
 
 
-def _fail(store: JobStore, job: Job, message: str) -> Job:
+def _fail(store: JobStore, job: Job, message: str, *, kind: str) -> Job:
     try:
-        return store.transition(job.id, JobStatus.FAILED, error=message)
+        return store.transition(job.id, JobStatus.FAILED, error=message, error_kind=kind)
     except (InvalidTransitionError, JobNotFoundError):
         return _stored(store, job)  # cancelled or deleted meanwhile: that status stands
 

@@ -19,6 +19,7 @@ from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.ports import JobQueue, JobStore, ObjectStore
 from jamak.jobs.recognizers import RecognizerProvider
 from jamak.jobs.runner import run_job
+from jamak.logs import log_context
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,10 @@ class QueueWorker:
         if job is None:
             return None
         stopping = stop or threading.Event()
-        with LeaseKeeper(self._queue, job.id, worker_id, lease_s=lease_s) as lease:
+        with (
+            log_context(job_id=job.id, user=job.owner),
+            LeaseKeeper(self._queue, job.id, worker_id, lease_s=lease_s) as lease,
+        ):
             result = run_job(
                 job,
                 store=self._store,

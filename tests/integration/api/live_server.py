@@ -21,6 +21,7 @@ import httpx
 import uvicorn
 
 from jamak.api.app import create_app
+from jamak.api.metrics import count_workers
 from jamak.backends.embedded.pool import WorkerPool
 from jamak.bootstrap import Services, build_services, worker_process_config
 from jamak.jobs.recognizers import RecognizerFactory
@@ -77,8 +78,11 @@ def live_server(
             worker_process_config(settings), workers=workers, recognizer_factory=recognizer_factory
         )
         pool.start()
+    app = create_app(services)
+    if pool is not None:
+        count_workers(app, lambda: len(pool.pids()))  # as jamak serve does
     config = uvicorn.Config(
-        create_app(services),
+        app,
         host=settings.host,
         port=settings.port,
         log_level="warning",

@@ -118,12 +118,18 @@ class DynamoJobStore:
         target: JobStatus,
         *,
         error: str | None = None,
+        error_kind: str | None = None,
         outputs: dict[str, str] | None = None,
     ) -> Job:
         for _ in range(_MAX_WRITE_ATTEMPTS):
             stored = self.get(job_id)
             moved = apply_transition(
-                stored, target, now=self._clock(), error=error, outputs=outputs
+                stored,
+                target,
+                now=self._clock(),
+                error=error,
+                error_kind=error_kind,
+                outputs=outputs,
             )
             if self._write_changes(stored, moved):
                 return moved

@@ -13,6 +13,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.recognizers import RecognizerConfig
+from jamak.logs import LogFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +28,4 @@ class WorkerProcessConfig:
     recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
     limits: JobLimits = field(default_factory=JobLimits)
     log_level: str = "INFO"
+    log_format: LogFormat = "text"

@@ -105,6 +105,7 @@ class SqliteJobStore:
         target: JobStatus,
         *,
         error: str | None = None,
+        error_kind: str | None = None,
         outputs: dict[str, str] | None = None,
     ) -> Job:
         with self._write() as db:
@@ -113,6 +114,7 @@ class SqliteJobStore:
                 target,
                 now=self._clock(),
                 error=error,
+                error_kind=error_kind,
                 outputs=outputs,
             )
             keep_lease = target is JobStatus.RUNNING

@@ -19,6 +19,7 @@ from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.errors import JamakError
 from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
 from jamak.jobs.worker import QueueWorker, WorkerConfig
+from jamak.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +31,10 @@ def worker_process_main(
     ready: ctypes.c_bool,
 ) -> None:
     """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone."""
-    logging.basicConfig(
-        level=config.log_level.upper(),
-        format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
+    configure_logging(
+        level=config.log_level,
+        fmt=config.log_format,
+        text_format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
     )
     stop = threading.Event()
     _stop_on_signals(stop)

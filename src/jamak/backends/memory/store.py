@@ -73,12 +73,18 @@ class InMemoryJobStore:
         target: JobStatus,
         *,
         error: str | None = None,
+        error_kind: str | None = None,
         outputs: dict[str, str] | None = None,
     ) -> Job:
         with self._lock:
             record = self._record(job_id)
             record.job = apply_transition(
-                record.job, target, now=self._clock(), error=error, outputs=outputs
+                record.job,
+                target,
+                now=self._clock(),
+                error=error,
+                error_kind=error_kind,
+                outputs=outputs,
             )
             if target is not JobStatus.RUNNING:
                 record.lease_owner = record.lease_expires_at = None
