@@ -67,8 +67,9 @@ class TokenBuckets:
         }
 
 
-def rate_limit(request: Request, principal: PrincipalDep) -> None:
-    """A dependency of the API's routers: 429 once the caller's bucket is empty."""
+async def rate_limit(request: Request, principal: PrincipalDep) -> None:
+    """A dependency of the API's routers: 429 once the caller's bucket is empty. Async,
+    since it only does arithmetic under a short lock: no trip through the thread pool."""
     buckets: TokenBuckets | None = getattr(request.app.state, "rate_limits", None)
     if buckets is None:
         return
