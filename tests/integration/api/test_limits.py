@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.api.auth_server import AuthServer, add_users
 from tests.integration.api.helpers import assert_error, submit, upload
 from tests.integration.api.live_server import LiveServer, live_server, server_settings
 
@@ -72,3 +73,16 @@ def test_past_the_rate_limit_a_user_gets_429_and_health_stays_open(
         assert 1 <= int(refused.headers["Retry-After"]) <= 60 // RATE_PER_MINUTE + 1
         assert bo.get("/api/jobs").status_code == 200  # buckets are per user
         assert all(ana.get("/healthz").status_code == 200 for _ in range(5))
+
+
+def test_signed_in_users_have_quotas_and_admins_do_not(tmp_path: Path, tone_wav: Path) -> None:
+    data_dir = tmp_path / "signed-in"
+    made, revoked = add_users(data_dir)
+    settings = server_settings(data_dir, auth="required", max_active_jobs_per_user=1)
+    with live_server(settings, workers=0) as running:
+        signed_in = AuthServer(running, made, revoked)
+        with signed_in.client("ana") as ana, signed_in.client("root") as root:
+            submit(ana, tone_wav)
+            assert_error(upload(ana, tone_wav), 429, "quota_exceeded")
+            submit(root, tone_wav)
+            submit(root, tone_wav)  # an admin is not held to the per-user quota
