@@ -20,7 +20,10 @@ one file or one job into a clear message without losing anything else::
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
     │   ├── JobNotFinishedError     its results asked for before it succeeded
     │   ├── JobCancelledError       raised inside a runner when its job was cancelled
-    │   └── JobTimeLimitError       the job ran past the deployment's time limit
+    │   ├── JobTimeLimitError       the job ran past the deployment's time limit
+    │   └── SubmitRefusedError      a submit turned away for now, with a retry delay
+    │       ├── QuotaExceededError  the caller's unfinished jobs or daily audio hours
+    │       └── QueueFullError      the whole queue is at its cap
     ├── LauncherNotConfiguredError  AWS: no state machine to start work with
     ├── DeploymentError             ``jamak aws deploy``: a stack did not reach a good state
     ├── StorageError
@@ -157,3 +160,20 @@ class UploadSizeMismatchError(UploadError):
 
 class UploadAlreadyCompletedError(UploadError):
     pass
+
+
+class SubmitRefusedError(JobError):
+    """A submit this deployment turns away for now; ``retry_after_s`` says when trying
+    again can succeed, so clients back off instead of hammering."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class QuotaExceededError(SubmitRefusedError):
+    """The caller's own share is used up (unfinished jobs, or audio hours in a day)."""
+
+
+class QueueFullError(SubmitRefusedError):
+    """The whole queue is at its cap: the server is overloaded, not the caller at fault."""

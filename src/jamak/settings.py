@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5
+    # Load limits (jobs.quotas, api.rate_limit); 0 turns each off. Admins skip the per-user
+    # quotas, never the queue cap or the rate limit.
+    # 100: a season of episodes in one go, yet one user fills at most a tenth of the queue.
+    max_active_jobs_per_user: int = 100  # queued + running jobs of one user
+    max_audio_hours_per_day: float = 24.0  # probed audio of one user, rolling 24 h
+    max_queued_jobs: int = 1000  # all users; beyond it submits get 503
+    rate_limit_per_minute: int = 600  # API requests per user per process (health exempt)
     # Sign-in (bootstrap.auth): "auto" asks for it on any non-loopback host unless insecure.
     auth: Literal["auto", "required"] = "auto"
     insecure: bool = False

@@ -14,10 +14,10 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from jamak import __version__
-from jamak.api.auth import get_principal
 from jamak.api.deps import guard_job
 from jamak.api.errors import install_error_handlers
 from jamak.api.metrics import install_metrics
+from jamak.api.rate_limit import TokenBuckets, rate_limit
 from jamak.api.routes import (
     config,
     direct_uploads,
@@ -73,13 +73,16 @@ def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -
         redoc_url=None,
     )
     app.state.services = services
+    per_minute = services.api.rate_limit_per_minute
+    app.state.rate_limits = TokenBuckets(per_minute) if per_minute > 0 else None
     install_error_handlers(app)
     install_metrics(app, services)  # GET /metrics, and HTTP figures for every request
     # Every router whose paths name a job answers only the job's owner (deps.guard_job);
-    # the rest of the API needs a signed-in caller; health and the page itself stay open.
+    # the rest of the API needs a signed-in caller; health and the page itself stay open
+    # (and outside the per-user rate limit, so probes never see a 429).
     for module in (jobs, direct_uploads, events, subtitles, media):
-        app.include_router(module.router, dependencies=[Depends(guard_job)])
-    app.include_router(config.router, dependencies=[Depends(get_principal)])
+        app.include_router(module.router, dependencies=[Depends(rate_limit), Depends(guard_job)])
+    app.include_router(config.router, dependencies=[Depends(rate_limit)])
     for module in (session, health, web):
         app.include_router(module.router)
     for router in extra_routers:

@@ -28,6 +28,9 @@ from jamak.errors import (
     MediaError,
     ModelError,
     ObjectNotFoundError,
+    QueueFullError,
+    QuotaExceededError,
+    SubmitRefusedError,
     SubtitleFormatError,
     UploadAlreadyCompletedError,
     UploadIncompleteError,
@@ -57,6 +60,8 @@ _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
     (UploadIncompleteError, 409, "upload_incomplete"),
     (UploadSizeMismatchError, 409, "upload_size_mismatch"),
     (UploadAlreadyCompletedError, 409, "already_completed"),
+    (QuotaExceededError, 429, "quota_exceeded"),
+    (QueueFullError, 503, "queue_full"),
     (JobNotFoundError, 404, "job_not_found"),
     (ObjectNotFoundError, 404, "not_found"),
     (InvalidTransitionError, 409, "invalid_transition"),
@@ -76,6 +81,7 @@ _HTTP_CODES = {
     406: "not_acceptable",
     413: "too_large",
     415: "unsupported_media_type",
+    429: "rate_limited",
 }
 
 
@@ -104,9 +110,12 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _jamak_error(request: Request, exc: Exception) -> JSONResponse:
+    headers = None
+    if isinstance(exc, SubmitRefusedError):  # tell clients when to come back
+        headers = {"Retry-After": str(exc.retry_after_s)}
     for error_type, status_code, code in _JAMAK_ERRORS:
         if isinstance(exc, error_type):
-            return error_response(status_code, code, str(exc))
+            return error_response(status_code, code, str(exc), headers=headers)
     return error_response(400, "request_failed", str(exc))
 
 

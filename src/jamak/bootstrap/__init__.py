@@ -26,11 +26,13 @@ from jamak.bootstrap.configs import (
     job_limits,
     recognition_defaults,
     recognizer_config,
+    submit_limits,
     worker_process_config,
 )
 from jamak.jobs.direct_uploads import DirectUploadLimits
 from jamak.jobs.identity import IdentityStore
 from jamak.jobs.ports import DirectUploads, JobQueue, JobStore, Launcher, ObjectStore
+from jamak.jobs.quotas import SubmitLimits
 from jamak.jobs.recognizers import (
     RecognizerConfig,
     RecognizerFactory,
@@ -54,6 +56,7 @@ class Services:
     recognizer_config: RecognizerConfig  # for a RecognizerFactory, where jobs run
     recognition: RecognitionOptions  # the deployment's decoding defaults
     auth: AuthConfig = field(default_factory=lambda: AuthConfig(required=False))  # off: local
+    submit_limits: SubmitLimits = field(default_factory=SubmitLimits)  # none: tests
 
     @property
     def store(self) -> JobStore:
@@ -96,6 +99,7 @@ def build_services(settings: Settings) -> Services:
         recognizer_config=recognizer_config(settings),
         recognition=recognition_defaults(settings),
         auth=auth_config(settings),
+        submit_limits=submit_limits(settings),
     )
 
 
@@ -166,5 +170,6 @@ __all__ = [
     "embedded_config",
     "job_limits",
     "recognizer_config",
+    "submit_limits",
     "worker_process_config",
 ]

@@ -18,6 +18,7 @@ from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
 from jamak.jobs.direct_uploads import DirectUploadLimits
 from jamak.jobs.limits import JobLimits
+from jamak.jobs.quotas import SubmitLimits
 from jamak.jobs.recognizers import RecognizerConfig
 from jamak.media import MediaLimits
 from jamak.settings import Settings
@@ -34,6 +35,7 @@ class ApiConfig:
     poll_interval_s: float  # how often watchers of a job look at the store
     spool_dir: Path  # where multipart uploads land while they arrive (the data disk)
     presign_expiry_s: int  # how long a signed download URL is valid
+    rate_limit_per_minute: int = 0  # API requests per user per process; 0: unlimited
 
 
 def api_config(settings: Settings) -> ApiConfig:
@@ -43,6 +45,16 @@ def api_config(settings: Settings) -> ApiConfig:
         poll_interval_s=settings.poll_interval_s,
         spool_dir=settings.data_dir / "uploads",
         presign_expiry_s=settings.aws_presign_expiry_s,
+        rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
+    )
+
+
+def submit_limits(settings: Settings) -> SubmitLimits:
+    """Per-user quotas and the queue cap that submits are checked against."""
+    return SubmitLimits(
+        max_active_jobs_per_user=max(0, settings.max_active_jobs_per_user),
+        max_audio_s_per_day=max(0.0, settings.max_audio_hours_per_day * 3600.0),
+        max_queued_jobs=max(0, settings.max_queued_jobs),
     )
 
 

@@ -39,6 +39,7 @@ from jamak.jobs.ports import (
     ObjectStore,
     UploadedPart,
 )
+from jamak.jobs.quotas import NO_LIMITS, SubmitLimits
 from jamak.jobs.service import register_uploaded_job
 
 MIB = 1024 * 1024
@@ -148,9 +149,13 @@ def complete_upload(
     upload_id: str | None,
     parts: Sequence[UploadedPart],
     owner: str | None = None,
+    submit_limits: SubmitLimits = NO_LIMITS,
+    exempt: bool = False,
 ) -> Job:
     """Register the uploaded file as a job and start it; a repeated call gets the job back.
-    ``owner``: only that user's upload is found (None: anyone's, as without sign-in)."""
+    ``owner``: only that user's upload is found (None: anyone's, as without sign-in).
+    The quotas are checked again here, not only when the upload started: the bytes are
+    already stored, but the recognition they would start is what the quotas protect."""
     signer = require(uploads)
     try:
         return store.get(job_id)
@@ -170,7 +175,9 @@ def complete_upload(
         media_key=key,
         options=pending.options,
     )
-    return register_uploaded_job(store=store, launcher=launcher, job=job)
+    return register_uploaded_job(
+        store=store, launcher=launcher, job=job, limits=submit_limits, exempt=exempt
+    )
 
 
 def abort_upload(

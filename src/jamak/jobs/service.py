@@ -12,6 +12,7 @@ from jamak.errors import JobNotFinishedError, JobNotFoundError, ObjectNotFoundEr
 from jamak.jobs.keys import job_prefix, media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
+from jamak.jobs.quotas import NO_LIMITS, SubmitLimits, check_can_submit
 
 
 def submit_job(
@@ -23,8 +24,13 @@ def submit_job(
     filename: str,
     source: BinaryIO,
     options: JobOptions,
+    limits: SubmitLimits = NO_LIMITS,
+    exempt: bool = False,
 ) -> Job:
-    """Store the upload, record the job as queued, and start it."""
+    """Store the upload, record the job as queued, and start it; first refuse it when
+    the queue or the owner's quota is full (:mod:`jamak.jobs.quotas`), before any byte
+    is stored. ``exempt``: the owner is an admin, free of per-user quotas."""
+    check_can_submit(store=store, owner=owner, limits=limits, exempt=exempt)
     job_id = new_job_id()
     key = media_key(job_id)
     objects.put_file(key, source)
@@ -39,9 +45,12 @@ def register_uploaded_job(
     store: JobStore,
     launcher: Launcher,
     job: Job,
+    limits: SubmitLimits = NO_LIMITS,
+    exempt: bool = False,
 ) -> Job:
     """Record and start a job whose media was uploaded straight to the object store
     (a presigned upload on AWS), so the bytes never pass through the API."""
+    check_can_submit(store=store, owner=job.owner, limits=limits, exempt=exempt)
     store.add(job)
     launcher.launch(job)
     return job
@@ -100,7 +109,9 @@ def read_subtitles(
 
 __all__ = [
     "JobNotFoundError",
+    "SubmitLimits",
     "cancel_job",
+    "check_can_submit",
     "delete_job",
     "get_job",
     "list_jobs",

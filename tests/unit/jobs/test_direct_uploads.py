@@ -12,6 +12,7 @@ from jamak.backends.memory import (
 )
 from jamak.errors import (
     DirectUploadUnsupportedError,
+    QuotaExceededError,
     UploadAlreadyCompletedError,
     UploadIncompleteError,
     UploadNotFoundError,
@@ -23,6 +24,7 @@ from jamak.jobs.direct_uploads import DirectUploadLimits
 from jamak.jobs.keys import media_key, pending_upload_key
 from jamak.jobs.model import JobOptions, JobStatus
 from jamak.jobs.ports import UploadedPart
+from jamak.jobs.quotas import SubmitLimits
 
 MIB = 1024 * 1024
 LIMITS = DirectUploadLimits(
@@ -186,3 +188,32 @@ def test_another_users_pending_upload_is_not_found_and_stays(
         job_id=ticket.job_id, upload_id=None, parts=[], owner="ana",
     )  # fmt: skip
     assert job.owner == "ana"
+
+
+def test_completing_past_the_owners_quota_is_refused_and_starts_nothing(
+    signer: InMemoryDirectUploads, objects: InMemoryObjectStore, store: InMemoryJobStore
+) -> None:
+    first, second = _start(signer, objects, 4), _start(signer, objects, 4)
+    launcher = NoopLauncher()
+    quota = SubmitLimits(max_active_jobs_per_user=1)
+    for ticket in (first, second):
+        objects.put_bytes(media_key(ticket.job_id), b"data")
+
+    def complete(job_id: str, *, exempt: bool = False) -> None:
+        direct_uploads.complete_upload(
+            uploads=signer,
+            store=store,
+            objects=objects,
+            launcher=launcher,
+            job_id=job_id,
+            upload_id=None,
+            parts=[],
+            submit_limits=quota,
+            exempt=exempt,
+        )
+
+    complete(first.job_id)
+    with pytest.raises(QuotaExceededError):
+        complete(second.job_id)
+    assert [job.id for job in store.list().jobs] == [first.job_id]
+    complete(second.job_id, exempt=True)  # an admin's upload is not held to the quota

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Body, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jamak.api.auth import PrincipalDep
-from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep
+from jamak.api.deps import JobIdPath, ServicesDep
 from jamak.api.schemas import ErrorOut, JobOut, UploadOptions
-from jamak.jobs import direct_uploads
+from jamak.jobs import direct_uploads, service
 from jamak.jobs.ports import UploadedPart
 
 router = APIRouter(prefix="/api/uploads", tags=["uploads"])
@@ -87,12 +87,20 @@ class UploadCompleteIn(BaseModel):
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={413: {"model": ErrorOut}, 501: {"model": ErrorOut}},
+    responses={code: {"model": ErrorOut} for code in (413, 429, 501, 503)},
     summary="Get presigned URLs to upload one file",
 )
 def start_upload(
-    body: Annotated[UploadStartIn, Body()], services: ServicesDep, owner: OwnerDep
+    body: Annotated[UploadStartIn, Body()], services: ServicesDep, principal: PrincipalDep
 ) -> UploadTicketOut:
+    owner = principal.name
+    # Refused before a URL is signed, so no byte is uploaded for a job that can't run.
+    service.check_can_submit(
+        store=services.store,
+        owner=owner,
+        limits=services.submit_limits,
+        exempt=principal.admin,
+    )
     ticket = direct_uploads.start_upload(
         uploads=services.direct_uploads,
         objects=services.objects,
@@ -127,6 +135,8 @@ def complete_upload(
         upload_id=request.upload_id,
         parts=[UploadedPart(part.part_number, part.etag) for part in request.parts],
         owner=None if principal.opens_any_job else principal.name,
+        submit_limits=services.submit_limits,
+        exempt=principal.admin,
     )
     return JobOut.from_job(job)
 

@@ -9,6 +9,8 @@ which check failed.
 from __future__ import annotations
 
 import logging
+import threading
+import uuid
 from collections.abc import Callable
 
 from fastapi import APIRouter
@@ -23,6 +25,7 @@ router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
 
 _PROBE_PREFIX = "health/"
+_PROBE_LOCK = threading.Lock()
 
 
 @router.get("/healthz", summary="Liveness")
@@ -60,5 +63,10 @@ def _query_store(services: Services) -> None:
 
 
 def _write_object(services: Services) -> None:
-    services.objects.put_bytes(f"{_PROBE_PREFIX}ready", b"ok")
-    services.objects.delete_prefix(_PROBE_PREFIX)
+    """Each probe writes a key of its own and deletes only that one, one probe at a time:
+    probes that ran together (several load balancers, a busy monitor) used to delete each
+    other's half-written file and report a healthy server as unavailable."""
+    key = f"{_PROBE_PREFIX}{uuid.uuid4().hex}"
+    with _PROBE_LOCK:  # the local store prunes the emptied folder another probe may be in
+        services.objects.put_bytes(key, b"ok")
+        services.objects.delete_prefix(key)

@@ -14,8 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from jamak.api.auth import PrincipalDep
-from jamak.api.deps import JobIdPath, OwnerDep, ServicesDep
+from jamak.api.auth import Principal, PrincipalDep
+from jamak.api.deps import JobIdPath, ServicesDep
 from jamak.api.errors import ApiError
 from jamak.api.job_watch import fetch_job, wait_for_change
 from jamak.api.multipart import UploadForm, read_upload
@@ -55,10 +55,14 @@ _UPLOAD_BODY = {
     status_code=201,
     response_model=JobsCreatedOut,
     openapi_extra=_UPLOAD_BODY,
-    responses={413: {"model": ErrorOut}, 415: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={code: {"model": ErrorOut} for code in (413, 415, 422, 429, 503)},
     summary="Upload media files; one job per file",
 )
-async def create_jobs(request: Request, services: ServicesDep, owner: OwnerDep) -> JobsCreatedOut:
+async def create_jobs(
+    request: Request, services: ServicesDep, principal: PrincipalDep
+) -> JobsCreatedOut:
+    # Refuse before reading a byte of the upload; submit_job checks again for each file.
+    await run_in_threadpool(_check_can_submit, services, principal)
     form = await read_upload(
         request.headers.get("content-type", ""),
         request.stream(),
@@ -68,7 +72,9 @@ async def create_jobs(request: Request, services: ServicesDep, owner: OwnerDep) 
     try:
         options = _job_options(form, default_model=services.api.default_model)
         jobs = [
-            await run_in_threadpool(_submit, services, owner, upload.filename, upload.file, options)
+            await run_in_threadpool(
+                _submit, services, principal, upload.filename, upload.file, options
+            )
             for upload in form.files
         ]
     finally:
@@ -146,15 +152,26 @@ def _job_options(form: UploadForm, *, default_model: str) -> JobOptions:
     return upload_options.to_job_options(default_model=default_model)
 
 
+def _check_can_submit(services: Services, principal: Principal) -> None:
+    service.check_can_submit(
+        store=services.store,
+        owner=principal.name,
+        limits=services.submit_limits,
+        exempt=principal.admin,
+    )
+
+
 def _submit(
-    services: Services, owner: str, filename: str, source: BinaryIO, options: JobOptions
+    services: Services, principal: Principal, filename: str, source: BinaryIO, options: JobOptions
 ) -> Job:
     return service.submit_job(
         store=services.store,
         objects=services.objects,
         launcher=services.launcher,
-        owner=owner,
+        owner=principal.name,
         filename=filename,
         source=source,
         options=options,
+        limits=services.submit_limits,
+        exempt=principal.admin,
     )

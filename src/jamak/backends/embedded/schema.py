@@ -56,6 +56,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX tokens_by_user ON tokens (user, created_at, id)",
     ),
+    (
+        # One user's jobs in one status, newest first: the API's filtered listing and the
+        # submit quotas (jamak.jobs.quotas), which count a user's queued and running jobs
+        # on every submit and would otherwise walk all of that user's finished ones.
+        "CREATE INDEX jobs_by_owner_status ON jobs (owner, status, created_at, id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
