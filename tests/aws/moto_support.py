@@ -90,6 +90,9 @@ def create_jobs_table(client: Any, name: str) -> None:
 
 def aws_settings(endpoint_url: str, **overrides: Any) -> Settings:
     """Settings for a fresh table and bucket on the moto server, both created here."""
+    # Suites share one server per session and send many requests as one user within a
+    # minute: the API rate limit is off unless a test asks for it.
+    overrides = {"rate_limit_per_minute": 0, **overrides}
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         backend="aws",

@@ -58,6 +58,9 @@ def server_settings(data_dir: Path, **overrides: object) -> Settings:
         "lease_s": 10.0,
         "cpu_threads": 1,
         "log_level": "WARNING",
+        # Session-wide servers serve many test files' requests as the same users within a
+        # minute; the limits have their own servers (test_limits.py).
+        "rate_limit_per_minute": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
