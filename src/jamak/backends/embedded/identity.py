@@ -7,11 +7,10 @@ migrations, so ``jamak users add`` works on a data folder no server has opened y
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import threading
 from pathlib import Path
 
+from jamak.backends.embedded.connections import SqliteConnections
 from jamak.backends.embedded.schema import migrate
 from jamak.jobs.identity import ApiToken, IdentityError, User
 
@@ -21,11 +20,8 @@ _TOKEN_COLUMNS = "id, user, name, secret_sha256, created_at, last_used_at, revok
 class SqliteIdentityStore:
     def __init__(self, path: Path, *, busy_timeout_s: float = 30.0) -> None:
         self._path = Path(path)
-        self._busy_timeout_s = busy_timeout_s
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._opened: list[sqlite3.Connection] = []
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._connections = SqliteConnections(self._path, busy_timeout_s=busy_timeout_s)
         migrate(self._connection())
 
     def add_user(self, user: User) -> None:
@@ -80,27 +76,8 @@ class SqliteIdentityStore:
         return tuple(ApiToken(*row) for row in rows)
 
     def close(self) -> None:
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
-        self._local = threading.local()
+        """Close every connection this store opened, in any thread."""
+        self._connections.close()
 
     def _connection(self) -> sqlite3.Connection:
-        """This thread's connection (autocommit: every statement here is one write)."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None and self._local.pid == os.getpid():
-            return connection
-        connection = sqlite3.connect(
-            self._path,
-            timeout=self._busy_timeout_s,
-            isolation_level=None,
-            check_same_thread=False,  # only so close() may close it from another thread
-        )
-        connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        # A SQLite connection must never cross a fork: a child process opens its own.
-        self._local.connection, self._local.pid = connection, os.getpid()
-        with self._lock:
-            self._opened.append(connection)
-        return connection
+        return self._connections.get()

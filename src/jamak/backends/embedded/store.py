@@ -10,14 +10,13 @@ decided against the status actually stored.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jamak.backends.embedded.connections import SqliteConnections
 from jamak.backends.embedded.schema import migrate
 from jamak.errors import JobError, JobNotFoundError
 from jamak.jobs.lifecycle import apply_progress, apply_transition, expire_lease, release_claim
@@ -40,12 +39,9 @@ class SqliteJobStore:
     ) -> None:
         self._path = Path(path)
         self._max_attempts = max_attempts
-        self._busy_timeout_s = busy_timeout_s
         self._clock = clock
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._opened: list[sqlite3.Connection] = []
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._connections = SqliteConnections(self._path, busy_timeout_s=busy_timeout_s)
         migrate(self._connection())
 
     # --- JobStore ---------------------------------------------------------------------
@@ -185,34 +181,12 @@ class SqliteJobStore:
 
     def close(self) -> None:
         """Close every connection this store opened, in any thread."""
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
-        self._local = threading.local()
+        self._connections.close()
 
     # --- helpers ----------------------------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use (and again in a child process,
-        since a SQLite connection must never cross a fork)."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None and self._local.pid == os.getpid():
-            return connection
-        connection = sqlite3.connect(
-            self._path,
-            timeout=self._busy_timeout_s,
-            isolation_level=None,  # autocommit; transactions are explicit BEGIN IMMEDIATE
-            check_same_thread=False,  # only so close() may close it from another thread
-        )
-        connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        # NORMAL is durable in WAL mode except for the last commits on power loss.
-        connection.execute("PRAGMA synchronous = NORMAL")
-        self._local.connection, self._local.pid = connection, os.getpid()
-        with self._lock:
-            self._opened.append(connection)
-        return connection
+        return self._connections.get()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
