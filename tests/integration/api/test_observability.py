@@ -9,7 +9,6 @@ job figures come from the job store, the HTTP figures from the app's own registr
 from __future__ import annotations
 
 import functools
-import io
 import json
 import logging
 from pathlib import Path
@@ -20,10 +19,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from jamak.jobs.recognizers import scripted_recognizers
-from jamak.logs import ContextFilter, JsonFormatter
 from tests.integration.api.auth_server import AuthServer
 from tests.integration.api.helpers import submit, wait_finished
 from tests.integration.api.live_server import LiveServer, live_server, server_settings
+from tests.support.logs import captured_json_log
 
 
 def scrape(client: httpx.Client) -> list[Sample]:
@@ -80,14 +79,6 @@ def test_metrics_need_an_admin_when_sign_in_is_on(auth: AuthServer) -> None:
 
 
 def test_tokens_never_reach_the_log(auth: AuthServer, tone_wav: Path) -> None:
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.addFilter(ContextFilter())
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
     # httpx logs each request's URL at INFO: a real line with a token in it (the query
     # string below), whatever other tests did to that logger.
     client_log = logging.getLogger("httpx")
@@ -95,20 +86,19 @@ def test_tokens_never_reach_the_log(auth: AuthServer, tone_wav: Path) -> None:
     client_log.setLevel(logging.INFO)
     client_log.disabled = False
     try:
-        with auth.client("ana") as ana:
-            job_id = submit(ana, tone_wav)["id"]
-            wait_finished(ana, job_id)
-            ana.get("/api/jobs", params={"token": auth.tokens["ana"]})
-        bad = httpx.Client(base_url=auth.server.base_url, headers={"Authorization": "Bearer x"})
-        with bad, auth.client("root") as root_client:
-            bad.get("/api/jobs")
-            root_client.get("/metrics")
-            root_client.get(
-                f"/api/jobs/{job_id}", headers={"Authorization": f"Bearer {auth.revoked}"}
-            )
+        with captured_json_log(logging.DEBUG) as buffer:
+            with auth.client("ana") as ana:
+                job_id = submit(ana, tone_wav)["id"]
+                wait_finished(ana, job_id)
+                ana.get("/api/jobs", params={"token": auth.tokens["ana"]})
+            bad = httpx.Client(base_url=auth.server.base_url, headers={"Authorization": "Bearer x"})
+            with bad, auth.client("root") as root_client:
+                bad.get("/api/jobs")
+                root_client.get("/metrics")
+                root_client.get(
+                    f"/api/jobs/{job_id}", headers={"Authorization": f"Bearer {auth.revoked}"}
+                )
     finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
         client_log.level, client_log.disabled = client_state
 
     text = buffer.getvalue()

@@ -19,26 +19,16 @@ from jamak.jobs.model import JobStatus
 from jamak.jobs.recognizers import ScriptedRecognizers
 from jamak.jobs.stats import job_stats
 from jamak.jobs.worker import QueueWorker, WorkerConfig
-from jamak.logs import ContextFilter, JsonFormatter, log_context, redact
+from jamak.logs import log_context, redact
+from tests.support.logs import captured_json_log
 
 from .conftest import Submit
 
 
 @pytest.fixture
 def json_log() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.addFilter(ContextFilter())
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
+    with captured_json_log() as buffer:
         yield buffer
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
 
 
 def run_all(store: InMemoryJobStore, objects: InMemoryObjectStore) -> None:
