@@ -39,7 +39,7 @@ from jamak.jobs.ports import (
     ObjectStore,
     UploadedPart,
 )
-from jamak.jobs.quotas import NO_LIMITS, SubmitLimits
+from jamak.jobs.quotas import NO_LIMITS, SubmitLimits, check_can_submit
 from jamak.jobs.service import register_uploaded_job
 
 MIB = 1024 * 1024
@@ -111,11 +111,18 @@ def start_upload(
     filename: str,
     size_bytes: int,
     options: JobOptions,
+    store: JobStore | None = None,
+    submit_limits: SubmitLimits = NO_LIMITS,
+    exempt: bool = False,
 ) -> UploadTicket:
-    """Sign where the browser sends the file, and remember the upload for its completion."""
+    """Sign where the browser sends the file, and remember the upload for its completion.
+    With ``store``, the quotas are checked before anything is signed, so no byte is
+    uploaded for a job that could not run."""
     signer = require(uploads)
     if size_bytes > limits.max_upload_bytes:
         raise UploadTooLargeError(f"files may be at most {limits.max_upload_bytes // MIB} MB")
+    if store is not None:
+        check_can_submit(store=store, owner=owner, limits=submit_limits, exempt=exempt)
     job_id = new_job_id()
     key = media_key(job_id)
     url, multipart = None, None

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jamak.api.auth import PrincipalDep
 from jamak.api.deps import JobIdPath, ServicesDep
 from jamak.api.schemas import ErrorOut, JobOut, UploadOptions
-from jamak.jobs import direct_uploads, service
+from jamak.jobs import direct_uploads
 from jamak.jobs.ports import UploadedPart
 
 router = APIRouter(prefix="/api/uploads", tags=["uploads"])
@@ -93,22 +93,17 @@ class UploadCompleteIn(BaseModel):
 def start_upload(
     body: Annotated[UploadStartIn, Body()], services: ServicesDep, principal: PrincipalDep
 ) -> UploadTicketOut:
-    owner = principal.name
-    # Refused before a URL is signed, so no byte is uploaded for a job that can't run.
-    service.check_can_submit(
-        store=services.store,
-        owner=owner,
-        limits=services.submit_limits,
-        exempt=principal.admin,
-    )
     ticket = direct_uploads.start_upload(
         uploads=services.direct_uploads,
         objects=services.objects,
         limits=services.upload_limits,
-        owner=owner,
+        owner=principal.name,
         filename=body.filename,
         size_bytes=body.size_bytes,
         options=body.options.to_job_options(default_model=services.api.default_model),
+        store=services.store,
+        submit_limits=services.submit_limits,
+        exempt=principal.admin,
     )
     return UploadTicketOut.from_ticket(ticket)
 
