@@ -28,7 +28,9 @@ one file or one job into a clear message without losing anything else::
     ├── DeploymentError             ``jamak aws deploy``: a stack did not reach a good state
     ├── StorageError
     │   ├── ObjectNotFoundError
-    │   └── InvalidObjectKeyError   a key that could escape the store's root
+    │   ├── InvalidObjectKeyError   a key that could escape the store's root
+    │   └── StorageFullError        no space left where objects are written
+    ├── BackendBusyError            the job store is locked or throttled for now
     └── UploadError                 a presigned (direct) upload that cannot go on
         ├── DirectUploadUnsupportedError  this deployment takes uploads through the API
         ├── UploadTooLargeError
@@ -132,6 +134,22 @@ class DeploymentError(JamakError):
 
 class InvalidObjectKeyError(StorageError):
     """A key that could escape the store's root or is not a plain relative path."""
+
+
+class StorageFullError(StorageError):
+    """The disk (or quota) under the object store is full: the write left nothing behind,
+    and the job that asked for it fails with words an operator can act on."""
+
+
+class BackendBusyError(JamakError):
+    """The job store stayed locked (SQLite) or throttled (DynamoDB) past its own retries.
+
+    Nothing was changed; the caller may try again after ``retry_after_s``, so the API
+    answers 503 with Retry-After instead of a 500."""
+
+    def __init__(self, message: str, *, retry_after_s: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class UploadError(JamakError):

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from jamak.errors import (
+    BackendBusyError,
     DirectUploadUnsupportedError,
     InvalidTransitionError,
     JamakError,
@@ -30,6 +31,7 @@ from jamak.errors import (
     ObjectNotFoundError,
     QueueFullError,
     QuotaExceededError,
+    StorageFullError,
     SubmitRefusedError,
     SubtitleFormatError,
     UploadAlreadyCompletedError,
@@ -62,6 +64,8 @@ _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
     (UploadAlreadyCompletedError, 409, "already_completed"),
     (QuotaExceededError, 429, "quota_exceeded"),
     (QueueFullError, 503, "queue_full"),
+    (BackendBusyError, 503, "busy"),
+    (StorageFullError, 507, "storage_full"),
     (JobNotFoundError, 404, "job_not_found"),
     (ObjectNotFoundError, 404, "not_found"),
     (InvalidTransitionError, 409, "invalid_transition"),
@@ -111,7 +115,7 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _jamak_error(request: Request, exc: Exception) -> JSONResponse:
     headers = None
-    if isinstance(exc, SubmitRefusedError):  # tell clients when to come back
+    if isinstance(exc, SubmitRefusedError | BackendBusyError):  # when to come back
         headers = {"Retry-After": str(exc.retry_after_s)}
     for error_type, status_code, code in _JAMAK_ERRORS:
         if isinstance(exc, error_type):
