@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5
+    # How long a SQLite write waits for another process's lock before the API answers 503
+    # (and a worker backs off): long enough for any write jamak makes, short for a person.
+    db_busy_timeout_s: float = 10.0
     # Load limits (jobs.quotas, api.rate_limit); 0 turns each off. Admins skip the per-user
     # quotas, never the queue cap or the rate limit.
     # 100: a season of episodes in one go, yet one user fills at most a tenth of the queue.

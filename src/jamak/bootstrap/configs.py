@@ -84,7 +84,11 @@ def recognition_defaults(settings: Settings) -> RecognitionOptions:
 
 
 def embedded_config(settings: Settings) -> EmbeddedConfig:
-    return EmbeddedConfig(data_dir=settings.data_dir, max_attempts=settings.max_attempts)
+    return EmbeddedConfig(
+        data_dir=settings.data_dir,
+        max_attempts=settings.max_attempts,
+        busy_timeout_s=settings.db_busy_timeout_s,
+    )
 
 
 def aws_config(settings: Settings) -> AwsConfig:

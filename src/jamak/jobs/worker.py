@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from jamak.asr.options import RecognitionOptions
+from jamak.errors import BackendBusyError
 from jamak.jobs.lease import LeaseKeeper
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
@@ -61,6 +62,10 @@ class QueueWorker:
         while not stop.is_set():
             try:
                 job = self.run_next(stop)
+            except BackendBusyError as busy:
+                logger.warning("worker %s: %s", self._config.worker_id, busy)
+                stop.wait(_ERROR_BACKOFF_S)
+                continue
             except Exception:
                 logger.exception("worker %s: loop error", self._config.worker_id)
                 stop.wait(_ERROR_BACKOFF_S)

@@ -4,12 +4,33 @@ left behind by a failed write, and no way out of the root."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from jamak.backends.embedded import LocalObjectStore
 from jamak.errors import StorageError
+
+# Run in a child process: a file-size limit (RLIMIT_FSIZE) makes the kernel refuse a write
+# past 64 KiB with EFBIG, a real failed write(2) like a full disk's ENOSPC.
+_WRITE_PAST_A_FILE_SIZE_LIMIT = """
+import resource, signal, sys
+from pathlib import Path
+from jamak.backends.embedded import LocalObjectStore
+from jamak.errors import StorageFullError
+
+store = LocalObjectStore(Path(sys.argv[1]))
+store.put_bytes("jobs/a/out.srt", b"old")
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+_, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
+try:
+    store.put_bytes("jobs/a/out.srt", b"x" * (1 << 20))
+except StorageFullError as err:
+    print("refused:", err)
+"""
 
 
 class Broken(io.RawIOBase):
@@ -33,6 +54,24 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="disk went away"):
         store.put_file("jobs/a/media", io.BufferedReader(Broken()))
     assert sorted(p.name for p in (tmp_path / "objects" / "jobs" / "a").iterdir()) == ["media"]
+
+
+def test_a_write_that_runs_out_of_space_keeps_the_old_object_and_says_so(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "objects"
+    result = subprocess.run(
+        [sys.executable, "-c", _WRITE_PAST_A_FILE_SIZE_LIMIT, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.startswith("refused: The server's disk is full"), result.stderr
+    assert "out.srt" in result.stdout
+    folder = root / "jobs" / "a"
+    assert sorted(p.name for p in folder.iterdir()) == ["out.srt"]  # no temporary file left
+    assert (folder / "out.srt").read_bytes() == b"old"
 
 
 def test_deleting_a_jobs_prefix_removes_its_folder(tmp_path: Path) -> None:

@@ -18,7 +18,13 @@ from jamak.asr.fake import ScriptedRecognizer
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
-from jamak.errors import MediaError, ObjectNotFoundError, UnknownModelError
+from jamak.errors import (
+    BackendBusyError,
+    MediaError,
+    ObjectNotFoundError,
+    StorageFullError,
+    UnknownModelError,
+)
 from jamak.jobs.keys import listening_copy_key, output_key
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import ProgressUpdate
@@ -102,6 +108,29 @@ class CountingStore(InMemoryJobStore):
     def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
         self.updates.append(update)
         return super().record_progress(job_id, update)
+
+
+class FullDisk(InMemoryObjectStore):
+    """Media reads work; every subtitle written after the first finds the disk full."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self.writes += 1
+        if self.writes > 1:
+            raise StorageFullError("The server's disk is full: talk.vtt could not be written.")
+        super().put_bytes(key, data)
+
+
+class LockedOnFinish(InMemoryJobStore):
+    """A store whose last write (the job's success) meets a database locked elsewhere."""
+
+    def transition(self, job_id: str, target: JobStatus, **changes: object) -> Job:
+        if target in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+            raise BackendBusyError("The job database is busy.")
+        return super().transition(job_id, target, **changes)  # type: ignore[arg-type]
 
 
 def read(objects: InMemoryObjectStore, key: str) -> str:
@@ -472,3 +501,48 @@ def test_a_listening_copy_that_cannot_be_made_does_not_fail_the_job(
     assert "disk full" in caplog.text
     with pytest.raises(ObjectNotFoundError):
         objects.size(listening_copy_key(job.id))
+
+
+def test_a_full_disk_fails_the_job_in_words_and_it_reports_no_outputs(
+    store: InMemoryJobStore, tone_bytes: bytes
+) -> None:
+    objects = FullDisk()
+    job = submit_job(
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        owner="ana",
+        filename="talk.wav",
+        source=io.BytesIO(tone_bytes),
+        options=JobOptions(formats=("srt", "vtt")),
+    )
+    objects.writes = 0  # the upload itself found room
+
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+
+    assert done.status is JobStatus.FAILED
+    assert done.error_kind == "StorageFullError"
+    assert done.error is not None and "disk is full" in done.error
+    assert done.outputs == {}  # the srt that did land is never offered as a result
+
+
+def test_a_busy_store_at_the_end_leaves_the_job_claimed_for_its_lease_to_bring_back(
+    tone_bytes: bytes,
+) -> None:
+    store, objects = LockedOnFinish(max_attempts=3), InMemoryObjectStore()
+    job = submit_job(
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        owner="ana",
+        filename="talk.wav",
+        source=io.BytesIO(tone_bytes),
+        options=JobOptions(),
+    )
+
+    with pytest.raises(BackendBusyError):
+        run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+
+    stored = store.get(job.id)
+    assert stored.status is JobStatus.RUNNING  # not failed for the store's own trouble
+    assert stored.error is None

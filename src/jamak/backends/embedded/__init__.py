@@ -23,6 +23,7 @@ class EmbeddedConfig:
 
     data_dir: Path
     max_attempts: int = 3
+    busy_timeout_s: float = 10.0  # a SQLite write's wait for another process's lock
 
     @property
     def db_path(self) -> Path:
@@ -36,13 +37,15 @@ class EmbeddedConfig:
 def open_backend(config: EmbeddedConfig) -> Backend:
     """The embedded adapters over ``config.data_dir``, creating its folders."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = SqliteJobStore(config.db_path, max_attempts=config.max_attempts)
+    store = SqliteJobStore(
+        config.db_path, max_attempts=config.max_attempts, busy_timeout_s=config.busy_timeout_s
+    )
     return Backend(
         store=store,
         objects=LocalObjectStore(config.objects_dir),
         launcher=LocalLauncher(),
         queue=store,
-        identities=SqliteIdentityStore(config.db_path),
+        identities=SqliteIdentityStore(config.db_path, busy_timeout_s=config.busy_timeout_s),
     )
 
 

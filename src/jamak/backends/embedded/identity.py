@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from jamak.backends.embedded.connections import SqliteConnections
+from jamak.backends.embedded.connections import SqliteConnections, translate_errors
 from jamak.backends.embedded.schema import migrate
 from jamak.jobs.identity import ApiToken, IdentityError, User
 
@@ -24,6 +24,7 @@ class SqliteIdentityStore:
         self._connections = SqliteConnections(self._path, busy_timeout_s=busy_timeout_s)
         migrate(self._connection())
 
+    @translate_errors
     def add_user(self, user: User) -> None:
         try:
             self._connection().execute(
@@ -33,6 +34,7 @@ class SqliteIdentityStore:
         except sqlite3.IntegrityError:
             raise IdentityError(f"there is already a user {user.name!r}") from None
 
+    @translate_errors
     def get_user(self, name: str) -> User | None:
         row = (
             self._connection()
@@ -41,9 +43,11 @@ class SqliteIdentityStore:
         )
         return None if row is None else User(name=row[0], admin=bool(row[1]), created_at=row[2])
 
+    @translate_errors
     def has_users(self) -> bool:
         return self._connection().execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
+    @translate_errors
     def save_token(self, token: ApiToken) -> None:
         self._connection().execute(
             f"INSERT OR REPLACE INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -58,6 +62,7 @@ class SqliteIdentityStore:
             ),
         )
 
+    @translate_errors
     def get_token(self, token_id: str) -> ApiToken | None:
         row = (
             self._connection()
@@ -66,6 +71,7 @@ class SqliteIdentityStore:
         )
         return None if row is None else ApiToken(*row)
 
+    @translate_errors
     def list_tokens(self, *, user: str | None = None) -> tuple[ApiToken, ...]:
         where, params = ("WHERE user = ?", (user,)) if user is not None else ("", ())
         rows = (

@@ -2,13 +2,16 @@
 
 Writes go to a temporary file in the destination folder, are fsynced, and then renamed over
 the key's path (``os.replace`` is atomic within a file system), so a reader, or a crash,
-sees the old file or the new one, never half of one. Keys are checked before they become
+sees the old file or the new one, never half of one; a write that runs out of space removes
+its temporary file and raises :class:`StorageFullError`, so a full disk fails one job in
+words, and never leaves half a subtitle file under a key. Keys are checked before they become
 paths (see :mod:`jamak.jobs.keys`), so no key can reach outside the root.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -17,10 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from jamak.errors import ObjectNotFoundError
+from jamak.errors import ObjectNotFoundError, StorageFullError
 from jamak.jobs.keys import check_key, check_prefix
 
 _CHUNK_BYTES = 1 << 20
+# A full disk, a full quota, or a file past the process's size limit: no space, in words.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 _TEMP_PREFIX = ".tmp-"
 
 # Writes an object's bytes into the open temporary file.
@@ -85,7 +90,13 @@ class LocalObjectStore:
     def _write(self, key: str, fill: _Filler) -> int:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX)
+        try:
+            handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX)
+        except OSError as err:
+            if err.errno in _NO_SPACE:
+                message = "The server's disk is full: no file can be created."
+                raise StorageFullError(message) from err
+            raise
         temp = Path(temp_name)
         try:
             with os.fdopen(handle, "wb") as out:
@@ -94,8 +105,13 @@ class LocalObjectStore:
                 os.fsync(out.fileno())
             size = temp.stat().st_size
             temp.replace(path)
-        except BaseException:
+        except BaseException as err:
             temp.unlink(missing_ok=True)
+            if isinstance(err, OSError) and err.errno in _NO_SPACE:
+                raise StorageFullError(
+                    f"The server's disk is full: {key.rsplit('/', 1)[-1]} could not be "
+                    "written (nothing was kept). Free some space and try again."
+                ) from err
             raise
         _fsync_folder(path.parent)
         return size

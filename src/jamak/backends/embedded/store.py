@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from jamak.backends.embedded.connections import SqliteConnections
+from jamak.backends.embedded.connections import SqliteConnections, translate_errors
 from jamak.backends.embedded.schema import migrate
 from jamak.errors import JobError, JobNotFoundError
 from jamak.jobs.lifecycle import apply_progress, apply_transition, expire_lease, release_claim
@@ -46,6 +46,7 @@ class SqliteJobStore:
 
     # --- JobStore ---------------------------------------------------------------------
 
+    @translate_errors
     def add(self, job: Job) -> None:
         try:
             with self._write() as db:
@@ -56,12 +57,14 @@ class SqliteJobStore:
         except sqlite3.IntegrityError:
             raise JobError(f"job {job.id} already exists") from None
 
+    @translate_errors
     def get(self, job_id: str) -> Job:
         row = self._connection().execute("SELECT data FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise JobNotFoundError(f"no job {job_id}")
         return _load(row[0])
 
+    @translate_errors
     def list(
         self,
         *,
@@ -95,6 +98,7 @@ class SqliteJobStore:
         jobs = tuple(_load(row[0]) for row in rows[:limit])
         return JobPage(jobs, encode_cursor(jobs[-1]) if len(rows) > limit else None)
 
+    @translate_errors
     def transition(
         self,
         job_id: str,
@@ -122,6 +126,7 @@ class SqliteJobStore:
             )
             return job
 
+    @translate_errors
     def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
         with self._write() as db:
             stored = self._get_for_update(db, job_id)
@@ -130,12 +135,14 @@ class SqliteJobStore:
                 db.execute("UPDATE jobs SET data = ? WHERE id = ?", (_dump(job), job_id))
             return job
 
+    @translate_errors
     def delete(self, job_id: str) -> None:
         with self._write() as db:
             db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
 
     # --- JobQueue ---------------------------------------------------------------------
 
+    @translate_errors
     def claim(self, worker_id: str, *, lease_s: float) -> Job | None:
         now = self._clock()
         if not self._anything_to_claim(now):
@@ -156,6 +163,7 @@ class SqliteJobStore:
             )
             return job
 
+    @translate_errors
     def renew(self, job_id: str, worker_id: str, *, lease_s: float) -> bool:
         with self._write() as db:
             cursor = db.execute(
@@ -165,6 +173,7 @@ class SqliteJobStore:
             )
             return cursor.rowcount == 1
 
+    @translate_errors
     def release(self, job_id: str, worker_id: str) -> None:
         with self._write() as db:
             row = db.execute(
@@ -174,6 +183,7 @@ class SqliteJobStore:
             if row is not None:
                 self._save_unleased(db, release_claim(_load(row[0]), now=self._clock()))
 
+    @translate_errors
     def reclaim_expired(self) -> int:
         """Settle every job whose lease ran out (claims do this too); returns how many."""
         with self._write() as db:
