@@ -47,7 +47,9 @@ Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON
   job JSON on every change, then `event: end`). Without SSE, long-poll:
   `GET /api/jobs/{id}?wait=30&since_status=running&since_progress=42.5` answers as soon as
   the job differs from what you saw, or after `wait` seconds.
-* **Errors** are JSON: `{"error": {"code": "...", "message": "..."}}`.
+* **Errors** are JSON: `{"error": {"code": "...", "message": "..."}}`. A failed *job* says
+  why in `error` (a sentence for people) and `error_kind` (for programs, e.g.
+  `NotMediaError`; new kinds may appear, so treat an unknown one as a generic failure).
 """
 
 
