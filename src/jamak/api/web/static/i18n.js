@@ -63,7 +63,36 @@ export const MESSAGES = {
     "player.noCues": "No subtitles in this file.",
     "player.loading": "Loading subtitles…",
     "player.unplayable": "This browser can't play {name}. The subtitles are listed here and in the downloads.",
-    "error.network": "The server could not be reached.",
+    // A failed job, by its error_kind (errors.js); then a refused request, by its error code.
+    "failure.NotMediaError": "This file can't be read as video or audio. Check that it is a media file.",
+    "failure.NoAudioStreamError": "This file has no sound track to make subtitles from.",
+    "failure.EmptyMediaError": "This file is empty or has no sound in it.",
+    "failure.CorruptMediaError": "This file is damaged and could not be decoded. Try saving or exporting it again.",
+    "failure.MediaLimitError": "This file is beyond what this server accepts (too long, or too unusual to decode).",
+    "failure.JobTimeLimitError": "Making the subtitles took longer than this server allows, so it was stopped.",
+    "failure.UnknownModelError": "The chosen model is not available on this server.",
+    "failure.ModelUnavailableError": "The speech recognition model can't be installed on this server. Ask its administrator.",
+    "failure.ModelIntegrityError": "The speech recognition model's files on this server are damaged. Ask its administrator.",
+    "failure.SubtitleFormatError": "A subtitle format that was asked for is not supported.",
+    "failure.StorageFullError": "The server ran out of storage space. Try again later, or tell its administrator.",
+    "failure.BackendBusyError": "The server was too busy to finish this. Try again in a moment.",
+    "failure.WorkerLost": "Work on this file stopped several times on the server. Try again later.",
+    "failure.InternalError": "Something went wrong on the server. Try again; if it keeps failing, tell its administrator.",
+    "failure.unknown": "The subtitles could not be made.",
+    "refusal.file_too_large": "The file is larger than this server's upload limit.",
+    "refusal.too_many_files": "Too many files at once. Send fewer at a time.",
+    "refusal.empty_file": "The file is empty.",
+    "refusal.no_file": "Choose at least one file first.",
+    "refusal.unsupported_media_type": "The server could not take this upload as a media file.",
+    "refusal.media_error": "This file can't be read as video or audio. Check that it is a media file.",
+    "refusal.invalid_request": "One of the options is not valid.",
+    "refusal.quota_exceeded": "You have reached your limit for now (unfinished jobs, or hours of audio today). Try again later.",
+    "refusal.rate_limited": "Too many requests in a short time. Wait a moment and try again.",
+    "refusal.queue_full": "The server is busy: too many jobs are waiting. Try again later.",
+    "refusal.busy": "The server is busy right now. Try again in a moment.",
+    "refusal.storage_full": "The server ran out of storage space. Try again later, or tell its administrator.",
+    "refusal.unauthorized": "Your sign-in has ended. Reload the page and sign in again.",
+    "refusal.network": "The server could not be reached.",
   },
   ko: {
     "app.tagline": "동영상과 음성 파일의 자막 만들기",
@@ -126,7 +155,35 @@ export const MESSAGES = {
     "player.noCues": "이 파일에는 자막이 없습니다.",
     "player.loading": "자막을 불러오는 중…",
     "player.unplayable": "이 브라우저는 {name} 파일을 재생할 수 없습니다. 자막은 여기 목록과 내려받기에서 볼 수 있습니다.",
-    "error.network": "서버에 연결할 수 없습니다.",
+    "failure.NotMediaError": "미디어 파일로 읽을 수 없습니다. 동영상이나 음성 파일이 맞는지 확인해 주세요.",
+    "failure.NoAudioStreamError": "파일에 오디오 트랙이 없어 자막을 만들 수 없습니다.",
+    "failure.EmptyMediaError": "파일이 비어 있거나 소리가 들어 있지 않습니다.",
+    "failure.CorruptMediaError": "파일이 손상되어 읽을 수 없습니다. 다시 저장하거나 내보낸 뒤 올려 주세요.",
+    "failure.MediaLimitError": "이 서버에서 처리할 수 있는 범위를 넘는 파일입니다 (너무 길거나 형식이 특이합니다).",
+    "failure.JobTimeLimitError": "자막 작업이 서버의 허용 시간을 넘겨 중단되었습니다.",
+    "failure.UnknownModelError": "선택한 모델은 이 서버에서 사용할 수 없습니다.",
+    "failure.ModelUnavailableError": "이 서버에 음성 인식 모델을 설치할 수 없습니다. 관리자에게 문의해 주세요.",
+    "failure.ModelIntegrityError": "서버의 음성 인식 모델 파일이 손상되었습니다. 관리자에게 문의해 주세요.",
+    "failure.SubtitleFormatError": "요청한 자막 형식은 지원하지 않습니다.",
+    "failure.StorageFullError": "서버 저장 공간이 부족합니다. 잠시 후 다시 시도하거나 관리자에게 알려 주세요.",
+    "failure.BackendBusyError": "서버가 바빠 작업을 마치지 못했습니다. 잠시 후 다시 시도해 주세요.",
+    "failure.WorkerLost": "서버에서 이 파일의 처리가 여러 번 중단되었습니다. 잠시 후 다시 시도해 주세요.",
+    "failure.InternalError": "서버에서 문제가 발생했습니다. 다시 시도해 보시고, 계속 실패하면 관리자에게 알려 주세요.",
+    "failure.unknown": "자막을 만들지 못했습니다.",
+    "refusal.file_too_large": "파일이 이 서버의 업로드 용량 제한보다 큽니다.",
+    "refusal.too_many_files": "한 번에 올릴 수 있는 파일 수를 넘었습니다. 나누어 올려 주세요.",
+    "refusal.empty_file": "빈 파일입니다.",
+    "refusal.no_file": "먼저 파일을 하나 이상 선택하세요.",
+    "refusal.unsupported_media_type": "서버가 이 업로드를 미디어 파일로 받을 수 없습니다.",
+    "refusal.media_error": "미디어 파일로 읽을 수 없습니다. 동영상이나 음성 파일이 맞는지 확인해 주세요.",
+    "refusal.invalid_request": "설정 값 중 올바르지 않은 것이 있습니다.",
+    "refusal.quota_exceeded": "지금은 사용 한도에 도달했습니다 (진행 중인 작업 수 또는 오늘 올린 음성 시간). 잠시 후 다시 시도해 주세요.",
+    "refusal.rate_limited": "짧은 시간에 요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.",
+    "refusal.queue_full": "서버가 바쁩니다. 대기 중인 작업이 너무 많으니 잠시 후 다시 시도해 주세요.",
+    "refusal.busy": "지금은 서버가 바쁩니다. 잠시 후 다시 시도해 주세요.",
+    "refusal.storage_full": "서버 저장 공간이 부족합니다. 잠시 후 다시 시도하거나 관리자에게 알려 주세요.",
+    "refusal.unauthorized": "로그인이 만료되었습니다. 페이지를 새로 고친 뒤 다시 로그인해 주세요.",
+    "refusal.network": "서버에 연결할 수 없습니다.",
   },
 };
 
@@ -155,6 +212,11 @@ export function setLanguage(lang) {
 
 export function onLanguageChange(listener) {
   listeners.push(listener);
+}
+
+// Whether `key` has words of its own (errors.js falls back to generic ones where not).
+export function has(key) {
+  return key in MESSAGES.en;
 }
 
 export function t(key, params = {}) {
