@@ -1,7 +1,8 @@
 """The web app in headless Chromium: upload, live progress, player with cues, downloads,
 Korean labels and a phone-sized screen.
 
-Screenshots land in /tmp (jamak-desktop.png, jamak-phone.png) for a person to look at.
+Screenshots land in /tmp (jamak-desktop.png, jamak-phone.png, jamak-failures-ko.png) for a
+person to look at.
 """
 
 from __future__ import annotations
@@ -207,6 +208,7 @@ def test_failures_are_told_in_the_pages_language_with_the_servers_sentence_besid
     status.wait_for()
     assert status.inner_text() == f"{empty.name} 업로드 실패: 빈 파일입니다."
     assert empty.name in (status.get_attribute("title") or "")
+    page.screenshot(path="/tmp/jamak-failures-ko.png", full_page=True)
 
     page.click("#lang-toggle")
     assert reason.inner_text().startswith(
