@@ -3,7 +3,8 @@ form and no job; ana signs in, sees her own job and not bo's, reaches her job's 
 subtitles with the cookie alone (as <video> and <track> do), gets 404 for every page action
 on bo's job, and signs out.
 
-A screenshot of what a signed-out visitor sees lands in /tmp/jamak-signed-out.png.
+Screenshots of what a signed-out visitor sees, in English and in Korean, land in
+/tmp/jamak-signed-out-en.png and /tmp/jamak-signed-out-ko.png for a person to look at.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def test_sign_in_see_only_ones_own_jobs_and_sign_out(
     assert page.locator(".job").count() == 0
     content = page.content()
     assert job_names["ana"] not in content and job_names["bo"] not in content
-    page.screenshot(path="/tmp/jamak-signed-out.png", full_page=True)
+    page.screenshot(path="/tmp/jamak-signed-out-en.png", full_page=True)
 
     page.fill("#token", "jamak_0000000000000000_wrong")
     page.click("#sign-in-form button[type=submit]")
@@ -91,12 +92,23 @@ def test_sign_in_see_only_ones_own_jobs_and_sign_out(
     context.close()
 
 
-def test_the_sign_in_form_speaks_korean(browser: Any, signed: AuthServer) -> None:
-    context = browser.new_context(locale="ko-KR")
+def test_the_sign_in_form_speaks_korean(
+    browser: Any, signed: AuthServer, jobs: dict[str, dict[str, Any]]
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR")
     page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     page.goto(signed.server.base_url + "/")
     page.wait_for_selector("body[data-ready=true]")
+    # Signed out, the page asks who is signed in and nothing else of the API.
+    assert [url for url in asked if "/api/" in url] == [signed.server.base_url + "/api/session"]
     assert page.locator("#sign-in-heading").inner_text() == "로그인"
+    assert page.locator("#sign-in button[type=submit]").inner_text() == "로그인"
+    assert page.locator("#app").is_hidden()
+    content = page.content()
+    assert all(job["filename"] not in content for job in jobs.values())
+    page.screenshot(path="/tmp/jamak-signed-out-ko.png", full_page=True)
     context.close()
 
 

@@ -1,7 +1,8 @@
 """The web app in headless Chromium: upload, live progress, player with cues, downloads,
 Korean labels and a phone-sized screen.
 
-Screenshots land in /tmp (jamak-desktop.png, jamak-phone.png) for a person to look at.
+Screenshots land in /tmp (jamak-desktop.png, jamak-phone.png, jamak-failures-ko.png) for a
+person to look at.
 """
 
 from __future__ import annotations
@@ -173,6 +174,51 @@ def test_several_files_and_a_failure_with_its_reason(
     page.locator(".job[data-status=succeeded]", has_text=webm_clip.name).first.wait_for(
         timeout=FINISH_MS
     )
+
+
+def test_failures_are_told_in_the_pages_language_with_the_servers_sentence_beside(
+    desktop: Any, tmp_path: Path
+) -> None:
+    """A job that fails (text bytes named .mp3: the worker finds no media) is worded from
+    its error_kind, and an upload the server refuses (an empty file, 422 empty_file) from
+    its error code, in Korean and again in English after switching back."""
+    page = desktop
+    not_audio = tmp_path / "회의 메모.mp3"
+    not_audio.write_text("these are meeting notes, not a recording\n" * 20, encoding="utf-8")
+    empty = tmp_path / "빈 녹음.mp3"
+    empty.write_bytes(b"")
+
+    page.click("#lang-toggle")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.set_input_files("#file-input", str(not_audio))
+    page.click("#start")
+    card = page.locator(".job", has_text=not_audio.name).first
+    card.locator(".badge.failed").wait_for(timeout=FINISH_MS)
+    reason = card.locator(".job-error")
+    assert reason.inner_text().startswith(
+        "이유: 미디어 파일로 읽을 수 없습니다. 동영상이나 음성 파일이 맞는지 확인해 주세요."
+    )
+    detail = card.locator(".job-error-detail")
+    assert not_audio.name in detail.inner_text()  # the server's sentence names the file
+    assert detail.get_attribute("lang") == "en"
+
+    page.set_input_files("#file-input", str(empty))
+    page.click("#start")
+    status = page.locator("#upload-status.error")
+    status.wait_for()
+    assert status.inner_text() == f"{empty.name} 업로드 실패: 빈 파일입니다."
+    assert empty.name in (status.get_attribute("title") or "")
+    page.screenshot(path="/tmp/jamak-failures-ko.png", full_page=True)
+
+    page.click("#lang-toggle")
+    assert reason.inner_text().startswith(
+        "Reason: This file can't be read as video or audio. Check that it is a media file."
+    )
+    assert not_audio.name in detail.inner_text()
+    page.set_input_files("#file-input", str(empty))
+    page.click("#start")
+    page.locator("#upload-status.error", has_text="Upload of").wait_for()
+    assert status.inner_text() == f"Upload of {empty.name} failed: The file is empty."
 
 
 def test_phone_screen_has_no_horizontal_scroll(

@@ -18,6 +18,7 @@ from jamak.api.deps import guard_job
 from jamak.api.errors import install_error_handlers
 from jamak.api.metrics import install_metrics
 from jamak.api.rate_limit import TokenBuckets, rate_limit
+from jamak.api.request_log import RequestLogMiddleware
 from jamak.api.routes import (
     config,
     direct_uploads,
@@ -47,7 +48,9 @@ Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON
   job JSON on every change, then `event: end`). Without SSE, long-poll:
   `GET /api/jobs/{id}?wait=30&since_status=running&since_progress=42.5` answers as soon as
   the job differs from what you saw, or after `wait` seconds.
-* **Errors** are JSON: `{"error": {"code": "...", "message": "..."}}`.
+* **Errors** are JSON: `{"error": {"code": "...", "message": "..."}}`. A failed *job* says
+  why in `error` (a sentence for people) and `error_kind` (for programs, e.g.
+  `NotMediaError`; new kinds may appear, so treat an unknown one as a generic failure).
 """
 
 
@@ -77,6 +80,8 @@ def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -
     app.state.rate_limits = TokenBuckets(per_minute) if per_minute > 0 else None
     install_error_handlers(app)
     install_metrics(app, services)  # GET /metrics, and HTTP figures for every request
+    # Added last, so outermost: its log context holds for everything inside, the metrics too.
+    app.add_middleware(RequestLogMiddleware)
     # Every router whose paths name a job answers only the job's owner (deps.guard_job);
     # the rest of the API needs a signed-in caller; health and the page itself stay open
     # (and outside the per-user rate limit, so probes never see a 429).

@@ -33,6 +33,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jamak.bootstrap import AuthConfig, Services
 from jamak.jobs import tokens
 from jamak.jobs.identity import IdentityStore
+from jamak.logs import bind_log_fields
 
 DEFAULT_OWNER = "local"
 SESSION_COOKIE = "jamak_session"
@@ -82,6 +83,12 @@ def get_principal(
         ),
     ] = None,
 ) -> Principal:
+    principal = _principal(request, services, x_jamak_user)
+    bind_log_fields(user=principal.name)  # the request's later lines say who asked
+    return principal
+
+
+def _principal(request: Request, services: Services, x_jamak_user: str | None) -> Principal:
     if not services.auth.required:
         value = (x_jamak_user or "").strip()
         return Principal(value if _OWNER.match(value) else DEFAULT_OWNER, opens_any_job=True)

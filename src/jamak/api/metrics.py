@@ -98,10 +98,10 @@ class HttpMetricsMiddleware:
             await self._app(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - started
-            self._metrics.observe(scope["method"], _route(scope), status, elapsed)
+            self._metrics.observe(scope["method"], route_template(scope), status, elapsed)
 
 
-def _route(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
     """The matched route's template (the router leaves the route in the scope)."""
     route = scope.get("route")
     path = getattr(route, "path", None)

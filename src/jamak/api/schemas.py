@@ -72,6 +72,17 @@ class JobOut(BaseModel):
     status: JobStatus
     progress: float = Field(ge=0, le=100, description="percent of the audio recognised")
     error: str | None = Field(description="why a failed job failed, for people to read")
+    error_kind: str | None = Field(
+        None,
+        description="what kind of failure, for programs (e.g. to word it in the reader's "
+        "language): the class name of jamak's error (`NotMediaError`, `NoAudioStreamError`, "
+        "`EmptyMediaError`, `CorruptMediaError`, `MediaLimitError`, `JobTimeLimitError`, "
+        "`ModelUnavailableError`, `StorageFullError`...), `InternalError` for a bug, "
+        "`WorkerLost` for a job whose worker kept stopping; null unless failed, and for "
+        "jobs failed before jamak recorded it. New kinds may appear: treat unknown ones "
+        "as a generic failure",
+        examples=["NotMediaError"],
+    )
     filename: str = Field(description="the uploaded file's name")
     processed_s: float = Field(description="audio seconds recognised so far")
     duration_s: float | None
@@ -95,6 +106,7 @@ class JobOut(BaseModel):
             status=job.status,
             progress=round(min(max(job.progress, 0.0), 100.0), 2),
             error=job.error,
+            error_kind=job.error_kind if job.status is JobStatus.FAILED else None,
             filename=job.filename,
             processed_s=job.processed_s,
             duration_s=job.duration_s,

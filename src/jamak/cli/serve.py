@@ -117,6 +117,8 @@ def run_server(
             log_level=settings.log_level.lower(),
             # JSON: uvicorn's loggers go through the root handler (jamak.logs) too.
             log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
+            # jamak.api.request_log writes the line per request, with the route and the user.
+            access_log=False,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         )
         server = uvicorn.Server(config)

@@ -2,10 +2,14 @@
 
 Plain functions with keyword-only dependencies, so any backend's adapters (or the in-memory
 fakes) can be passed in, and routes stay three lines long: parse, call, render.
+
+Each change to a job is logged here, where it happens, whoever called: in the API the line
+carries the caller's user id from the request's log context (:mod:`jamak.logs`).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import BinaryIO
 
 from jamak.errors import JobNotFinishedError, JobNotFoundError, ObjectNotFoundError
@@ -13,6 +17,8 @@ from jamak.jobs.keys import job_prefix, media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
 from jamak.jobs.quotas import NO_LIMITS, SubmitLimits, check_can_submit
+
+logger = logging.getLogger(__name__)
 
 
 def submit_job(
@@ -37,6 +43,7 @@ def submit_job(
     job = Job(id=job_id, owner=owner, filename=filename, media_key=key, options=options)
     store.add(job)
     launcher.launch(job)
+    logger.info("job %s: queued (model %s)", job.id, job.options.model)
     return job
 
 
@@ -53,6 +60,7 @@ def register_uploaded_job(
     check_can_submit(store=store, owner=job.owner, limits=limits, exempt=exempt)
     store.add(job)
     launcher.launch(job)
+    logger.info("job %s: queued (model %s)", job.id, job.options.model)
     return job
 
 
@@ -78,6 +86,7 @@ def cancel_job(*, store: JobStore, launcher: Launcher, job_id: str) -> Job:
         return job
     job = store.transition(job_id, JobStatus.CANCELLED)
     launcher.cancel(job)
+    logger.info("job %s: cancelled", job_id)
     return job
 
 
@@ -88,6 +97,7 @@ def delete_job(*, store: JobStore, objects: ObjectStore, launcher: Launcher, job
         cancel_job(store=store, launcher=launcher, job_id=job_id)
     objects.delete_prefix(job_prefix(job_id))
     store.delete(job_id)
+    logger.info("job %s: deleted", job_id)
 
 
 def read_subtitles(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.integration.api.helpers import assert_error
+import httpx
+
+from tests.integration.api.helpers import assert_error, submit, wait_finished
 from tests.integration.api.live_server import live_server, server_settings
 
 
@@ -29,3 +31,23 @@ def test_an_unexpected_failure_is_a_plain_500(tmp_path: Path) -> None:
     for leak in ("traceback", "sqlite", "jobs_away", "no such table", ".py"):
         assert leak not in body
     assert message == "Something went wrong on the server."
+
+
+def test_a_failed_job_names_its_kind_of_failure_beside_the_sentence(
+    client: httpx.Client, tmp_path: Path
+) -> None:
+    """``error_kind`` is what a client words the failure from (the web app, in Korean);
+    ``error`` keeps the server's own sentence, which names the file."""
+    text = tmp_path / "notes.mp3"
+    text.write_bytes(b"this is a text file, not audio\n" * 20)
+
+    queued = submit(client, text)
+    assert queued["status"] == "queued" and queued["error_kind"] is None
+    job_id = queued["id"]
+    failed = wait_finished(client, job_id)
+
+    assert failed["status"] == "failed"
+    assert failed["error_kind"] == "NotMediaError"
+    assert "notes.mp3" in failed["error"]
+    listed = client.get("/api/jobs").json()["jobs"]
+    assert [job["error_kind"] for job in listed if job["id"] == job_id] == ["NotMediaError"]

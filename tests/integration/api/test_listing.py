@@ -71,6 +71,7 @@ def test_job_json_has_the_documented_fields(client: httpx.Client, tone_wav: Path
     assert job["status"] == "succeeded"
     assert job["progress"] == 100
     assert job["error"] is None
+    assert job["error_kind"] is None
     assert job["filename"] == "api-tone.wav"
     assert abs(job["duration_s"] - 1.0) < 0.05
     assert job["processed_s"] == job["duration_s"]

@@ -9,9 +9,13 @@ job figures come from the job store, the HTTP figures from the app's own registr
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -107,6 +111,79 @@ def test_tokens_never_reach_the_log(auth: AuthServer, tone_wav: Path) -> None:
     for secret in [*auth.tokens.values(), auth.revoked]:
         assert secret not in text
         assert secret.rsplit("_", 1)[-1] not in text
+
+
+def test_a_signed_in_users_requests_log_their_user_id_and_never_their_token(
+    auth: AuthServer, tone_wav: Path
+) -> None:
+    """Every line written while serving ana's requests (the API's line per request, the job
+    service's own) names ana; the token she sent, by header or to sign in, is nowhere."""
+    token = auth.tokens["ana"]
+    expected = {
+        ("POST", "/api/jobs", 201),
+        ("GET", "/api/jobs/{job_id}", 200),
+        ("DELETE", "/api/jobs/{job_id}", 204),
+        ("POST", "/api/session", 200),
+        ("GET", "/api/jobs", 200),  # with the session cookie alone
+    }
+    with captured_json_log(logging.INFO) as buffer:
+        with auth.client("ana") as ana:
+            job_id = submit(ana, tone_wav)["id"]
+            wait_finished(ana, job_id)
+            assert ana.delete(f"/api/jobs/{job_id}").status_code == 204
+        with httpx.Client(base_url=auth.server.base_url) as browser:
+            assert browser.post("/api/session", json={"token": token}).status_code == 200
+            assert browser.get("/api/jobs").status_code == 200
+        with auth.client(None) as anonymous:
+            assert anonymous.get("/api/jobs").status_code == 401
+        lines = read_lines_until(
+            buffer,
+            lambda lines: (
+                expected <= served_as(lines, "ana")
+                and any(line.get("status") == 401 for line in lines)
+            ),
+        )
+
+    text = buffer.getvalue()
+    assert token not in text and token.rsplit("_", 1)[-1] not in text
+    assert expected <= served_as(lines, "ana")
+    served = [line for line in lines if line["logger"] == "jamak.api.access"]
+    assert all(isinstance(line["duration_ms"], float | int) for line in served)
+    assert not any(job_id in line["route"] for line in served)  # templates, not paths
+    refused = [line for line in served if line["status"] == 401]
+    assert refused and all("user" not in line for line in refused)
+    about_the_job = [
+        line
+        for line in lines
+        if line["logger"] == "jamak.jobs.service" and job_id in line["message"]
+    ]
+    assert [line["message"].split(": ")[1].split()[0] for line in about_the_job] == [
+        "queued",
+        "deleted",
+    ]
+    assert all(line.get("user") == "ana" for line in about_the_job)
+
+
+def served_as(lines: list[dict[str, Any]], user: str) -> set[tuple[str, str, int]]:
+    """(method, route, status) of the API's lines per request made by ``user``."""
+    return {
+        (line["method"], line["route"], line["status"])
+        for line in lines
+        if line["logger"] == "jamak.api.access" and line.get("user") == user
+    }
+
+
+def read_lines_until(
+    buffer: io.StringIO, done: Callable[[list[dict[str, Any]]], bool], timeout_s: float = 5.0
+) -> list[dict[str, Any]]:
+    """The JSON lines so far, once they are ``done``: the server writes its line per
+    request after the response's last byte, so the client may read it a moment earlier."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+        if done(lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
 
 
 def test_worker_processes_log_json_lines_with_the_job_and_its_owner(

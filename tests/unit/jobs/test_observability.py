@@ -7,10 +7,12 @@ owner.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -19,7 +21,14 @@ from jamak.jobs.model import JobStatus
 from jamak.jobs.recognizers import ScriptedRecognizers
 from jamak.jobs.stats import job_stats
 from jamak.jobs.worker import QueueWorker, WorkerConfig
-from jamak.logs import log_context, redact
+from jamak.logs import (
+    ContextFilter,
+    TextFormatter,
+    bind_log_fields,
+    bindable_log_context,
+    log_context,
+    redact,
+)
 from tests.support.logs import captured_json_log
 
 from .conftest import Submit
@@ -109,3 +118,39 @@ def test_tokens_are_blanked_even_when_logged(json_log: io.StringIO) -> None:
     logging.getLogger("jamak.test").warning("got %s and Bearer %s", token, token)
     assert token not in json_log.getvalue()
     assert "S3cretValue" not in redact(f"Authorization: Bearer {token}")
+
+
+def test_a_user_bound_in_another_thread_reaches_the_whole_request(json_log: io.StringIO) -> None:
+    """As in the API: the user is known in a dependency FastAPI runs in a worker thread
+    (a copy of the context), and the request's later lines, here or there, name them."""
+    log = logging.getLogger("jamak.test")
+    with bindable_log_context():
+        log.info("before")
+        copy = contextvars.copy_context()
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(copy.run, bind_log_fields, user="ana").result()
+            pool.submit(contextvars.copy_context().run, log.info, "in a thread").result()
+        log.info("after")
+    bind_log_fields(user="nobody")  # outside a request: nothing to add to
+    log.info("outside")
+    lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
+    assert [line.get("user") for line in lines] == [None, "ana", "ana", None]
+
+
+def test_text_lines_carry_the_context_fields_too() -> None:
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.addFilter(ContextFilter())
+    handler.setFormatter(TextFormatter("%(levelname)s %(message)s"))
+    log = logging.getLogger("jamak.test.text")
+    log.addHandler(handler)
+    try:
+        with log_context(user="ana", job_id="j1"):
+            log.warning("inside")
+        log.warning("outside")
+    finally:
+        log.removeHandler(handler)
+    assert buffer.getvalue().splitlines() == [
+        "WARNING inside [job_id=j1 user=ana]",
+        "WARNING outside",
+    ]

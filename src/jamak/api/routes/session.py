@@ -22,6 +22,7 @@ from jamak.api.auth import (
 from jamak.api.deps import ServicesDep
 from jamak.api.schemas import SessionIn, SessionOut
 from jamak.jobs import tokens
+from jamak.logs import bind_log_fields
 
 router = APIRouter(prefix="/api/session", tags=["session"])
 
@@ -52,6 +53,7 @@ def sign_in(
     if found is None:
         raise HTTPException(401, "that token is not valid")
     user, record = found
+    bind_log_fields(user=user.name)
     value, csrf = new_session(record.id, services.auth)
     response.set_cookie(
         SESSION_COOKIE,

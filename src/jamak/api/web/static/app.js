@@ -1,6 +1,7 @@
 // The page's wiring: the upload form, the job list with live progress, and the player.
 
 import * as api from "./api.js";
+import { jobFailure, refusal, refusalDetail } from "./errors.js";
 import { initialLanguage, language, languageName, onLanguageChange, setLanguage, t } from "./i18n.js";
 import * as player from "./player.js";
 import * as session from "./session.js";
@@ -97,10 +98,16 @@ function selectFiles(fileList) {
   setStatus(state.selectedFiles.length ? t("upload.selected", { count: state.selectedFiles.length }) : "");
 }
 
-function setStatus(text, isError = false) {
+// `detail`: the server's own sentence behind a refusal, on hover (the line says it in words).
+function setStatus(text, isError = false, detail = "") {
   const line = $("upload-status");
   line.textContent = text;
+  line.title = detail;
   line.classList.toggle("error", isError);
+}
+
+function showError(error) {
+  setStatus(refusal(error), true, refusalDetail(error));
 }
 
 async function submitUploads(event) {
@@ -131,7 +138,7 @@ async function submitUploads(event) {
       for (const job of jobs) addJob(job, { atTop: true });
     } catch (error) {
       failed = true;
-      setStatus(t("upload.failed", { name: file.name, reason: reasonOf(error) }), true);
+      setStatus(t("upload.failed", { name: file.name, reason: refusal(error) }), true, refusalDetail(error));
     }
   }
   $("start").disabled = false;
@@ -140,10 +147,6 @@ async function submitUploads(event) {
     $("file-input").value = "";
     selectFiles([]);
   }
-}
-
-function reasonOf(error) {
-  return error.code === "network" ? t("error.network") : error.message;
 }
 
 function setUpDropzone() {
@@ -233,12 +236,21 @@ function renderJob(job) {
   }
   if (job.language) details.push(t("job.language", { language: languageName(job.language) }));
   if (details.length) parts.push(element("p", "job-details", details.join(" · ")));
-  if (job.status === "failed" && job.error) {
-    parts.push(element("p", "job-error", t("job.error", { reason: job.error })));
-  }
+  if (job.status === "failed") parts.push(renderFailure(job));
   parts.push(renderActions(job));
   card.replaceChildren(...parts);
   return card;
+}
+
+// Our words for the failure, then the server's sentence (English: it names the file and limit).
+function renderFailure(job) {
+  const line = element("p", "job-error", t("job.error", { reason: jobFailure(job) }));
+  if (job.error) {
+    const detail = element("span", "job-error-detail", job.error);
+    detail.lang = "en";
+    line.append(" ", detail);
+  }
+  return line;
 }
 
 function renderActions(job) {
@@ -291,7 +303,7 @@ function actionButton(label, onClick) {
     try {
       await onClick();
     } catch (error) {
-      setStatus(reasonOf(error), true);
+      showError(error);
     } finally {
       button.disabled = false;
     }
@@ -361,13 +373,13 @@ async function start() {
       return;
     }
   } catch (error) {
-    setStatus(reasonOf(error), true);
+    showError(error);
   }
   $("app").hidden = false;
   setUpDropzone();
   $("upload-form").addEventListener("submit", submitUploads);
-  $("refresh").addEventListener("click", () => loadJobs().catch((error) => setStatus(reasonOf(error), true)));
-  $("more").addEventListener("click", () => loadJobs({ more: true }).catch((error) => setStatus(reasonOf(error), true)));
+  $("refresh").addEventListener("click", () => loadJobs().catch((error) => showError(error)));
+  $("more").addEventListener("click", () => loadJobs({ more: true }).catch((error) => showError(error)));
   try {
     state.config = await api.getConfig();
     player.useDirectMedia(state.config.direct_uploads);
@@ -376,7 +388,7 @@ async function start() {
     fillFormats();
     await loadJobs();
   } catch (error) {
-    setStatus(reasonOf(error), true);
+    showError(error);
   }
   document.body.dataset.ready = "true";
 }

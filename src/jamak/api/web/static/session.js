@@ -2,6 +2,7 @@
 // server answers a good one with an HttpOnly session cookie (see docs/security.md).
 
 import * as api from "./api.js";
+import { refusal } from "./errors.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -43,7 +44,7 @@ async function submitSignIn(event) {
     await api.signIn($("token").value.trim());
     window.location.reload();
   } catch (error) {
-    $("sign-in-status").textContent = error.status === 401 ? t("auth.invalid") : error.message;
+    $("sign-in-status").textContent = error.status === 401 ? t("auth.invalid") : refusal(error);
   }
 }
 
