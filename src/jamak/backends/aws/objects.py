@@ -8,7 +8,6 @@ writes are atomic per object, which is what the port asks for.
 from __future__ import annotations
 
 import io
-import math
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
-from jamak.backends.aws.transfers import part_size_for
+from jamak.backends.aws.transfers import part_lengths, part_size_for
 from jamak.errors import ObjectNotFoundError, StorageError
 from jamak.jobs.keys import check_key, check_prefix
 from jamak.jobs.ports import MultipartUpload, PresignedPart, UploadedPart
@@ -128,11 +127,15 @@ class S3ObjectStore:
 
     # --- presigned transfers ----------------------------------------------------------
 
-    def presign_put(self, key: str, *, expires_s: int) -> str:
-        """A URL that accepts one PUT of the object's bytes (up to S3's 5 GB)."""
+    def presign_put(self, key: str, *, size_bytes: int, expires_s: int) -> str:
+        """A URL that accepts one PUT of exactly ``size_bytes`` (up to S3's 5 GB).
+
+        The length is a signed header (``content-length`` in ``X-Amz-SignedHeaders``): S3
+        answers 403 to a body of any other length, so a client cannot store more than it
+        announced, and the announced size is what the upload limit was checked against."""
         return self._client.generate_presigned_url(
             "put_object",
-            Params={"Bucket": self._bucket, "Key": check_key(key)},
+            Params={"Bucket": self._bucket, "Key": check_key(key), "ContentLength": size_bytes},
             ExpiresIn=expires_s,
             HttpMethod="PUT",
         )
@@ -140,7 +143,9 @@ class S3ObjectStore:
     def presign_multipart(
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
     ) -> MultipartUpload:
-        """Start a multipart upload and sign one PUT URL per part."""
+        """Start a multipart upload and sign one PUT URL per part, each for that part's
+        exact length (every part ``part_size`` bytes, the last what remains), so the parts
+        together can hold no more than ``size_bytes``."""
         if size_bytes <= 0:
             raise StorageError("a multipart upload needs the file's size")
         part_size = part_size_for(size_bytes, part_size_bytes)
@@ -156,12 +161,13 @@ class S3ObjectStore:
                         "Key": key,
                         "UploadId": upload_id,
                         "PartNumber": number,
+                        "ContentLength": length,
                     },
                     ExpiresIn=expires_s,
                     HttpMethod="PUT",
                 ),
             )
-            for number in range(1, math.ceil(size_bytes / part_size) + 1)
+            for number, length in enumerate(part_lengths(size_bytes, part_size), start=1)
         )
         return MultipartUpload(key, upload_id, part_size, parts)
 
