@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
+from jamak.backends.aws.busy import busy_as_backend_error
 from jamak.backends.aws.transfers import part_lengths, part_size_for
 from jamak.errors import ObjectNotFoundError, StorageError
 from jamak.jobs.keys import check_key, check_prefix
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 _DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
+# S3 throttling (503 SlowDown) past botocore's retries: a job fails saying S3 was busy, the
+# API answers 503 + Retry-After; never an "internal error".
+_s3 = busy_as_backend_error("S3")
 
 
 def content_disposition(download_name: str) -> str:
@@ -68,15 +72,18 @@ class S3ObjectStore:
 
     # --- ObjectStore ------------------------------------------------------------------
 
+    @_s3
     def put_file(self, key: str, source: BinaryIO) -> int:
         check_key(key)
         # upload_fileobj switches to a managed multipart upload for large sources by itself.
         self._client.upload_fileobj(source, self._bucket, key)
         return self.size(key)
 
+    @_s3
     def put_bytes(self, key: str, data: bytes) -> None:
         self._client.put_object(Bucket=self._bucket, Key=check_key(key), Body=data)
 
+    @_s3
     def open(self, key: str) -> BinaryIO:
         try:
             response = self._client.get_object(Bucket=self._bucket, Key=check_key(key))
@@ -92,13 +99,15 @@ class S3ObjectStore:
         with tempfile.TemporaryDirectory(prefix="jamak-s3-") as folder:
             path = Path(folder) / key.rsplit("/", 1)[-1]
             try:
-                self._client.download_file(self._bucket, key, str(path))
+                with busy_as_backend_error("S3"):
+                    self._client.download_file(self._bucket, key, str(path))
             except ClientError as err:
                 if _is_missing(err):
                     raise ObjectNotFoundError(f"no object {key!r}") from None
                 raise
             yield path
 
+    @_s3
     def size(self, key: str) -> int:
         try:
             head = self._client.head_object(Bucket=self._bucket, Key=check_key(key))
@@ -108,6 +117,7 @@ class S3ObjectStore:
             raise
         return head["ContentLength"]
 
+    @_s3
     def delete_prefix(self, prefix: str) -> None:
         check_prefix(prefix)
         self._abort_uploads(prefix)
@@ -140,6 +150,7 @@ class S3ObjectStore:
             HttpMethod="PUT",
         )
 
+    @_s3
     def presign_multipart(
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
     ) -> MultipartUpload:
@@ -171,6 +182,7 @@ class S3ObjectStore:
         )
         return MultipartUpload(key, upload_id, part_size, parts)
 
+    @_s3
     def complete_multipart(self, key: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:
         """Join the uploaded parts into the object; S3 checks every ETag."""
         ordered = sorted(parts, key=lambda part: part.number)
@@ -189,6 +201,7 @@ class S3ObjectStore:
                 raise StorageError(f"the multipart upload could not be completed: {code}") from err
             raise
 
+    @_s3
     def abort_multipart(self, key: str, upload_id: str) -> None:
         self._client.abort_multipart_upload(
             Bucket=self._bucket, Key=check_key(key), UploadId=upload_id
