@@ -206,3 +206,19 @@ def test_a_worker_whose_outputs_s3_keeps_refusing_fails_the_job_saying_so(
     assert job.error is not None and "S3 is busy (SlowDown)" in job.error
     assert "internal error" not in job.error
     assert s3.answered == ATTEMPTS  # the first output write, retried, then the job failed
+
+
+def test_a_worker_that_cannot_record_the_outcome_exits_non_zero_for_the_state_machine(
+    running_job: Job, failing_dynamodb: Throttle, moto_settings: Settings
+) -> None:
+    """Every write to the table fails (500 past the retries): progress is skipped, the
+    success cannot be stored and neither can the failure. The worker says so and exits
+    non-zero, so the job is not left running: the state machine's MarkFailed settles it."""
+    failing_dynamodb.persist("UpdateItem")
+    code, output = _run_worker(running_job)
+
+    assert code == worker_cli.EXIT_STORE_BUSY, output
+    assert f"job {running_job.id} could not be recorded: DynamoDB is busy" in output
+    assert "Traceback" not in output
+    failing_dynamodb.stop()
+    assert _store(moto_settings).get(running_job.id).status is JobStatus.RUNNING
