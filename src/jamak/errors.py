@@ -142,7 +142,8 @@ class StorageFullError(StorageError):
 
 
 class BackendBusyError(JamakError):
-    """The job store stayed locked (SQLite) or throttled (DynamoDB) past its own retries.
+    """The job store stayed locked (SQLite), or AWS throttled (DynamoDB, S3), past its own
+    retries.
 
     Nothing was changed; the caller may try again after ``retry_after_s``, so the API
     answers 503 with Retry-After instead of a 500."""

@@ -2,10 +2,10 @@
 moto's server (over HTTP), and Step Functions + Batch played by a thread.
 
 The launcher starts the real Step Functions execution (so "one execution per job id" holds)
-and then does what the Batch container does, ``run_job`` with the same store and object
-store, in a thread; with ``run_jobs=False`` jobs stay queued, like ``jamak serve
---workers 0``. It yields the API suite's own :class:`LiveServer`, so the API tests run
-unchanged against this backend.
+and then does what the Batch container does (``jamak worker run``), ``run_job`` with the
+same store, object store, decoding defaults and job limits, in a thread; with no recogniser
+factory jobs stay queued, like ``jamak serve --workers 0``. It yields the API suite's own
+:class:`LiveServer`, so the API tests run unchanged against this backend.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from typing import Any
 import uvicorn
 
 from jamak.api.app import create_app
+from jamak.asr.options import RecognitionOptions
 from jamak.backends.aws.launcher import StepFunctionsLauncher
-from jamak.bootstrap import build_services
+from jamak.bootstrap import build_services, job_limits
+from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job
 from jamak.jobs.ports import JobStore, ObjectStore
 from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
@@ -40,11 +42,15 @@ class ThreadBatchLauncher:
         store: JobStore,
         objects: ObjectStore,
         recognizers: RecognizerProvider | None,
+        recognition: RecognitionOptions,
+        limits: JobLimits,
     ) -> None:
         self._launcher = launcher
         self._store = store
         self._objects = objects
         self._recognizers = recognizers
+        self._recognition = recognition
+        self._limits = limits
         self._threads: list[threading.Thread] = []
 
     def launch(self, job: Job) -> None:
@@ -70,6 +76,8 @@ class ThreadBatchLauncher:
             store=self._store,
             objects=self._objects,
             recognizers=self._recognizers,
+            recognition=self._recognition,
+            limits=self._limits,
             progress_interval_s=0.05,
         )
 
@@ -107,7 +115,12 @@ def aws_live_server(
     assert isinstance(services.launcher, StepFunctionsLauncher)
     recognizers = recognizer_factory(services.recognizer_config) if recognizer_factory else None
     launcher = ThreadBatchLauncher(
-        services.launcher, store=services.store, objects=services.objects, recognizers=recognizers
+        services.launcher,
+        store=services.store,
+        objects=services.objects,
+        recognizers=recognizers,
+        recognition=services.recognition,
+        limits=job_limits(settings),
     )
     services = dataclasses.replace(
         services, backend=dataclasses.replace(services.backend, launcher=launcher)

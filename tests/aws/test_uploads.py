@@ -150,6 +150,9 @@ def test_an_upload_of_another_size_than_announced_is_refused(
 ) -> None:
     data = speech_wav.path.read_bytes()
     ticket = _start(api, "short.wav", len(data) + 10)
+    # The URL is signed for len(data) + 10 bytes: S3 itself answers 403 to this PUT
+    # (tests/aws/test_signed_lengths.py). moto does not check presigned signatures and
+    # stores it, which lets this test reach the second line: the size check at "complete".
     httpx.put(ticket["url"], content=data).raise_for_status()
     assert_error(api.post(ticket["complete_url"]), 409, "upload_size_mismatch")
 

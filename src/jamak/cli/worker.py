@@ -3,6 +3,12 @@
 ``jamak worker`` starts a pool of worker processes over the local data directory and runs
 until SIGTERM or Ctrl-C. ``jamak worker run JOB_ID`` runs one job of the configured backend
 and exits; it is the command of the AWS Batch container.
+
+On AWS the exit code is what the state machine sees: 0 means the job's outcome is stored
+(its ``MarkSucceeded`` is only a backstop), anything else makes it mark the job failed. So
+when the job store stays busy (DynamoDB throttled past every retry) and not even the job's
+failure can be written, the worker says so and exits non-zero rather than leaving a job
+``running`` that nobody will finish.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import typer
 
 from jamak.bootstrap import build_services, build_worker_pool, job_limits
 from jamak.cli.startup import build_settings
-from jamak.errors import JobNotFoundError
+from jamak.errors import BackendBusyError, JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.recognizers import model_registry_recognizers
 from jamak.jobs.runner import run_job
@@ -34,6 +40,7 @@ worker_app = typer.Typer(
 EXIT_FAILED = 1
 EXIT_NOT_FOUND = 2
 EXIT_INTERRUPTED = 3
+EXIT_STORE_BUSY = 4  # the outcome could not be stored; the state machine marks the job failed
 
 
 def register(app: typer.Typer) -> None:
@@ -99,6 +106,9 @@ def run(
     except JobNotFoundError as err:
         typer.echo(f"jamak worker: {err}", err=True)
         raise typer.Exit(EXIT_NOT_FOUND) from None
+    except BackendBusyError as err:
+        typer.echo(f"jamak worker: job {job_id} could not be recorded: {err}", err=True)
+        raise typer.Exit(EXIT_STORE_BUSY) from None
     finally:
         recognizers.close()
         services.close()

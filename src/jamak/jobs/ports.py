@@ -150,9 +150,13 @@ class DirectUploads(Protocol):
 
     On AWS a request through API Gateway and Lambda carries a few megabytes at most, far
     below a film, so the bytes must not pass through the API.
+
+    Upload URLs are signed for the exact number of bytes announced (the whole file, or each
+    part), so the object store itself refuses a body of any other length: the upload limit
+    is checked before signing and cannot be outrun by sending more.
     """
 
-    def presign_put(self, key: str, *, expires_s: int) -> str: ...
+    def presign_put(self, key: str, *, size_bytes: int, expires_s: int) -> str: ...
 
     def presign_multipart(
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int

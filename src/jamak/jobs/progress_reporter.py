@@ -5,16 +5,23 @@ stopped without killing the process, so the callback both writes progress (throt
 fast recogniser doesn't hammer the store) and raises :class:`JobCancelledError` when the
 stored job is no longer running (cancelled, deleted) or the worker was told to stop, and
 :class:`JobTimeLimitError` once the job has run past its time limit.
+
+A progress write the store refuses as busy (:class:`BackendBusyError`: DynamoDB throttled
+past its retries) is skipped, not fatal: losing one step of a progress bar is better than
+failing an hour of recognition, and the next report tries again (and sees a cancel then).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
-from jamak.errors import JobCancelledError, JobNotFoundError, JobTimeLimitError
+from jamak.errors import BackendBusyError, JobCancelledError, JobNotFoundError, JobTimeLimitError
 from jamak.jobs.model import JobStatus
 from jamak.jobs.ports import JobStore, ProgressUpdate
+
+logger = logging.getLogger(__name__)
 
 # At most about two writes a second: smooth enough for a progress bar, cheap for the store.
 DEFAULT_INTERVAL_S = 0.5
@@ -50,7 +57,10 @@ class ProgressReporter:
             return
         self._last_report = now
         percent = 100.0 * processed_s / total_s if total_s > 0 else 0.0
-        self.report(ProgressUpdate(min(percent, 100.0), processed_s, total_s))
+        try:
+            self.report(ProgressUpdate(min(percent, 100.0), processed_s, total_s))
+        except BackendBusyError as err:
+            logger.warning("job %s: progress not recorded: %s", self._job_id, err)
 
     def report(self, update: ProgressUpdate) -> None:
         """Store ``update`` now; raises JobCancelledError if the job stopped running."""

@@ -68,6 +68,12 @@ def run_job(
     decoding defaults (beam and batch size); the job's own options go over it. ``limits``
     bound what the file may declare and how long the job may run; past either, the job
     fails with a message saying which.
+
+    A busy object store (S3 throttled past its retries) fails the job with a message saying
+    so, like any :class:`JamakError`. Only a job store too busy to take even that outcome
+    raises :class:`BackendBusyError`: nothing here can record the job then, so the caller's
+    backstop must (``jamak worker run`` exits non-zero and the state machine marks the job
+    failed).
     """
     running = _mark_running(store, job.id)
     if running is None:

@@ -1,4 +1,6 @@
-"""Issue 11's hostile-input corpus, through the real HTTP API of the embedded backend.
+"""Issue 11's hostile-input corpus, through the real HTTP API of the embedded backend (and of
+the AWS backend on moto: tests/aws/api/test_hostile_on_aws.py runs these tests with its own
+``hostile_server`` and ``stored_keys``).
 
 Every file of :mod:`tests.support.hostile` is uploaded to one server with one worker
 process, a good recording among them; each must end as the corpus says (refused at upload,
@@ -10,6 +12,7 @@ Whisper: what is on trial is everything around recognition.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from jamak.jobs.keys import LISTENING_COPY_SUFFIX
 from jamak.jobs.recognizers import scripted_recognizers
 from tests.integration.api.helpers import wait_finished
 from tests.integration.api.live_server import LiveServer, live_server, server_settings
@@ -28,6 +32,11 @@ from tests.support.hostile import (
 )
 
 pytestmark = pytest.mark.timeout(120)
+
+# What an object key of a job may be: the job's prefix and a name jamak chose (jamak.jobs.keys).
+_JOB_KEY = re.compile(
+    rf"jobs/[0-9a-f]{{32}}/(media|upload\.json|subtitles\.[a-z]+|listening{re.escape(LISTENING_COPY_SUFFIX)})"
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +54,13 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     fast = functools.partial(scripted_recognizers, steps=1)
     with live_server(settings, workers=1, recognizer_factory=fast) as running:
         yield running
+
+
+@pytest.fixture
+def stored_keys(hostile_server: LiveServer) -> list[str]:
+    """Every object the server stored, as its key (its path under the objects folder)."""
+    root = hostile_server.settings.data_dir / "objects"
+    return [path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()]
 
 
 def test_the_corpus_is_large_and_varied(corpus: list[HostileFile]) -> None:
@@ -71,15 +87,23 @@ def test_every_hostile_file_ends_as_written_and_a_good_job_alongside_succeeds(
         assert finished["status"] == "succeeded", finished
         assert client.get(finished["downloads"]["srt"]).status_code == 200
         assert client.get("/healthz").status_code == 200
+
+
+def test_the_worker_process_outlives_the_corpus(hostile_server: LiveServer) -> None:
+    """Runs after the corpus (same module-scoped server): no file took the worker down."""
     assert hostile_server.pool is not None and len(hostile_server.pool.pids()) == 1
 
 
 def test_uploaded_names_never_become_paths(
-    hostile_server: LiveServer, corpus: list[HostileFile]
+    hostile_server: LiveServer, corpus: list[HostileFile], stored_keys: list[str]
 ) -> None:
-    """Whatever the names asked for, everything stored lies under the data folder, under
-    names jamak chose; none of the uploaded names appears on disk."""
-    stored = [path.name for path in hostile_server.settings.data_dir.rglob("*")]
+    """Whatever the names asked for, every stored object lies under its job's prefix, under
+    a name jamak chose; none of the uploaded names appears on disk or in the bucket."""
+    assert stored_keys, "the corpus stored nothing"
+    outside = [key for key in stored_keys if not _JOB_KEY.fullmatch(key)]
+    assert outside == []
+    stored = [part for key in stored_keys for part in key.split("/")]
+    stored += [path.name for path in hostile_server.settings.data_dir.rglob("*")]
     for item in corpus:
         if item.key.startswith("name:"):
             assert item.says not in stored

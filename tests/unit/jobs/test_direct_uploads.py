@@ -75,6 +75,7 @@ def test_a_small_file_gets_one_url_and_completes_into_a_queued_job(
 ) -> None:
     ticket = _start(signer, objects, 4)
     assert ticket.url is not None and ticket.multipart is None
+    assert "size=4&" in ticket.url  # signed for the announced length
     objects.put_bytes(media_key(ticket.job_id), b"data")  # the browser's PUT
     launcher = NoopLauncher()
     job = direct_uploads.complete_upload(

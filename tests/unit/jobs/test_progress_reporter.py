@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jamak.backends.memory import InMemoryJobStore
-from jamak.errors import JobCancelledError
+from jamak.errors import BackendBusyError, JobCancelledError
 from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.ports import ProgressUpdate
 from jamak.jobs.progress_reporter import ProgressReporter
 
 
@@ -36,6 +37,29 @@ def test_reports_are_spaced_by_the_interval() -> None:
     report(30.0, 100.0)
     stored = store.get("j1")
     assert (stored.progress, stored.processed_s, stored.duration_s) == (30.0, 30.0, 100.0)
+
+
+class BusyOnce(InMemoryJobStore):
+    """A store whose next progress write is refused as busy (throttled past its retries)."""
+
+    busy = True
+
+    def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
+        if self.busy:
+            self.busy = False
+            raise BackendBusyError("DynamoDB is busy")
+        return super().record_progress(job_id, update)
+
+
+def test_a_progress_write_refused_as_busy_is_skipped_and_the_next_one_stored() -> None:
+    store, clock = BusyOnce(), Clock()
+    running_job(store)
+    report = ProgressReporter(store, "j1", min_interval_s=0.5, clock=clock)
+    report(10.0, 100.0)  # refused: skipped, the job goes on
+    assert store.get("j1").progress == 0.0
+    clock.now += 1.0
+    report(30.0, 100.0)
+    assert store.get("j1").progress == 30.0
 
 
 def test_unknown_length_reports_zero_percent() -> None:

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from jamak.backends.aws.busy import busy_as_backend_error
 from jamak.jobs.identity import ApiToken, IdentityError, User
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _USERS_MARKER = "meta#users"
+# Sign-in reads tokens on every request: a throttled table is 503 + Retry-After, not 500.
+_dynamodb = busy_as_backend_error("DynamoDB")
 
 
 def _number(value: float | None) -> dict[str, Any]:
@@ -35,6 +38,7 @@ class DynamoIdentityStore:
         self._client = client
         self._table = table
 
+    @_dynamodb
     def add_user(self, user: User) -> None:
         item: dict[str, Any] = {
             "id": {"S": f"user#{user.name}"},
@@ -52,6 +56,7 @@ class DynamoIdentityStore:
             raise
         self._client.put_item(TableName=self._table, Item={"id": {"S": _USERS_MARKER}})
 
+    @_dynamodb
     def get_user(self, name: str) -> User | None:
         item = self._get(f"user#{name}")
         if item is None:
@@ -59,9 +64,11 @@ class DynamoIdentityStore:
         created_at = _read_number(item["created_at"]) or 0.0
         return User(name=item["user_name"]["S"], admin=item["admin"]["BOOL"], created_at=created_at)
 
+    @_dynamodb
     def has_users(self) -> bool:
         return self._get(_USERS_MARKER) is not None
 
+    @_dynamodb
     def save_token(self, token: ApiToken) -> None:
         item: dict[str, Any] = {
             "id": {"S": f"token#{token.id}"},
@@ -75,10 +82,12 @@ class DynamoIdentityStore:
         }
         self._client.put_item(TableName=self._table, Item=item)
 
+    @_dynamodb
     def get_token(self, token_id: str) -> ApiToken | None:
         item = self._get(f"token#{token_id}")
         return None if item is None else _token(item)
 
+    @_dynamodb
     def list_tokens(self, *, user: str | None = None) -> tuple[ApiToken, ...]:
         found: list[ApiToken] = []
         query: dict[str, Any] = {

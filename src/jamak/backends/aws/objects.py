@@ -8,7 +8,6 @@ writes are atomic per object, which is what the port asks for.
 from __future__ import annotations
 
 import io
-import math
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +17,8 @@ from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
-from jamak.backends.aws.transfers import part_size_for
+from jamak.backends.aws.busy import busy_as_backend_error
+from jamak.backends.aws.transfers import part_lengths, part_size_for
 from jamak.errors import ObjectNotFoundError, StorageError
 from jamak.jobs.keys import check_key, check_prefix
 from jamak.jobs.ports import MultipartUpload, PresignedPart, UploadedPart
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 _DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
+# S3 throttling (503 SlowDown) past botocore's retries: a job fails saying S3 was busy, the
+# API answers 503 + Retry-After; never an "internal error".
+_s3 = busy_as_backend_error("S3")
 
 
 def content_disposition(download_name: str) -> str:
@@ -69,15 +72,18 @@ class S3ObjectStore:
 
     # --- ObjectStore ------------------------------------------------------------------
 
+    @_s3
     def put_file(self, key: str, source: BinaryIO) -> int:
         check_key(key)
         # upload_fileobj switches to a managed multipart upload for large sources by itself.
         self._client.upload_fileobj(source, self._bucket, key)
         return self.size(key)
 
+    @_s3
     def put_bytes(self, key: str, data: bytes) -> None:
         self._client.put_object(Bucket=self._bucket, Key=check_key(key), Body=data)
 
+    @_s3
     def open(self, key: str) -> BinaryIO:
         try:
             response = self._client.get_object(Bucket=self._bucket, Key=check_key(key))
@@ -93,13 +99,15 @@ class S3ObjectStore:
         with tempfile.TemporaryDirectory(prefix="jamak-s3-") as folder:
             path = Path(folder) / key.rsplit("/", 1)[-1]
             try:
-                self._client.download_file(self._bucket, key, str(path))
+                with busy_as_backend_error("S3"):
+                    self._client.download_file(self._bucket, key, str(path))
             except ClientError as err:
                 if _is_missing(err):
                     raise ObjectNotFoundError(f"no object {key!r}") from None
                 raise
             yield path
 
+    @_s3
     def size(self, key: str) -> int:
         try:
             head = self._client.head_object(Bucket=self._bucket, Key=check_key(key))
@@ -109,6 +117,7 @@ class S3ObjectStore:
             raise
         return head["ContentLength"]
 
+    @_s3
     def delete_prefix(self, prefix: str) -> None:
         check_prefix(prefix)
         self._abort_uploads(prefix)
@@ -128,19 +137,26 @@ class S3ObjectStore:
 
     # --- presigned transfers ----------------------------------------------------------
 
-    def presign_put(self, key: str, *, expires_s: int) -> str:
-        """A URL that accepts one PUT of the object's bytes (up to S3's 5 GB)."""
+    def presign_put(self, key: str, *, size_bytes: int, expires_s: int) -> str:
+        """A URL that accepts one PUT of exactly ``size_bytes`` (up to S3's 5 GB).
+
+        The length is a signed header (``content-length`` in ``X-Amz-SignedHeaders``): S3
+        answers 403 to a body of any other length, so a client cannot store more than it
+        announced, and the announced size is what the upload limit was checked against."""
         return self._client.generate_presigned_url(
             "put_object",
-            Params={"Bucket": self._bucket, "Key": check_key(key)},
+            Params={"Bucket": self._bucket, "Key": check_key(key), "ContentLength": size_bytes},
             ExpiresIn=expires_s,
             HttpMethod="PUT",
         )
 
+    @_s3
     def presign_multipart(
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
     ) -> MultipartUpload:
-        """Start a multipart upload and sign one PUT URL per part."""
+        """Start a multipart upload and sign one PUT URL per part, each for that part's
+        exact length (every part ``part_size`` bytes, the last what remains), so the parts
+        together can hold no more than ``size_bytes``."""
         if size_bytes <= 0:
             raise StorageError("a multipart upload needs the file's size")
         part_size = part_size_for(size_bytes, part_size_bytes)
@@ -156,15 +172,17 @@ class S3ObjectStore:
                         "Key": key,
                         "UploadId": upload_id,
                         "PartNumber": number,
+                        "ContentLength": length,
                     },
                     ExpiresIn=expires_s,
                     HttpMethod="PUT",
                 ),
             )
-            for number in range(1, math.ceil(size_bytes / part_size) + 1)
+            for number, length in enumerate(part_lengths(size_bytes, part_size), start=1)
         )
         return MultipartUpload(key, upload_id, part_size, parts)
 
+    @_s3
     def complete_multipart(self, key: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:
         """Join the uploaded parts into the object; S3 checks every ETag."""
         ordered = sorted(parts, key=lambda part: part.number)
@@ -183,6 +201,7 @@ class S3ObjectStore:
                 raise StorageError(f"the multipart upload could not be completed: {code}") from err
             raise
 
+    @_s3
     def abort_multipart(self, key: str, upload_id: str) -> None:
         self._client.abort_multipart_upload(
             Bucket=self._bucket, Key=check_key(key), UploadId=upload_id

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from jamak.backends.aws.busy import busy_as_backend_error
 from jamak.backends.aws.items import (
     INDEX_ALL,
     INDEX_BY_OWNER,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 # Optimistic writes retried this often before giving up; each retry means another writer
 # changed the same job in the few milliseconds between our read and our write.
 _MAX_WRITE_ATTEMPTS = 8
+# Throttling that outlasts botocore's retries: BackendBusyError (503 + Retry-After), not 500.
+_dynamodb = busy_as_backend_error("DynamoDB")
 
 
 def _is_condition_failure(err: ClientError) -> bool:
@@ -65,6 +68,7 @@ class DynamoJobStore:
 
     # --- JobStore ---------------------------------------------------------------------
 
+    @_dynamodb
     def add(self, job: Job) -> None:
         try:
             self._client.put_item(
@@ -77,9 +81,11 @@ class DynamoJobStore:
                 raise JobError(f"job {job.id} already exists") from None
             raise
 
+    @_dynamodb
     def get(self, job_id: str) -> Job:
         return item_to_job(self._get_item(job_id))
 
+    @_dynamodb
     def list(
         self,
         *,
@@ -112,6 +118,7 @@ class DynamoJobStore:
                 break
         return JobPage(tuple(item_to_job(item) for item in kept), next_cursor)
 
+    @_dynamodb
     def transition(
         self,
         job_id: str,
@@ -135,6 +142,7 @@ class DynamoJobStore:
                 return moved
         raise JobError(f"job {job_id} kept changing; could not make it {target}")
 
+    @_dynamodb
     def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
         for _ in range(_MAX_WRITE_ATTEMPTS):
             stored = self.get(job_id)
@@ -143,6 +151,7 @@ class DynamoJobStore:
                 return updated
         return self.get(job_id)
 
+    @_dynamodb
     def delete(self, job_id: str) -> None:
         self._client.delete_item(TableName=self._table, Key={"id": {"S": job_id}})
 

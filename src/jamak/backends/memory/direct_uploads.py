@@ -21,8 +21,8 @@ class InMemoryDirectUploads:
         self.completed: list[tuple[str, str, tuple[UploadedPart, ...]]] = []
         self.aborted: list[tuple[str, str]] = []
 
-    def presign_put(self, key: str, *, expires_s: int) -> str:
-        return f"{ORIGIN}/{key}?put&expires={expires_s}"
+    def presign_put(self, key: str, *, size_bytes: int, expires_s: int) -> str:
+        return f"{ORIGIN}/{key}?put&size={size_bytes}&expires={expires_s}"
 
     def presign_multipart(
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
