@@ -29,7 +29,8 @@ one file or one job into a clear message without losing anything else::
     ├── StorageError
     │   ├── ObjectNotFoundError
     │   ├── InvalidObjectKeyError   a key that could escape the store's root
-    │   └── StorageFullError        no space left where objects are written
+    │   ├── StorageFullError        no space left where objects are written
+    │   └── StorageAccessDeniedError  the deployment's role may not touch an object
     ├── BackendBusyError            the job store is locked or throttled for now
     └── UploadError                 a presigned (direct) upload that cannot go on
         ├── DirectUploadUnsupportedError  this deployment takes uploads through the API
@@ -139,6 +140,12 @@ class InvalidObjectKeyError(StorageError):
 class StorageFullError(StorageError):
     """The disk (or quota) under the object store is full: the write left nothing behind,
     and the job that asked for it fails with words an operator can act on."""
+
+
+class StorageAccessDeniedError(StorageError):
+    """The object store refused the deployment's own credentials (S3 AccessDenied): a
+    permissions mistake in the deployment, reported as one instead of as a missing file, so
+    nobody hunts for an object that may well be there."""
 
 
 class BackendBusyError(JamakError):

@@ -31,6 +31,7 @@ from jamak.errors import (
     ObjectNotFoundError,
     QueueFullError,
     QuotaExceededError,
+    StorageAccessDeniedError,
     StorageFullError,
     SubmitRefusedError,
     SubtitleFormatError,
@@ -66,6 +67,8 @@ _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
     (QueueFullError, 503, "queue_full"),
     (BackendBusyError, 503, "busy"),
     (StorageFullError, 507, "storage_full"),
+    # The deployment's role lacks a permission: the server's fault, never a 404.
+    (StorageAccessDeniedError, 500, "storage_forbidden"),
     (JobNotFoundError, 404, "job_not_found"),
     (ObjectNotFoundError, 404, "not_found"),
     (InvalidTransitionError, 409, "invalid_transition"),
