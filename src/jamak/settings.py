@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     # Browser uploads above this size go to S3 as presigned multipart (single PUT caps at 5 GB).
     aws_multipart_threshold_mb: int = 100
     aws_multipart_part_mb: int = 64  # S3 needs >= 5 MiB per part and <= 10,000 parts
+    # Days a job's record lives (DynamoDB TTL) after it was created; the bucket's lifecycle
+    # rule deletes its files after as many days. Both come from the foundation stack's
+    # JobRetentionDays, so a record never outlives its files. 0 keeps both.
+    aws_job_retention_days: int = Field(default=30, ge=0)
 
     log_level: str = "INFO"
     # "text" for people at a terminal; "json": one object per line, for log collectors.

@@ -75,6 +75,14 @@ def jobs_table_definition(table_name: str) -> dict[str, Any]:
     }
 
 
+def jobs_table_ttl() -> dict[str, Any]:
+    """The table's TimeToLiveSpecification (moto's create_table takes none; set it after)."""
+    spec: dict[str, Any] = resource("foundation", "JobsTable")["Properties"][
+        "TimeToLiveSpecification"
+    ]
+    return spec
+
+
 def resolve(value: Any, parameters: dict[str, str]) -> Any:
     """``value`` with ``Ref`` and the string form of ``Fn::Sub`` filled in from
     ``parameters``, so a template's policy can be handed to moto's IAM as it would deploy."""

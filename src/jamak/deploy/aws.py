@@ -104,6 +104,8 @@ class Deployer:
             StateMachineArn=workflow["StateMachineArn"],
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
+            # One number for files and records: the bucket's lifecycle rule and the TTL.
+            JobRetentionDays=base["JobRetentionDays"],
             **shared,
         )
         outputs = {"foundation": base, "batch": batch, "workflow": workflow, "api": api}
