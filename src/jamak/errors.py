@@ -21,6 +21,7 @@ one file or one job into a clear message without losing anything else::
     │   ├── JobNotFinishedError     its results asked for before it succeeded
     │   ├── JobCancelledError       raised inside a runner when its job was cancelled
     │   ├── JobTimeLimitError       the job ran past the deployment's time limit
+    │   ├── JobLaunchError          recorded, but its work could not be started: failed
     │   └── SubmitRefusedError      a submit turned away for now, with a retry delay
     │       ├── QuotaExceededError  the caller's unfinished jobs or daily audio hours
     │       └── QueueFullError      the whole queue is at its cap
@@ -115,6 +116,12 @@ class JobCancelledError(JobError):
 
 class JobTimeLimitError(JobError):
     """A job ran longer than the deployment allows; it fails instead of holding a worker."""
+
+
+class JobLaunchError(JobError):
+    """The job was recorded but its work could not be started (AWS: StartExecution failed
+    past the client's retries); the job is marked failed with this message rather than
+    left queued with nothing to run it."""
 
 
 class StorageError(JamakError):

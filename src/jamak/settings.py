@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     # rule deletes its files after as many days. Both come from the foundation stack's
     # JobRetentionDays, so a record never outlives its files. 0 keeps both.
     aws_job_retention_days: int = Field(default=30, ge=0)
+    # The sweeper (a scheduled Lambda) starts again the jobs queued longer than this whose
+    # Step Functions execution does not exist; longer than any API call (30 s), so it never
+    # races the call that recorded the job and is about to start it.
+    aws_stalled_after_s: float = Field(default=600.0, gt=60)
 
     log_level: str = "INFO"
     # "text" for people at a terminal; "json": one object per line, for log collectors.

@@ -234,3 +234,25 @@ def test_alarms_watch_failed_and_slow_jobs_of_this_state_machine() -> None:
     assert stat["Metric"]["MetricName"] == "ExecutionTime"
     assert slow["Threshold"] == {"Ref": "JobWaitAlarmMinutes"}
     assert resource("workflow", "Dashboard")["Type"] == "AWS::CloudWatch::Dashboard"
+
+
+def test_a_scheduled_sweeper_restarts_jobs_whose_workflow_never_started() -> None:
+    import importlib
+
+    function = resource("api", "SweeperFunction")["Properties"]
+    (command,) = function["ImageConfig"]["Command"]
+    module, name = command.rsplit(".", 1)
+    assert callable(getattr(importlib.import_module(module), name))
+    assert function["Code"] == resource("api", "Function")["Properties"]["Code"]  # same image
+    env = function["Environment"]["Variables"]
+    assert env["JAMAK_AWS_STATE_MACHINE_ARN"] == {"Ref": "StateMachineArn"}
+    schedule = resource("api", "SweeperSchedule")["Properties"]
+    assert schedule["ScheduleExpression"].startswith("rate(")
+    assert schedule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["SweeperFunction", "Arn"]}
+    permission = resource("api", "SweeperPermission")["Properties"]
+    assert permission["Principal"] == "events.amazonaws.com"
+    allowed = set().union(
+        *(_actions(s) for s in _policy_statements(resource("api", "SweeperRole")))
+    )
+    assert {"states:StartExecution", "states:DescribeExecution", "dynamodb:Query"} <= allowed
+    assert all("*" not in a for a in allowed)

@@ -24,6 +24,7 @@ from jamak.errors import (
     InvalidTransitionError,
     JamakError,
     JobError,
+    JobLaunchError,
     JobNotFinishedError,
     JobNotFoundError,
     MediaError,
@@ -70,6 +71,7 @@ _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
     # The deployment's role lacks a permission: the server's fault, never a 404.
     (StorageAccessDeniedError, 500, "storage_forbidden"),
     (JobNotFoundError, 404, "job_not_found"),
+    (JobLaunchError, 503, "launch_failed"),
     (ObjectNotFoundError, 404, "not_found"),
     (InvalidTransitionError, 409, "invalid_transition"),
     (JobNotFinishedError, 409, "not_finished"),
