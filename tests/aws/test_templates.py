@@ -63,7 +63,15 @@ def test_statelint_does_reject_a_broken_state_machine(tmp_path: Path) -> None:
 def test_state_machine_parses_with_moto_asl_parser() -> None:
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
-    definition = state_machine_definition({"JobsTable": "t", "JobQueue": "q", "JobDefinition": "d"})
+    definition = state_machine_definition(
+        {
+            "JobsTable": "t",
+            "JobQueue": "q",
+            "JobDefinition": "d",
+            "TranscribeTimeoutSeconds": "3600",
+            "CapacityWaitMinutes": "10",
+        }
+    )
     program, _ = AmazonStateLanguageParser.parse(definition)
     assert program is not None
 
@@ -83,7 +91,8 @@ def test_workflow_marks_running_runs_batch_synchronously_and_catches_everything(
     definition = json.loads(ASL_PATH.read_text())
     assert definition.get("QueryLanguage", "JSONPath") == "JSONPath"
     states = _states()
-    assert definition["StartAt"] == "MarkRunning"
+    assert definition["StartAt"] == "Limits"
+    assert states["Limits"]["Next"] == "MarkRunning"
     assert states["MarkRunning"]["Resource"] == "arn:aws:states:::dynamodb:updateItem"
     assert states["MarkRunning"]["Parameters"]["ConditionExpression"] == "#status = :queued"
     transcribe = states["Transcribe"]
@@ -256,3 +265,30 @@ def test_a_scheduled_sweeper_restarts_jobs_whose_workflow_never_started() -> Non
     )
     assert {"states:StartExecution", "states:DescribeExecution", "dynamodb:Query"} <= allowed
     assert all("*" not in a for a in allowed)
+
+
+def test_a_job_stuck_without_an_instance_times_out_and_fails_saying_so() -> None:
+    """Spot reclaims are retried whatever the exit code (the job definition's RetryStrategy,
+    asserted above); a job that never gets an instance ends at the Transcribe timeout, which
+    the deploy sets to the capacity wait plus the longest Batch lets the job run."""
+    transcribe = _states()["Transcribe"]
+    assert transcribe["TimeoutSecondsPath"] == "$.limits.transcribe_timeout_s"
+    assert "TranscribeTimeoutSeconds" in json.dumps(_states()["Limits"]["Parameters"])
+    assert transcribe["Catch"][0] == {
+        "ErrorEquals": ["States.Timeout"],
+        "ResultPath": "$.error",
+        "Next": "MarkNoCapacity",
+    }
+    no_capacity = _states()["MarkNoCapacity"]["Parameters"]
+    message = no_capacity["ExpressionAttributeValues"][":error"]["S"]
+    assert message.startswith("no compute capacity was available within ${CapacityWaitMinutes}")
+    assert _states()["MarkNoCapacity"]["Next"] == "JobFailed"
+    params = template("workflow")["Parameters"]
+    batch = template("batch")["Parameters"]
+    assert params["TranscribeTimeoutSeconds"]["Default"] == (
+        params["CapacityWaitMinutes"]["Default"] * 60
+        + batch["Attempts"]["Default"] * batch["AttemptTimeoutSeconds"]["Default"]
+    )
+    outputs = template("batch")["Outputs"]
+    assert outputs["Attempts"]["Value"] == {"Ref": "Attempts"}
+    assert outputs["AttemptTimeoutSeconds"]["Value"] == {"Ref": "AttemptTimeoutSeconds"}
