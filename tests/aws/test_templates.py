@@ -6,6 +6,8 @@ there. Executing the state machine is tests/aws/test_state_machine.py's business
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -292,3 +294,49 @@ def test_a_job_stuck_without_an_instance_times_out_and_fails_saying_so() -> None
     outputs = template("batch")["Outputs"]
     assert outputs["Attempts"]["Value"] == {"Ref": "Attempts"}
     assert outputs["AttemptTimeoutSeconds"]["Value"] == {"Ref": "AttemptTimeoutSeconds"}
+
+
+CANARY = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Canary:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString: {PasswordLength: 32}
+"""
+
+
+def _checkov() -> str:
+    """checkov pins boto3 (==1.35.49 in 3.3.30), so it usually lives in its own virtual
+    environment (the ``iac-scan`` extra): JAMAK_CHECKOV names its executable; else the one
+    beside this Python."""
+    found = os.environ.get("JAMAK_CHECKOV") or shutil.which("checkov", path=str(BIN))
+    if not found:
+        pytest.skip(
+            "checkov not installed: pip install 'jamak[iac-scan]' in a venv of its own "
+            "and set JAMAK_CHECKOV to its checkov"
+        )
+    return found
+
+
+def test_templates_pass_checkov_with_every_exception_explained(tmp_path: Path) -> None:
+    # One run over copies of the templates and a canary that must fail, so that a checkov
+    # that checks nothing (or skips everything) cannot pass this test.
+    for path in TEMPLATES.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "canary.yaml").write_text(CANARY)
+    run = subprocess.run(
+        [_checkov(), "-d", str(tmp_path), "--framework", "cloudformation", "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(run.stdout)
+    results = report["results"]
+    failed = {(c["file_path"].lstrip("/"), c["check_id"]) for c in results["failed_checks"]}
+    assert failed == {("canary.yaml", "CKV_AWS_149")}, failed
+    assert report["summary"]["parsing_errors"] == 0
+    assert report["summary"]["passed"] > 50
+    for check in results["skipped_checks"]:
+        reason = check["check_result"]["suppress_comment"]
+        assert len(reason) > 20 and reason != "No comment provided", check["check_id"]
