@@ -21,6 +21,7 @@ one file or one job into a clear message without losing anything else::
     │   ├── JobNotFinishedError     its results asked for before it succeeded
     │   ├── JobCancelledError       raised inside a runner when its job was cancelled
     │   ├── JobTimeLimitError       the job ran past the deployment's time limit
+    │   ├── JobLaunchError          recorded, but its work could not be started: failed
     │   └── SubmitRefusedError      a submit turned away for now, with a retry delay
     │       ├── QuotaExceededError  the caller's unfinished jobs or daily audio hours
     │       └── QueueFullError      the whole queue is at its cap
@@ -29,7 +30,8 @@ one file or one job into a clear message without losing anything else::
     ├── StorageError
     │   ├── ObjectNotFoundError
     │   ├── InvalidObjectKeyError   a key that could escape the store's root
-    │   └── StorageFullError        no space left where objects are written
+    │   ├── StorageFullError        no space left where objects are written
+    │   └── StorageAccessDeniedError  the deployment's role may not touch an object
     ├── BackendBusyError            the job store is locked or throttled for now
     └── UploadError                 a presigned (direct) upload that cannot go on
         ├── DirectUploadUnsupportedError  this deployment takes uploads through the API
@@ -116,6 +118,12 @@ class JobTimeLimitError(JobError):
     """A job ran longer than the deployment allows; it fails instead of holding a worker."""
 
 
+class JobLaunchError(JobError):
+    """The job was recorded but its work could not be started (AWS: StartExecution failed
+    past the client's retries); the job is marked failed with this message rather than
+    left queued with nothing to run it."""
+
+
 class StorageError(JamakError):
     pass
 
@@ -139,6 +147,12 @@ class InvalidObjectKeyError(StorageError):
 class StorageFullError(StorageError):
     """The disk (or quota) under the object store is full: the write left nothing behind,
     and the job that asked for it fails with words an operator can act on."""
+
+
+class StorageAccessDeniedError(StorageError):
+    """The object store refused the deployment's own credentials (S3 AccessDenied): a
+    permissions mistake in the deployment, reported as one instead of as a missing file, so
+    nobody hunts for an object that may well be there."""
 
 
 class BackendBusyError(JamakError):

@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     # Browser uploads above this size go to S3 as presigned multipart (single PUT caps at 5 GB).
     aws_multipart_threshold_mb: int = 100
     aws_multipart_part_mb: int = 64  # S3 needs >= 5 MiB per part and <= 10,000 parts
+    # Days a job's record lives (DynamoDB TTL) after it was created; the bucket's lifecycle
+    # rule deletes its files after as many days. Both come from the foundation stack's
+    # JobRetentionDays, so a record never outlives its files. 0 keeps both.
+    aws_job_retention_days: int = Field(default=30, ge=0)
+    # The sweeper (a scheduled Lambda) starts again the jobs queued longer than this whose
+    # Step Functions execution does not exist; longer than any API call (30 s), so it never
+    # races the call that recorded the job and is about to start it.
+    aws_stalled_after_s: float = Field(default=600.0, gt=60)
 
     log_level: str = "INFO"
     # "text" for people at a terminal; "json": one object per line, for log collectors.

@@ -73,3 +73,45 @@ def jobs_table_definition(table_name: str) -> dict[str, Any]:
         "KeySchema": props["KeySchema"],
         "GlobalSecondaryIndexes": props["GlobalSecondaryIndexes"],
     }
+
+
+def jobs_table_ttl() -> dict[str, Any]:
+    """The table's TimeToLiveSpecification (moto's create_table takes none; set it after)."""
+    spec: dict[str, Any] = resource("foundation", "JobsTable")["Properties"][
+        "TimeToLiveSpecification"
+    ]
+    return spec
+
+
+def resolve(value: Any, parameters: dict[str, str]) -> Any:
+    """``value`` with ``Ref`` and the string form of ``Fn::Sub`` filled in from
+    ``parameters``, so a template's policy can be handed to moto's IAM as it would deploy."""
+    if isinstance(value, list):
+        return [resolve(v, parameters) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"}:
+        return parameters[value["Ref"]]
+    if set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
+        return re.sub(r"\$\{([\w:]+)\}", lambda m: parameters[m.group(1)], value["Fn::Sub"])
+    return {k: resolve(v, parameters) for k, v in value.items()}
+
+
+def role_policy_document(
+    template_name: str, role_id: str, service: str, parameters: dict[str, str]
+) -> dict[str, Any]:
+    """A template's role's inline statements about one ``service`` ("s3"), resolved, as one
+    policy document."""
+    role = resource(template_name, role_id)["Properties"]
+    statements = [
+        s
+        for p in role["Policies"]
+        for s in p["PolicyDocument"]["Statement"]
+        if all(a.startswith(f"{service}:") for a in _actions(s))
+    ]
+    return {"Version": "2012-10-17", "Statement": resolve(statements, parameters)}
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)

@@ -16,7 +16,7 @@ import botocore.session
 from botocore import xform_name
 
 from jamak.settings import Settings
-from tests.aws.cfn import jobs_table_definition
+from tests.aws.cfn import jobs_table_definition, jobs_table_ttl
 
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {
@@ -86,6 +86,7 @@ def unique(prefix: str) -> str:
 
 def create_jobs_table(client: Any, name: str) -> None:
     client.create_table(**jobs_table_definition(name))
+    client.update_time_to_live(TableName=name, TimeToLiveSpecification=jobs_table_ttl())
 
 
 def aws_settings(endpoint_url: str, **overrides: Any) -> Settings:

@@ -97,6 +97,9 @@ class RecordingStacks:
             values["BucketName"] = self._bucket
             values["RepositoryName"] = self._repository
             values["RepositoryUri"] = f"123456789012.dkr.ecr.{REGION}.amazonaws.com/jamak"
+        if stack == "batch":
+            values["Attempts"] = "3"
+            values["AttemptTimeoutSeconds"] = "14400"
         return values
 
     def delete(self, name: str) -> None:
@@ -134,8 +137,12 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     assert params["jk-batch"]["ImageUri"].endswith("/jamak:worker-t1")
     assert params["jk-workflow"]["JobQueueArn"] == "batch.JobQueueArn"
     assert params["jk-workflow"]["JobDefinitionArn"] == "batch.JobDefinitionArn"
+    # 60 minutes of waiting for an instance, then 3 attempts of at most 4 hours each.
+    assert params["jk-workflow"]["CapacityWaitMinutes"] == "60"
+    assert params["jk-workflow"]["TranscribeTimeoutSeconds"] == str(60 * 60 + 3 * 14400)
     assert params["jk-api"]["StateMachineArn"] == "workflow.StateMachineArn"
     assert params["jk-api"]["ImageUri"].endswith("/jamak:api-t1")
+    assert params["jk-api"]["JobRetentionDays"] == "foundation.JobRetentionDays"
     assert deployment.api_url == "api.ApiUrl"
     # The state machine definition is uploaded where the workflow stack reads it.
     key = params["jk-workflow"]["DefinitionKey"]

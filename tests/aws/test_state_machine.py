@@ -40,6 +40,13 @@ class Workflow:
     sfn: Any
     batch: Any
     job_queue_arn: str
+    # What make_workflow was given, so a test can deploy another state machine beside it.
+    parts: tuple[Any, ...] = ()
+
+    def with_timeout(self, timeout_s: int) -> Workflow:
+        """The same table, queue and job definition under a state machine whose Transcribe
+        state times out after ``timeout_s``."""
+        return make_workflow(*self.parts, timeout_s=timeout_s)
 
     def run(self, job: Job) -> dict[str, Any]:
         """Launch ``job`` and wait for its execution to end; returns its description."""
@@ -121,16 +128,45 @@ def workflow(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Workflow:
     create_jobs_table(dynamodb, table)
     role = iam.create_role(RoleName=unique("jamak-role"), AssumeRolePolicyDocument="{}")
     queue, definition = _batch_resources(batch, role["Role"]["Arn"])
+    return make_workflow(
+        dynamodb, sfn, batch, table, queue, definition, role["Role"]["Arn"], timeout_s=3600
+    )
+
+
+def make_workflow(
+    dynamodb: Any,
+    sfn: Any,
+    batch: Any,
+    table: str,
+    queue: str,
+    definition: str,
+    role_arn: str,
+    *,
+    timeout_s: int,
+) -> Workflow:
+    """A state machine from the real definition, with the substitutions a deploy makes."""
     arn = sfn.create_state_machine(
         name=unique("jamak-transcribe"),
         definition=state_machine_definition(
-            {"JobsTable": table, "JobQueue": queue, "JobDefinition": definition}
+            {
+                "JobsTable": table,
+                "JobQueue": queue,
+                "JobDefinition": definition,
+                "TranscribeTimeoutSeconds": str(timeout_s),
+                "CapacityWaitMinutes": "42",
+            }
         ),
-        roleArn=role["Role"]["Arn"],
+        roleArn=role_arn,
         type="STANDARD",
     )["stateMachineArn"]
     return Workflow(
-        DynamoJobStore(dynamodb, table), StepFunctionsLauncher(sfn, arn), arn, sfn, batch, queue
+        DynamoJobStore(dynamodb, table),
+        StepFunctionsLauncher(sfn, arn),
+        arn,
+        sfn,
+        batch,
+        queue,
+        (dynamodb, sfn, batch, table, queue, definition, role_arn),
     )
 
 
@@ -152,7 +188,13 @@ def test_success_marks_running_runs_the_worker_and_marks_succeeded(workflow: Wor
     assert stored.progress == 100.0
     assert stored.started_at is not None and stored.finished_at is not None
     assert stored.created_at <= stored.started_at + 1 and stored.started_at <= stored.finished_at
-    assert workflow.states_entered(job.id) == ["MarkRunning", "Transcribe", "MarkSucceeded", "Done"]
+    assert workflow.states_entered(job.id) == [
+        "Limits",
+        "MarkRunning",
+        "Transcribe",
+        "MarkSucceeded",
+        "Done",
+    ]
     (batch_job,) = workflow.batch_jobs()
     assert batch_job["parameters"] == {"job_id": job.id}
     assert batch_job["jobName"] == f"jamak-{job.id}"
@@ -197,7 +239,7 @@ def test_a_job_cancelled_before_it_starts_is_left_alone(workflow: Workflow) -> N
     execution = workflow.run(job)
 
     assert execution["status"] == "SUCCEEDED"
-    assert workflow.states_entered(job.id) == ["MarkRunning", "NotQueued"]
+    assert workflow.states_entered(job.id) == ["Limits", "MarkRunning", "NotQueued"]
     assert workflow.store.get(job.id).status is JobStatus.CANCELLED
     assert workflow.batch_jobs() == []
 
@@ -226,3 +268,24 @@ def _wait_for_status(store: DynamoJobStore, job_id: str, status: JobStatus) -> N
     while store.get(job_id).status is not status:
         assert time.monotonic() < deadline, f"job {job_id} never became {status}"
         time.sleep(0.02)
+
+
+def test_a_job_that_finds_no_instance_in_time_fails_saying_so(
+    workflow: Workflow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # moto's Batch holds the job for 5 s (as if RUNNABLE, waiting for an instance); the
+    # Transcribe state gives up after 1 s.
+    monkeypatch.setenv("MOTO_SIMPLE_BATCH_FAIL_AFTER", "5")
+    quick = workflow.with_timeout(1)
+    job = _queued_job(quick.store)
+
+    execution = quick.run(job)
+
+    assert execution["status"] == "FAILED"
+    assert quick.states_entered(job.id)[-3:] == ["Transcribe", "MarkNoCapacity", "JobFailed"]
+    stored = quick.store.get(job.id)
+    assert stored.status is JobStatus.FAILED
+    assert stored.error is not None
+    assert stored.error.startswith("no compute capacity was available within 42 minutes")
+    assert stored.error_kind == "NoCapacity"
+    assert stored.finished_at is not None

@@ -6,6 +6,8 @@ there. Executing the state machine is tests/aws/test_state_machine.py's business
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,7 +65,15 @@ def test_statelint_does_reject_a_broken_state_machine(tmp_path: Path) -> None:
 def test_state_machine_parses_with_moto_asl_parser() -> None:
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
-    definition = state_machine_definition({"JobsTable": "t", "JobQueue": "q", "JobDefinition": "d"})
+    definition = state_machine_definition(
+        {
+            "JobsTable": "t",
+            "JobQueue": "q",
+            "JobDefinition": "d",
+            "TranscribeTimeoutSeconds": "3600",
+            "CapacityWaitMinutes": "10",
+        }
+    )
     program, _ = AmazonStateLanguageParser.parse(definition)
     assert program is not None
 
@@ -83,7 +93,8 @@ def test_workflow_marks_running_runs_batch_synchronously_and_catches_everything(
     definition = json.loads(ASL_PATH.read_text())
     assert definition.get("QueryLanguage", "JSONPath") == "JSONPath"
     states = _states()
-    assert definition["StartAt"] == "MarkRunning"
+    assert definition["StartAt"] == "Limits"
+    assert states["Limits"]["Next"] == "MarkRunning"
     assert states["MarkRunning"]["Resource"] == "arn:aws:states:::dynamodb:updateItem"
     assert states["MarkRunning"]["Parameters"]["ConditionExpression"] == "#status = :queued"
     transcribe = states["Transcribe"]
@@ -234,3 +245,98 @@ def test_alarms_watch_failed_and_slow_jobs_of_this_state_machine() -> None:
     assert stat["Metric"]["MetricName"] == "ExecutionTime"
     assert slow["Threshold"] == {"Ref": "JobWaitAlarmMinutes"}
     assert resource("workflow", "Dashboard")["Type"] == "AWS::CloudWatch::Dashboard"
+
+
+def test_a_scheduled_sweeper_restarts_jobs_whose_workflow_never_started() -> None:
+    import importlib
+
+    function = resource("api", "SweeperFunction")["Properties"]
+    (command,) = function["ImageConfig"]["Command"]
+    module, name = command.rsplit(".", 1)
+    assert callable(getattr(importlib.import_module(module), name))
+    assert function["Code"] == resource("api", "Function")["Properties"]["Code"]  # same image
+    env = function["Environment"]["Variables"]
+    assert env["JAMAK_AWS_STATE_MACHINE_ARN"] == {"Ref": "StateMachineArn"}
+    schedule = resource("api", "SweeperSchedule")["Properties"]
+    assert schedule["ScheduleExpression"].startswith("rate(")
+    assert schedule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["SweeperFunction", "Arn"]}
+    permission = resource("api", "SweeperPermission")["Properties"]
+    assert permission["Principal"] == "events.amazonaws.com"
+    allowed = set().union(
+        *(_actions(s) for s in _policy_statements(resource("api", "SweeperRole")))
+    )
+    assert {"states:StartExecution", "states:DescribeExecution", "dynamodb:Query"} <= allowed
+    assert all("*" not in a for a in allowed)
+
+
+def test_a_job_stuck_without_an_instance_times_out_and_fails_saying_so() -> None:
+    """Spot reclaims are retried whatever the exit code (the job definition's RetryStrategy,
+    asserted above); a job that never gets an instance ends at the Transcribe timeout, which
+    the deploy sets to the capacity wait plus the longest Batch lets the job run."""
+    transcribe = _states()["Transcribe"]
+    assert transcribe["TimeoutSecondsPath"] == "$.limits.transcribe_timeout_s"
+    assert "TranscribeTimeoutSeconds" in json.dumps(_states()["Limits"]["Parameters"])
+    assert transcribe["Catch"][0] == {
+        "ErrorEquals": ["States.Timeout"],
+        "ResultPath": "$.error",
+        "Next": "MarkNoCapacity",
+    }
+    no_capacity = _states()["MarkNoCapacity"]["Parameters"]
+    message = no_capacity["ExpressionAttributeValues"][":error"]["S"]
+    assert message.startswith("no compute capacity was available within ${CapacityWaitMinutes}")
+    assert _states()["MarkNoCapacity"]["Next"] == "JobFailed"
+    params = template("workflow")["Parameters"]
+    batch = template("batch")["Parameters"]
+    assert params["TranscribeTimeoutSeconds"]["Default"] == (
+        params["CapacityWaitMinutes"]["Default"] * 60
+        + batch["Attempts"]["Default"] * batch["AttemptTimeoutSeconds"]["Default"]
+    )
+    outputs = template("batch")["Outputs"]
+    assert outputs["Attempts"]["Value"] == {"Ref": "Attempts"}
+    assert outputs["AttemptTimeoutSeconds"]["Value"] == {"Ref": "AttemptTimeoutSeconds"}
+
+
+CANARY = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Canary:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString: {PasswordLength: 32}
+"""
+
+
+def _checkov() -> str:
+    """checkov pins boto3 (==1.35.49 in 3.3.30), so it usually lives in its own virtual
+    environment (the ``iac-scan`` extra): JAMAK_CHECKOV names its executable; else the one
+    beside this Python."""
+    found = os.environ.get("JAMAK_CHECKOV") or shutil.which("checkov", path=str(BIN))
+    if not found:
+        pytest.skip(
+            "checkov not installed: pip install 'jamak[iac-scan]' in a venv of its own "
+            "and set JAMAK_CHECKOV to its checkov"
+        )
+    return found
+
+
+def test_templates_pass_checkov_with_every_exception_explained(tmp_path: Path) -> None:
+    # One run over copies of the templates and a canary that must fail, so that a checkov
+    # that checks nothing (or skips everything) cannot pass this test.
+    for path in TEMPLATES.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "canary.yaml").write_text(CANARY)
+    run = subprocess.run(
+        [_checkov(), "-d", str(tmp_path), "--framework", "cloudformation", "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(run.stdout)
+    results = report["results"]
+    failed = {(c["file_path"].lstrip("/"), c["check_id"]) for c in results["failed_checks"]}
+    assert failed == {("canary.yaml", "CKV_AWS_149")}, failed
+    assert report["summary"]["parsing_errors"] == 0
+    assert report["summary"]["passed"] > 50
+    for check in results["skipped_checks"]:
+        reason = check["check_result"]["suppress_comment"]
+        assert len(reason) > 20 and reason != "No comment provided", check["check_id"]

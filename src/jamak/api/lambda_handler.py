@@ -49,3 +49,34 @@ def build_adapter(settings: Settings) -> Any:
 
 
 handler = LazyHandler()
+
+
+def sweep(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
+    """The scheduled sweeper's Lambda handler (api.yaml's SweeperFunction, every 5 minutes,
+    same image): starts again the jobs whose Step Functions execution was never started,
+    or fails them (:func:`jamak.jobs.service.restart_stalled_jobs`). A schedule, not a check
+    when a job is read: a job nobody looks at would otherwise stay queued, and count
+    against the queue's cap, for good."""
+    import time
+
+    from jamak.bootstrap import build_services
+    from jamak.jobs.model import JobStatus
+    from jamak.jobs.ports import TrackedLauncher
+    from jamak.jobs.service import restart_stalled_jobs
+
+    settings = Settings(backend="aws")
+    services = build_services(settings)
+    try:
+        launcher = services.launcher
+        if not isinstance(launcher, TrackedLauncher):
+            raise TypeError("the sweeper needs a launcher that knows which jobs it started")
+        handled = restart_stalled_jobs(
+            store=services.store,
+            launcher=launcher,
+            older_than_s=settings.aws_stalled_after_s,
+            now=time.time(),
+        )
+    finally:
+        services.close()
+    failed = [job.id for job in handled if job.status is JobStatus.FAILED]
+    return {"restarted": [job.id for job in handled if job.id not in failed], "failed": failed}

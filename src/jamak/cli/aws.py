@@ -78,6 +78,14 @@ def deploy(
     source_dir: Annotated[
         Path | None, typer.Option("--source-dir", help="The jamak checkout to build from.")
     ] = None,
+    capacity_wait_minutes: Annotated[
+        int,
+        typer.Option(
+            "--capacity-wait-minutes",
+            min=1,
+            help="A job that finds no instance (capacity, quota) this long fails, saying so.",
+        ),
+    ] = 60,
 ) -> None:
     """Build and push the images, then create or update the four stacks in order."""
     from jamak.deploy.aws import DeployOptions
@@ -91,6 +99,7 @@ def deploy(
         cpu_only=cpu_only,
         model=model,
         allowed_origins=allowed_origins,
+        capacity_wait_minutes=capacity_wait_minutes,
         image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),
     )
     deployment = deployer.deploy(options)

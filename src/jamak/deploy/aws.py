@@ -39,6 +39,8 @@ class DeployOptions:
     model: str = "base"  # baked into the worker image, the default for new jobs
     allowed_origins: str = "*"  # comma list: browser origins allowed to upload and call the API
     image_tag: str = "latest"  # a fresh tag per deploy makes CloudFormation roll the images
+    # A job waiting this long for an instance (no capacity, a quota too low) fails, saying so.
+    capacity_wait_minutes: int = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,15 @@ class Deployment:
 
 def stack_name(prefix: str, stack: str) -> str:
     return f"{prefix}-{stack}"
+
+
+def transcribe_timeout_s(options: DeployOptions, batch: Outputs) -> int:
+    """The state machine's limit on its Batch task: the capacity wait plus the longest the
+    job may run (Batch stops each attempt at AttemptTimeoutSeconds). Batch bounds the
+    running, so a task that reaches this limit waited for an instance at least the capacity
+    wait. Worked out here because CloudFormation cannot multiply."""
+    longest_run_s = int(batch["Attempts"]) * int(batch["AttemptTimeoutSeconds"])
+    return options.capacity_wait_minutes * 60 + longest_run_s
 
 
 class Deployer:
@@ -96,6 +107,8 @@ class Deployer:
             TableArn=base["TableArn"],
             JobQueueArn=batch["JobQueueArn"],
             JobDefinitionArn=batch["JobDefinitionArn"],
+            CapacityWaitMinutes=str(options.capacity_wait_minutes),
+            TranscribeTimeoutSeconds=str(transcribe_timeout_s(options, batch)),
         )
         api = self._deploy_stack(
             name("api"),
@@ -104,6 +117,8 @@ class Deployer:
             StateMachineArn=workflow["StateMachineArn"],
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
+            # One number for files and records: the bucket's lifecycle rule and the TTL.
+            JobRetentionDays=base["JobRetentionDays"],
             **shared,
         )
         outputs = {"foundation": base, "batch": batch, "workflow": workflow, "api": api}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from jamak.jobs.model import Job, JobStatus
 
@@ -123,6 +123,15 @@ class Launcher(Protocol):
     def launch(self, job: Job) -> None: ...
 
     def cancel(self, job: Job) -> None: ...
+
+
+@runtime_checkable
+class TrackedLauncher(Launcher, Protocol):
+    """A launcher that can tell whether a job's work was ever started (AWS: whether its
+    Step Functions execution exists), so a sweeper can restart the jobs whose start was
+    lost. Local launchers need none: their workers poll the store."""
+
+    def is_started(self, job: Job) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,20 @@ carries the caller's user id from the request's log context (:mod:`jamak.logs`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import BinaryIO
 
-from jamak.errors import JobNotFinishedError, JobNotFoundError, ObjectNotFoundError
+from jamak.errors import (
+    InvalidTransitionError,
+    JobLaunchError,
+    JobNotFinishedError,
+    JobNotFoundError,
+    ObjectNotFoundError,
+)
 from jamak.jobs.keys import job_prefix, media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
-from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore
+from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore, TrackedLauncher
 from jamak.jobs.quotas import NO_LIMITS, SubmitLimits, check_can_submit
 
 logger = logging.getLogger(__name__)
@@ -42,7 +49,7 @@ def submit_job(
     objects.put_file(key, source)
     job = Job(id=job_id, owner=owner, filename=filename, media_key=key, options=options)
     store.add(job)
-    launcher.launch(job)
+    start_job(store=store, launcher=launcher, job=job)
     logger.info("job %s: queued (model %s)", job.id, job.options.model)
     return job
 
@@ -59,9 +66,56 @@ def register_uploaded_job(
     (a presigned upload on AWS), so the bytes never pass through the API."""
     check_can_submit(store=store, owner=job.owner, limits=limits, exempt=exempt)
     store.add(job)
-    launcher.launch(job)
+    start_job(store=store, launcher=launcher, job=job)
     logger.info("job %s: queued (model %s)", job.id, job.options.model)
     return job
+
+
+LAUNCH_FAILED = "LaunchFailed"  # the error_kind of a job whose work could not be started
+
+
+def start_job(*, store: JobStore, launcher: Launcher, job: Job) -> None:
+    """Start the work of a recorded, queued job; when that fails, mark the job failed and
+    raise :class:`JobLaunchError`.
+
+    A job left queued with nothing started would wait forever and count against the
+    queue's and its owner's limits. The launcher's client has already retried what is worth
+    retrying (AWS: throttling and server errors, with backoff); what is left (a wrong
+    state machine, a missing permission, an outage) will not pass by itself, so the job
+    fails with the reason, and its owner can submit again."""
+    try:
+        launcher.launch(job)
+    except Exception as err:  # whatever it was, nothing will run this job
+        message = f"the job could not be started: {err}"
+        logger.error("job %s: %s", job.id, message)
+        # Cancelled or deleted meanwhile: not queued any more either way.
+        with contextlib.suppress(InvalidTransitionError, JobNotFoundError):
+            store.transition(job.id, JobStatus.FAILED, error=message, error_kind=LAUNCH_FAILED)
+        raise JobLaunchError(message) from err
+
+
+def restart_stalled_jobs(
+    *, store: JobStore, launcher: TrackedLauncher, older_than_s: float, now: float
+) -> list[Job]:
+    """Start again every job queued for more than ``older_than_s`` whose work was never
+    started (its start was lost: a crash between recording and starting, a failed start
+    whose "failed" could not be written); a start that fails again fails the job.
+    Returns those jobs as they are now. ``older_than_s`` leaves alone the jobs that an API
+    call has just recorded and is about to start."""
+    handled: list[Job] = []
+    cursor: str | None = None
+    while True:
+        page = store.list(status=JobStatus.QUEUED, limit=100, cursor=cursor)
+        for job in page.jobs:
+            if job.created_at > now - older_than_s or launcher.is_started(job):
+                continue
+            logger.warning("job %s queued with no work started; starting it again", job.id)
+            with contextlib.suppress(JobLaunchError):  # then it is marked failed, and logged
+                start_job(store=store, launcher=launcher, job=job)
+            handled.append(store.get(job.id))
+        if page.next_cursor is None:
+            return handled
+        cursor = page.next_cursor
 
 
 def get_job(*, store: JobStore, job_id: str) -> Job:

@@ -33,7 +33,7 @@ def open_backend(config: AwsConfig) -> Backend:
     objects = S3ObjectStore(s3_client(config, session), config.bucket)
     dynamodb = dynamodb_client(config, session)
     return Backend(
-        store=DynamoJobStore(dynamodb, config.table),
+        store=DynamoJobStore(dynamodb, config.table, retention_days=config.job_retention_days),
         objects=objects,
         launcher=StepFunctionsLauncher(
             stepfunctions_client(config, session), config.state_machine_arn

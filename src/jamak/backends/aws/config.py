@@ -19,3 +19,4 @@ class AwsConfig:
     bucket: str = "jamak-media"
     table: str = "jamak-jobs"
     state_machine_arn: str | None = None
+    job_retention_days: int = 30  # records expire with their files; 0 keeps them

@@ -47,6 +47,15 @@ class StepFunctionsLauncher:
         except self._client.exceptions.ExecutionAlreadyExists:
             log.info("job %s already has an execution; not starting another", job.id)
 
+    def is_started(self, job: Job) -> bool:
+        """Whether the job's execution exists (in any state): the sweeper restarts only jobs
+        whose start was lost, never one whose execution is merely slow."""
+        try:
+            self._client.describe_execution(executionArn=execution_arn(self._arn(), job.id))
+        except self._client.exceptions.ExecutionDoesNotExist:
+            return False
+        return True
+
     def cancel(self, job: Job) -> None:
         try:
             self._client.stop_execution(

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from jamak.backends.aws.busy import busy_as_backend_error
 from jamak.backends.aws.transfers import part_lengths, part_size_for
-from jamak.errors import ObjectNotFoundError, StorageError
+from jamak.errors import ObjectNotFoundError, StorageAccessDeniedError, StorageError
 from jamak.jobs.keys import check_key, check_prefix
 from jamak.jobs.ports import MultipartUpload, PresignedPart, UploadedPart
 
@@ -41,9 +41,27 @@ def content_disposition(download_name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(download_name, safe='')}"
 
 
-def _is_missing(err: ClientError) -> bool:
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+# GET answers "AccessDenied"; HEAD has no body, so botocore reports its status code.
+_FORBIDDEN = frozenset({"AccessDenied", "403", "Forbidden"})
+
+
+def _raise_read_error(err: ClientError, key: str) -> None:
+    """Turn S3's answer for an object that cannot be read into jamak's words; return for any
+    other error (the caller re-raises it).
+
+    S3 says 404 for a missing key only to callers allowed ``s3:ListBucket`` on the bucket;
+    to others it says 403, to hide which keys exist. The stacks grant that permission, so a
+    403 here is a real permissions mistake and is reported as one, never as "not found"."""
     code = err.response.get("Error", {}).get("Code")
-    return code in {"NoSuchKey", "404", "NotFound"}
+    if code in _MISSING:
+        raise ObjectNotFoundError(f"no object {key!r}") from None
+    if code in _FORBIDDEN:
+        raise StorageAccessDeniedError(
+            f"S3 refused access to {key!r} (AccessDenied): the deployment's role lacks "
+            "s3:GetObject on the job files, or s3:ListBucket on the bucket, without which S3 "
+            "answers 403 for a missing object too"
+        ) from err
 
 
 class _BodyReader(io.RawIOBase):
@@ -88,8 +106,7 @@ class S3ObjectStore:
         try:
             response = self._client.get_object(Bucket=self._bucket, Key=check_key(key))
         except ClientError as err:
-            if _is_missing(err):
-                raise ObjectNotFoundError(f"no object {key!r}") from None
+            _raise_read_error(err, key)
             raise
         return cast(BinaryIO, io.BufferedReader(_BodyReader(response["Body"])))
 
@@ -102,8 +119,7 @@ class S3ObjectStore:
                 with busy_as_backend_error("S3"):
                     self._client.download_file(self._bucket, key, str(path))
             except ClientError as err:
-                if _is_missing(err):
-                    raise ObjectNotFoundError(f"no object {key!r}") from None
+                _raise_read_error(err, key)
                 raise
             yield path
 
@@ -112,8 +128,7 @@ class S3ObjectStore:
         try:
             head = self._client.head_object(Bucket=self._bucket, Key=check_key(key))
         except ClientError as err:
-            if _is_missing(err):
-                raise ObjectNotFoundError(f"no object {key!r}") from None
+            _raise_read_error(err, key)
             raise
         return head["ContentLength"]
 

@@ -61,10 +61,14 @@ class DynamoJobStore:
         table: str,
         *,
         clock: Callable[[], float] = time.time,
+        retention_days: int = 0,
     ) -> None:
+        """``retention_days``: each new job's record expires (DynamoDB TTL) that many days
+        after its creation, as its files do in the bucket; 0 keeps records for good."""
         self._client = client
         self._table = table
         self._clock = clock
+        self._retention_days = retention_days
 
     # --- JobStore ---------------------------------------------------------------------
 
@@ -73,7 +77,7 @@ class DynamoJobStore:
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=job_to_item(job),
+                Item=job_to_item(job, retention_days=self._retention_days),
                 ConditionExpression="attribute_not_exists(id)",
             )
         except ClientError as err:
