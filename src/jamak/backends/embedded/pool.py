@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from dataclasses import replace
@@ -132,7 +133,7 @@ class WorkerPool:
         slot.ready.value = False
         process = self._context.Process(
             target=worker_process_main,
-            args=(self._config, self._factory, slot.index, slot.ready),
+            args=(self._config, self._factory, slot.index, slot.ready, os.getpid()),
             name=f"jamak-worker-{slot.index}",
             daemon=True,  # never outlive the parent, even if stop() is never called
         )

@@ -29,6 +29,7 @@ def worker_process_main(
     recognizer_factory: RecognizerFactory,
     index: int,
     ready: ctypes.c_bool,
+    parent_pid: int,
 ) -> None:
     """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone."""
     configure_logging(
@@ -38,7 +39,7 @@ def worker_process_main(
     )
     stop = threading.Event()
     _stop_on_signals(stop)
-    _stop_when_orphaned(stop)
+    _stop_when_orphaned(stop, parent_pid)
     backend = open_backend(config.backend)
     if backend.queue is None:
         raise RuntimeError("the embedded backend always has a queue")
@@ -73,15 +74,20 @@ def _stop_on_signals(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _stop_when_orphaned(stop: threading.Event) -> None:
-    """A parent killed with SIGKILL can't stop its children; they notice and stop."""
-    parent = os.getppid()
+def _stop_when_orphaned(stop: threading.Event, parent_pid: int) -> None:
+    """A parent killed with SIGKILL can't stop its children; they notice and stop.
+
+    The parent's pid comes from the parent itself: a parent killed while this process was
+    still starting would otherwise be read here as init's pid, and never be missed."""
 
     def watch() -> None:
-        while not stop.wait(1.0):
-            if os.getppid() != parent:
+        while True:
+            if os.getppid() != parent_pid:
                 logger.warning("parent process is gone; stopping")
                 stop.set()
+                return
+            if stop.wait(1.0):
+                return
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
