@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+IAC_VENV := .venv-iac
+STAMP_IAC := $(IAC_VENV)/.installed
 
 .PHONY: help serve install install-dev system-deps test check lint typecheck imports unit kernels format bench clean
 
@@ -26,8 +28,14 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[models,aws,dev]'
 	touch $@ $(STAMP_RUN)
 
+# checkov pins its own boto3, so it lives apart (deploy/requirements-iac.txt).
+$(STAMP_IAC): deploy/requirements-iac.txt
+	$(PYTHON) -m venv $(IAC_VENV)
+	$(IAC_VENV)/bin/pip install --quiet -r deploy/requirements-iac.txt
+	touch $@
+
 install: $(STAMP_RUN)
-install-dev: $(STAMP_DEV)
+install-dev: $(STAMP_DEV) $(STAMP_IAC)
 
 serve: install
 	$(BIN)/jamak serve
