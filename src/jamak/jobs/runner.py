@@ -4,9 +4,9 @@
 :func:`run_job` takes a job from queued or running to a final status and never raises for a
 failure of the job itself: a :class:`JamakError` (unreadable media, unknown model) fails
 the job with its message, anything else fails it with a short "internal error" while the
-traceback goes to the log, so one bad file can never take a worker down. The one exception
-is :class:`BackendBusyError`, the job store's own refusal: it is raised, and the job's lease
-brings the job back. The job's outputs
+traceback goes to the log, so one bad file can never take a worker down. Only when the job
+store refuses even the failure (:class:`BackendBusyError`: locked, throttled) does the error
+leave: the job stays claimed, and its lease brings it back. The job's outputs
 go to fixed keys, so a retry overwrites a half-finished attempt cleanly.
 """
 
@@ -22,7 +22,6 @@ from typing import get_args
 
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
-    BackendBusyError,
     InvalidTransitionError,
     JamakError,
     JobCancelledError,
@@ -93,11 +92,6 @@ def run_job(
     except JobCancelledError as stopped:
         logger.info("job %s: stopped: %s", job.id, stopped)
         return _stored(store, job)
-    except BackendBusyError:
-        # The store itself refused (locked, throttled): not the job's fault, and writing
-        # "failed" would meet the same refusal. The job stays claimed; its lease runs out
-        # and it is run again.
-        raise
     except JamakError as err:
         logger.info("job %s: failed: %s", job.id, err)
         return _fail(store, job, str(err), kind=type(err).__name__)
