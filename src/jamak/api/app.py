@@ -18,7 +18,7 @@ from jamak.api.deps import guard_job
 from jamak.api.errors import install_error_handlers
 from jamak.api.metrics import install_metrics
 from jamak.api.rate_limit import TokenBuckets, rate_limit
-from jamak.api.request_log import RequestLogMiddleware
+from jamak.api.request_log import install_request_log
 from jamak.api.routes import (
     config,
     direct_uploads,
@@ -80,8 +80,7 @@ def create_app(services: Services, *, extra_routers: Sequence[APIRouter] = ()) -
     app.state.rate_limits = TokenBuckets(per_minute) if per_minute > 0 else None
     install_error_handlers(app)
     install_metrics(app, services)  # GET /metrics, and HTTP figures for every request
-    # Added last, so outermost: its log context holds for everything inside, the metrics too.
-    app.add_middleware(RequestLogMiddleware)
+    install_request_log(app)  # last, so outermost
     # Every router whose paths name a job answers only the job's owner (deps.guard_job);
     # the rest of the API needs a signed-in caller; health and the page itself stay open
     # (and outside the per-user rate limit, so probes never see a 429).

@@ -24,7 +24,6 @@ secret to manage for no gain.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Annotated
 
@@ -38,16 +37,16 @@ from prometheus_client.core import (
 )
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from jamak.api.auth import Principal, get_principal, get_services
+from jamak.api.observed import ObservedRequests, route_template
 from jamak.bootstrap import Services
 from jamak.jobs.ports import JobStore
 from jamak.jobs.stats import job_stats
 
 # Real-time factors: a GPU runs at a few hundredths of real time, a CPU near or past 1.
 SPEED_BUCKETS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
-UNMATCHED_ROUTE = "<unmatched>"
 
 router = APIRouter(tags=["health"])
 
@@ -69,43 +68,10 @@ class HttpMetrics:
             registry=registry,
         )
 
-    def observe(self, method: str, route: str, status: int, elapsed_s: float) -> None:
+    def observe(self, scope: Scope, status: int, elapsed_s: float) -> None:
+        method, route = str(scope["method"]), route_template(scope)
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(elapsed_s)
-
-
-class HttpMetricsMiddleware:
-    """Plain ASGI (not BaseHTTPMiddleware), so streamed responses pass through untouched."""
-
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
-        self._app = app
-        self._metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the client sees if the app raises before answering
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self._app(scope, receive, send_wrapper)
-        finally:
-            elapsed = time.perf_counter() - started
-            self._metrics.observe(scope["method"], route_template(scope), status, elapsed)
-
-
-def route_template(scope: Scope) -> str:
-    """The matched route's template (the router leaves the route in the scope)."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else UNMATCHED_ROUTE
 
 
 class JobStoreCollector(Collector):
@@ -164,7 +130,7 @@ def install_metrics(app: FastAPI, services: Services) -> Metrics:
     """Give ``app`` its registry, the HTTP middleware and ``GET /metrics``."""
     metrics = Metrics(services)
     app.state.metrics = metrics
-    app.add_middleware(HttpMetricsMiddleware, metrics=metrics.http)
+    app.add_middleware(ObservedRequests, observe=metrics.http.observe)
     app.include_router(router)
     return metrics
 

@@ -11,11 +11,11 @@ are logged at DEBUG, so a probe every few seconds does not bury the requests peo
 from __future__ import annotations
 
 import logging
-import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from fastapi import FastAPI
+from starlette.types import Scope
 
-from jamak.api.metrics import route_template
+from jamak.api.observed import ObservedRequests, route_template
 from jamak.logs import bindable_log_context
 
 logger = logging.getLogger("jamak.api.access")
@@ -23,31 +23,10 @@ logger = logging.getLogger("jamak.api.access")
 QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-class RequestLogMiddleware:
-    """Plain ASGI (not BaseHTTPMiddleware), so streamed responses pass through untouched;
-    an SSE stream's line is written when it closes, with its whole duration."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self._app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the client sees if the app raises before answering
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        with bindable_log_context():
-            try:
-                await self._app(scope, receive, send_wrapper)
-            finally:
-                _log_request(scope, status, time.perf_counter() - started)
+def install_request_log(app: FastAPI) -> None:
+    """Add the access log around ``app``; added last, it is outermost, so the user id it
+    binds holds for every line written inside (the metrics' too)."""
+    app.add_middleware(ObservedRequests, observe=_log_request, context=bindable_log_context)
 
 
 def _log_request(scope: Scope, status: int, elapsed_s: float) -> None:

@@ -395,15 +395,7 @@ def test_progress_is_throttled_and_complete(
     objects: InMemoryObjectStore, tone_bytes: bytes
 ) -> None:
     store = CountingStore()
-    job = submit_job(
-        store=store,
-        objects=objects,
-        launcher=NoopLauncher(),
-        owner="ana",
-        filename="talk.wav",
-        source=io.BytesIO(tone_bytes),
-        options=JobOptions(),
-    )
+    job = _submit_named(store, objects, tone_bytes, formats=("srt", "txt"))
     done = run_job(
         job, store=store, objects=objects, recognizers=OneRecognizer(HookedRecognizer(steps=200))
     )
@@ -421,15 +413,7 @@ def test_slow_recognition_reports_progress_along_the_way(
     objects: InMemoryObjectStore, tone_bytes: bytes
 ) -> None:
     store = CountingStore()
-    job = submit_job(
-        store=store,
-        objects=objects,
-        launcher=NoopLauncher(),
-        owner="ana",
-        filename="talk.wav",
-        source=io.BytesIO(tone_bytes),
-        options=JobOptions(),
-    )
+    job = _submit_named(store, objects, tone_bytes, formats=("srt", "txt"))
     slow = ScriptedRecognizer(steps=5, seconds_per_step=0.06)
     done = run_job(
         job,
@@ -446,8 +430,13 @@ def test_slow_recognition_reports_progress_along_the_way(
 
 
 def _submit_named(
-    store: InMemoryJobStore, objects: InMemoryObjectStore, data: bytes, filename: str
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    data: bytes,
+    filename: str = "talk.wav",
+    formats: tuple[str, ...] = ("srt",),
 ) -> Job:
+    """Submit through the real use case to stores of the test's own making."""
     return submit_job(
         store=store,
         objects=objects,
@@ -455,7 +444,7 @@ def _submit_named(
         owner="ana",
         filename=filename,
         source=io.BytesIO(data),
-        options=JobOptions(formats=("srt",)),
+        options=JobOptions(formats=formats),
     )
 
 
@@ -507,15 +496,7 @@ def test_a_full_disk_fails_the_job_in_words_and_it_reports_no_outputs(
     store: InMemoryJobStore, tone_bytes: bytes
 ) -> None:
     objects = FullDisk()
-    job = submit_job(
-        store=store,
-        objects=objects,
-        launcher=NoopLauncher(),
-        owner="ana",
-        filename="talk.wav",
-        source=io.BytesIO(tone_bytes),
-        options=JobOptions(formats=("srt", "vtt")),
-    )
+    job = _submit_named(store, objects, tone_bytes, formats=("srt", "vtt"))
     objects.writes = 0  # the upload itself found room
 
     done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
@@ -530,15 +511,7 @@ def test_a_busy_store_at_the_end_leaves_the_job_claimed_for_its_lease_to_bring_b
     tone_bytes: bytes,
 ) -> None:
     store, objects = LockedOnFinish(max_attempts=3), InMemoryObjectStore()
-    job = submit_job(
-        store=store,
-        objects=objects,
-        launcher=NoopLauncher(),
-        owner="ana",
-        filename="talk.wav",
-        source=io.BytesIO(tone_bytes),
-        options=JobOptions(),
-    )
+    job = _submit_named(store, objects, tone_bytes, formats=("srt", "txt"))
 
     with pytest.raises(BackendBusyError):
         run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
