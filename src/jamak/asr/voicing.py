@@ -23,7 +23,8 @@ HOLD_THRESHOLD = 0.15  # ...and the level speech must fall below to end
 MIN_SILENCE_S = 0.1  # a shorter quiet is a stop closure or a breath inside speech
 MIN_SPEECH_S = 0.06
 EDGE_SEARCH_S = 0.1  # how far energy may move a detector edge
-FLOOR_MARGIN_DB = 10.0  # speech energy: this far above the quiet of the file...
+FLOOR_MARGIN_DB = 6.0  # speech energy: this far above the quiet of the file (10 ms frames
+# of steady noise vary by well under a decibel)...
 PEAK_RANGE_DB = 40.0  # ...and within this of its loud frames
 
 
