@@ -31,7 +31,7 @@ from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
-from jamak.asr.voicing import voiced_regions
+from jamak.asr.voicing import find_voicing
 from jamak.asr.windows import WHISPER_WINDOW_S, Window, plan_windows, widen_windows
 from jamak.asr.word_edges import refine_segments
 from jamak.transcript import Transcript
@@ -103,8 +103,8 @@ class FasterWhisperRecognizer:
         )
         if not (options.word_timestamps and options.refine_word_times):
             return transcript
-        regions = voiced_regions(heard.probabilities, heard.frame_s, audio, SAMPLE_RATE)
-        return replace(transcript, segments=refine_segments(transcript.segments, regions))
+        voicing = find_voicing(heard.probabilities, heard.frame_s, audio, SAMPLE_RATE)
+        return replace(transcript, segments=refine_segments(transcript.segments, voicing))
 
     def _initial_tokens(self, options: RecognitionOptions) -> list[int]:
         if not options.initial_prompt:

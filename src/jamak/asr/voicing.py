@@ -26,6 +26,7 @@ EDGE_SEARCH_S = 0.1  # how far energy may move a detector edge
 FLOOR_MARGIN_DB = 6.0  # speech energy: this far above the quiet of the file (10 ms frames
 # of steady noise vary by well under a decibel)...
 PEAK_RANGE_DB = 40.0  # ...and within this of its loud frames
+AUDIBLE_DB = 15.0  # a stretch the detector called silence but this far above the quiet
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +37,41 @@ class Region:
     end_s: float
 
 
-def voiced_regions(
+@dataclass(frozen=True, slots=True)
+class Voicing:
+    """The voice of a file: its regions, and the level of every 10 ms frame against the
+    file's quiet (something may be there where the detector heard no voice: quiet or
+    whispered speech it missed, or a noise)."""
+
+    regions: tuple[Region, ...]
+    above_floor_db: npt.NDArray[np.float64]
+
+    def audible(self, start_s: float, end_s: float) -> bool:
+        """Whether the stretch is clearly sound, not room tone: its median frame at least
+        ``AUDIBLE_DB`` above the file's quiet (room tone and hiss wander a few decibels
+        above their 5th percentile; a whisper is tens of decibels louder)."""
+        first = max(0, int(start_s / HOP_S))
+        frames = self.above_floor_db[first : max(first + 1, round(end_s / HOP_S))]
+        return bool(frames.size) and float(np.median(frames)) >= AUDIBLE_DB
+
+
+def find_voicing(
     probabilities: npt.NDArray[np.float32],
     frame_s: float,
     audio: npt.NDArray[np.float32],
     sample_rate: int,
+) -> Voicing:
+    above_floor_db, loud = _levels(audio, sample_rate)
+    return Voicing(voiced_regions(probabilities, frame_s, loud), above_floor_db)
+
+
+def voiced_regions(
+    probabilities: npt.NDArray[np.float32], frame_s: float, loud: npt.NDArray[np.bool_]
 ) -> tuple[Region, ...]:
     """The file's voice as disjoint, ordered regions (empty when the detector heard none)."""
     coarse = _detector_regions(probabilities, frame_s)
     if not coarse:
         return ()
-    loud = _loud_frames(audio, sample_rate)
     refined = [_sharpen(start, end, loud) for start, end in coarse]
     merged: list[Region] = []
     for region in refined:
@@ -79,18 +104,21 @@ def _detector_regions(probs: npt.NDArray[np.float32], frame_s: float) -> list[tu
     return spans
 
 
-def _loud_frames(audio: npt.NDArray[np.float32], sample_rate: int) -> npt.NDArray[np.bool_]:
-    """Per 10 ms frame: is it as loud as this file's speech? Levels are the file's own, so
-    a quiet recording and a loud one are judged alike."""
+def _levels(
+    audio: npt.NDArray[np.float32], sample_rate: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Per 10 ms frame: its level above the file's quiet (dB), and whether it is as loud as
+    speech. Levels are the file's own, so a quiet recording and a loud one are alike."""
     hop = max(1, round(HOP_S * sample_rate))
     count = len(audio) // hop
     if count == 0:
-        return np.zeros(0, dtype=np.bool_)
+        return np.zeros(0), np.zeros(0, dtype=np.bool_)
     frames = audio[: count * hop].astype(np.float64).reshape(count, hop)
     level = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
     floor, peak = np.percentile(level, 5), np.percentile(level, 99)
     loud: npt.NDArray[np.bool_] = level >= max(floor + FLOOR_MARGIN_DB, peak - PEAK_RANGE_DB)
-    return loud
+    above: npt.NDArray[np.float64] = level - floor
+    return above, loud
 
 
 def _sharpen(start_s: float, end_s: float, loud: npt.NDArray[np.bool_]) -> Region:

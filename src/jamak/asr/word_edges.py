@@ -8,7 +8,10 @@ Given where the voice is (:func:`jamak.asr.voicing.voiced_regions`), each word i
 corrected in two passes, keeping Whisper's order and text untouched:
 
 * a word that starts in a silence starts at the next onset instead (words placed together
-  in the silence move together, keeping their spacing as far as room allows);
+  in the silence move together, keeping their spacing as far as room allows), unless the
+  silence is not quiet from the word to the onset: frames as loud as the file's speech
+  there say the detector more likely missed quiet speech (a whisper, a voice trailing off)
+  than that Whisper placed the word early;
 * a word that ends a stretch of voice (the next word starts after a silence, or there is
   none) ends with that stretch: extended when it ran early, pulled back out of the silence
   when it ran late. It never passes the next word's start.
@@ -23,21 +26,21 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
-from jamak.asr.voicing import Region
+from jamak.asr.voicing import Region, Voicing
 from jamak.transcript import Segment, Word
 
 MIN_WORD_S = 0.02  # one timestamp step: a word never shrinks below it
 
 
-def refine_segments(segments: Sequence[Segment], regions: Sequence[Region]) -> tuple[Segment, ...]:
+def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segment, ...]:
     """``segments`` with word (and so segment) times on the voice; text unchanged.
 
     Segments without words, and everything when no voice was found, are kept as they are.
     """
     words = [word for segment in segments for word in segment.words]
-    if not words or not regions:
+    if not words or not voicing.regions:
         return tuple(segments)
-    moved = iter(_refine(words, regions))
+    moved = iter(_refine(words, voicing))
     out: list[Segment] = []
     for segment in segments:
         if not segment.words:
@@ -48,8 +51,9 @@ def refine_segments(segments: Sequence[Segment], regions: Sequence[Region]) -> t
     return tuple(out)
 
 
-def _refine(words: Sequence[Word], regions: Sequence[Region]) -> list[Word]:
-    starts = _starts_on_voice([w.start_s for w in words], regions)
+def _refine(words: Sequence[Word], voicing: Voicing) -> list[Word]:
+    regions = voicing.regions
+    starts = _starts_on_voice(words, voicing)
     out: list[Word] = []
     for index, word in enumerate(words):
         start = starts[index]
@@ -59,9 +63,10 @@ def _refine(words: Sequence[Word], regions: Sequence[Region]) -> list[Word]:
     return out
 
 
-def _starts_on_voice(starts: Sequence[float], regions: Sequence[Region]) -> list[float]:
+def _starts_on_voice(words: Sequence[Word], voicing: Voicing) -> list[float]:
+    regions = voicing.regions
     onsets = [region.start_s for region in regions]
-    out = list(starts)
+    out = [word.start_s for word in words]
     index = 0
     while index < len(out):
         onset = _onset_after_silence(out[index], regions, onsets)
@@ -72,6 +77,9 @@ def _starts_on_voice(starts: Sequence[float], regions: Sequence[Region]) -> list
         run_end = index
         while run_end + 1 < len(out) and out[run_end + 1] < onset:
             run_end += 1
+        if voicing.audible(out[index], onset):
+            index = run_end + 1  # not silent after all: the detector missed something
+            continue
         shift = onset - out[index]
         limit = out[run_end + 1] if run_end + 1 < len(out) else float("inf")
         for k in range(index, run_end + 1):
