@@ -84,5 +84,9 @@ class Voice:
         self._lib.espeak_Synchronize()
         pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
         samples = (pcm.astype(np.float32) / 32768.0).astype(np.float32)
-        words = tuple(raw[pos - 1 : pos - 1 + length].decode() for pos, length, _ in self._events)
-        return Spoken(samples, self.sample_rate, words, tuple(s for _, _, s in self._events))
+        # espeak-ng also reports a "word" for the closing punctuation, after the last sound.
+        events = [(raw[p - 1 : p - 1 + n].decode().strip(), s) for p, n, s in self._events]
+        events = [(word, sample) for word, sample in events if any(c.isalnum() for c in word)]
+        return Spoken(
+            samples, self.sample_rate, tuple(w for w, _ in events), tuple(s for _, s in events)
+        )
