@@ -88,9 +88,9 @@ def _table(results: dict[str, dict[str, float | int]], clips: list[str], model: 
     lines += [
         "",
         f"Scored: {counts['words_scored']} words inside sentences, "
-        f"{counts['first_words_scored']} utterance onsets; jamak's cues: "
-        f"{counts['cue_starts_scored']} starts and {counts['cue_ends_scored']} ends on words "
-        "heard right (the others' words have no true time).",
+        f"{counts['first_words_scored']} utterance onsets; cues are scored where their "
+        f"first (last) word was heard right: {counts['cue_starts_scored']} starts and "
+        f"{counts['cue_ends_scored']} ends of jamak's.",
     ]
     return "\n".join(lines)
 
