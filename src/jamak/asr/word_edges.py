@@ -52,13 +52,14 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
 
 
 def _refine(words: Sequence[Word], voicing: Voicing) -> list[Word]:
-    regions = voicing.regions
+    regions, onsets = voicing.regions, [region.start_s for region in voicing.regions]
     starts = _starts_on_voice(words, voicing)
     out: list[Word] = []
     for index, word in enumerate(words):
         start = starts[index]
         following = starts[index + 1] if index + 1 < len(words) else None
-        end = _end_on_voice(start, max(word.end_s, start), following, regions)
+        region = _region_of(start, regions, onsets)
+        end = _end_on_voice(start, max(word.end_s, start), following, region)
         out.append(replace(word, start_s=start, end_s=end))
     return out
 
@@ -104,9 +105,8 @@ def _onset_after_silence(
 
 
 def _end_on_voice(
-    start: float, end: float, following: float | None, regions: Sequence[Region]
+    start: float, end: float, following: float | None, region: Region | None
 ) -> float:
-    region = _region_of(start, regions)
     if region is None:
         return end
     last_in_region = following is None or following >= region.end_s
@@ -118,8 +118,8 @@ def _end_on_voice(
     return max(end, least)
 
 
-def _region_of(time_s: float, regions: Sequence[Region]) -> Region | None:
-    index = bisect.bisect_right([r.start_s for r in regions], time_s) - 1
+def _region_of(time_s: float, regions: Sequence[Region], onsets: Sequence[float]) -> Region | None:
+    index = bisect.bisect_right(onsets, time_s) - 1
     if index >= 0 and time_s < regions[index].end_s:
         return regions[index]
     return None
