@@ -7,13 +7,14 @@ STAMP_DEV := $(VENV)/.installed-dev
 IAC_VENV := .venv-iac
 STAMP_IAC := $(IAC_VENV)/.installed
 
-.PHONY: help serve install install-dev system-deps test check lint typecheck imports unit kernels format bench clean
+.PHONY: help serve install install-dev system-deps test check lint typecheck imports unit kernels format bench bench-timing clean
 
 help:
 	@echo "make serve       set up and start jamak (web app + API + workers) on http://127.0.0.1:8000"
 	@echo "make test        set up everything the tests need, then run lint, types, import contracts and tests"
 	@echo "make kernels     the recognition and eval tests under every CPU kernel family and compute type"
 	@echo "make bench       speed and accuracy against faster-whisper on ../shared/eval (see bench/README.md)"
+	@echo "make bench-timing  when cues appear and vanish against the voice, vs faster-whisper (bench/README.md)"
 	@echo "make format      ruff format + autofix"
 
 $(BIN)/python:
@@ -70,6 +71,9 @@ format:
 
 bench: install-dev
 	$(BIN)/python -m bench.run
+
+bench-timing: install-dev
+	$(BIN)/python -m bench.timing.run
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

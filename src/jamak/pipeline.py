@@ -15,10 +15,10 @@ from pathlib import Path
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import ProgressCallback, Recognizer
 from jamak.errors import MediaError
-from jamak.media import MediaLimits, decode_audio, write_listening_copy
+from jamak.media import MediaLimits, decode_audio, probe, write_listening_copy
 from jamak.subtitles import build_cues, formats
 from jamak.subtitles.formats import SubtitleFormat
-from jamak.subtitles.rules import SubtitleRules
+from jamak.subtitles.rules import SubtitleRules, for_frame_rate
 from jamak.transcript import Transcript
 
 logger = logging.getLogger(__name__)
@@ -33,13 +33,17 @@ class RenderedSubtitle:
 
 @dataclass(frozen=True, slots=True)
 class SubtitleRequest:
-    """Which formats to write, and the user's explicit layout choices (None: the detected
-    language's own rule)."""
+    """Which formats to write, and the user's explicit layout and timing choices (None:
+    the detected language's own rule, and the rules' timing defaults)."""
 
     formats: tuple[SubtitleFormat, ...]
     max_chars_per_line: int | None = None
     max_lines: int | None = None
     max_chars_per_s: float | None = None
+    lead_out_s: float | None = None
+    chain_gap_s: float | None = None
+    # Time cues on the video's frames (the rate read from the container) when there is one.
+    frame_accurate: bool = True
 
     @classmethod
     def named(
@@ -59,13 +63,17 @@ class SubtitleRequest:
             max_chars_per_s,
         )
 
-    def rules_for(self, language: str | None) -> SubtitleRules:
-        """The language's layout rules, with the user's explicit choices over them."""
-        return SubtitleRules.for_language(language).with_overrides(
+    def rules_for(self, language: str | None, *, frame_rate: float | None = None) -> SubtitleRules:
+        """The language's layout rules, with the user's explicit choices over them, on the
+        frames of a video at ``frame_rate`` (None: audio)."""
+        rules = SubtitleRules.for_language(language).with_overrides(
             max_chars_per_line=self.max_chars_per_line,
             max_lines=self.max_lines,
             max_chars_per_s=self.max_chars_per_s,
+            lead_out_s=self.lead_out_s,
+            chain_gap_s=self.chain_gap_s,
         )
+        return for_frame_rate(rules, frame_rate if self.frame_accurate else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +104,17 @@ def transcribe_to_subtitles(
         listening_copy=listening_copy,
         limits=limits,
     )
-    rules = subtitles.rules_for(transcript.language)
+    rules = subtitles.rules_for(transcript.language, frame_rate=_frame_rate(path))
     return Transcription(transcript, _render(transcript, subtitles.formats, rules))
+
+
+def _frame_rate(path: Path) -> float | None:
+    """The video's frame rate, if ``path`` is a video (it decoded already, so it opens)."""
+    try:
+        return probe(path).frame_rate
+    except MediaError as err:
+        logger.warning("%s: no frame rate: %s", path.name, err)
+        return None
 
 
 def transcribe_file(

@@ -31,7 +31,9 @@ from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
+from jamak.asr.voicing import find_voicing
 from jamak.asr.windows import WHISPER_WINDOW_S, Window, plan_windows, widen_windows
+from jamak.asr.word_edges import refine_segments
 from jamak.transcript import Transcript
 
 __all__ = ["FasterWhisperRecognizer", "load_model", "resolve_compute_type", "resolve_device"]
@@ -91,7 +93,7 @@ class FasterWhisperRecognizer:
         heard = speech_map(audio)
         windows = plan_windows(spans_from_probabilities(heard.probabilities, self._vad))
         context = widen_windows(windows, duration_s=duration_s, margin_s=self._vad.context_s)
-        return recognise_speech(
+        transcript = recognise_speech(
             Speech(duration_s, windows, context, Judge(heard, self._vad.threshold)),
             partial(_Engine.open, self.model, audio, options),
             model=self._described,
@@ -99,6 +101,10 @@ class FasterWhisperRecognizer:
             initial_tokens=self._initial_tokens(options) if windows else (),
             report=on_progress or (lambda done_s, total_s: None),
         )
+        if not (options.word_timestamps and options.refine_word_times):
+            return transcript
+        voicing = find_voicing(heard.probabilities, heard.frame_s, audio, SAMPLE_RATE)
+        return replace(transcript, segments=refine_segments(transcript.segments, voicing))
 
     def _initial_tokens(self, options: RecognitionOptions) -> list[int]:
         if not options.initial_prompt:

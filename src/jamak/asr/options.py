@@ -15,5 +15,8 @@ class RecognitionOptions:
     beam_size: int = 5
     batch_size: int = 8
     word_timestamps: bool = True
+    # Word times moved onto the voice the detector and frame energy found (see
+    # jamak.asr.word_edges); off gives Whisper's own alignment.
+    refine_word_times: bool = True
     initial_prompt: str | None = None  # vocabulary or style to steer the decoder
     hotwords: str | None = None

@@ -31,3 +31,6 @@ class MediaInfo:
     duration_s: float | None  # None when the container does not say
     audio_streams: tuple[AudioStreamInfo, ...]
     has_video: bool  # a real picture stream; cover art embedded in audio files does not count
+    # Frames a second of the first real picture stream, as the container says (subtitles
+    # are timed on its frames); None for audio, or when the container does not say.
+    frame_rate: float | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 from av.audio.stream import AudioStream
 from av.container import InputContainer
 from av.stream import Disposition
+from av.video.stream import VideoStream
 
 from jamak.media.container import container_duration_s, open_input, stream_duration_s
 from jamak.media.info import AudioStreamInfo, MediaInfo
@@ -33,6 +34,7 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
                 for index, stream in enumerate(container.streams.audio)
             ),
             has_video=_has_video(container),
+            frame_rate=_frame_rate(container),
         )
 
 
@@ -48,8 +50,20 @@ def _audio_stream_info(index: int, stream: AudioStream) -> AudioStreamInfo:
     )
 
 
-def _has_video(container: InputContainer) -> bool:
+def _pictures(container: InputContainer) -> list[VideoStream]:
     # Cover art in an MP3, FLAC or Ogg file is a one-picture "video" stream; it is not video.
-    return any(
-        not stream.disposition & Disposition.attached_pic for stream in container.streams.video
-    )
+    return [s for s in container.streams.video if not s.disposition & Disposition.attached_pic]
+
+
+def _has_video(container: InputContainer) -> bool:
+    return bool(_pictures(container))
+
+
+def _frame_rate(container: InputContainer) -> float | None:
+    """The first picture stream's average frame rate (its nominal one when the average is
+    unknown); None when neither is a sensible number."""
+    for stream in _pictures(container):
+        for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+            if rate is not None and rate.denominator and 1 <= float(rate) <= 300:
+                return float(rate)
+    return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from jamak.subtitles.frames import two_frames_s
+
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko", "yue"})
 
 
@@ -25,6 +27,17 @@ class SubtitleRules:
     min_gap_s: float = 0.08
     # A silence at least this long between words is a natural place to end a cue.
     pause_split_s: float = 0.6
+    # Cue timing around the voice (jamak.subtitles.timing). A cue stays up to this long
+    # after its last word: text that vanishes with the last syllable is still being read,
+    # and half a second is the lead-out style guides allow without the text lingering
+    # into the next speaker's silence.
+    lead_out_s: float = 0.5
+    # A gap between cues shorter than this is closed to ``min_gap_s``: a blink of empty
+    # screen between two cues is distracting (about 12 frames, as Netflix's guide says).
+    chain_gap_s: float = 0.5
+    # Frames a second of the video the subtitles go with: cue times fall on frame
+    # boundaries; None for audio.
+    frame_rate: float | None = None
 
     def __post_init__(self) -> None:
         # Fail where the rules are made (CLI flags, API fields), not deep inside cue timing,
@@ -56,9 +69,15 @@ class SubtitleRules:
         max_chars_per_line: int | None = None,
         max_lines: int | None = None,
         max_chars_per_s: float | None = None,
+        lead_out_s: float | None = None,
+        chain_gap_s: float | None = None,
     ) -> SubtitleRules:
         """A copy with the user's explicit choices applied over the language defaults."""
         rules = self
+        if lead_out_s is not None:
+            rules = replace(rules, lead_out_s=lead_out_s)
+        if chain_gap_s is not None:
+            rules = replace(rules, chain_gap_s=chain_gap_s)
         if max_chars_per_line is not None:
             rules = replace(rules, max_chars_per_line=max_chars_per_line)
         if max_lines is not None:
@@ -66,6 +85,14 @@ class SubtitleRules:
         if max_chars_per_s is not None:
             rules = replace(rules, max_chars_per_s=max_chars_per_s)
         return rules
+
+
+def for_frame_rate(rules: SubtitleRules, frame_rate: float | None) -> SubtitleRules:
+    """``rules`` for a video at ``frame_rate`` (unchanged for None): times on its frames and
+    a gap of two frames between cues (:func:`jamak.subtitles.frames.two_frames_s`)."""
+    if frame_rate is None or not math.isfinite(frame_rate) or frame_rate <= 0:
+        return rules
+    return replace(rules, frame_rate=frame_rate, min_gap_s=two_frames_s(frame_rate))
 
 
 def _contradictions(rules: SubtitleRules) -> list[str]:
@@ -81,5 +108,8 @@ def _contradictions(rules: SubtitleRules) -> list[str]:
         ),
         (rules.min_gap_s >= 0, "min_gap_s must not be negative"),
         (rules.pause_split_s > 0, "pause_split_s must be positive"),
+        (rules.lead_out_s >= 0, "lead_out_s must not be negative"),
+        (rules.chain_gap_s >= 0, "chain_gap_s must not be negative"),
+        (rules.frame_rate is None or rules.frame_rate > 0, "frame_rate must be positive"),
     ]
     return [message for holds, message in checks if not holds]

@@ -1,11 +1,18 @@
-"""Give each cue its screen time so that the timing rules always hold.
+"""Give each cue its screen time: with the voice, and so that the rules always hold.
 
 Each cue needs at least ``min_duration_s``, and enough time to be read at
 ``max_chars_per_s``; it may stay at most ``max_duration_s``; consecutive cues never overlap
 and keep ``min_gap_s`` apart. These are guaranteed for every output, whatever the input.
 
-Cues are placed in one pass, in order. A cue first takes the span of its speech (clipped to
-``max_duration_s``). When that is too short to read:
+Within them, cues follow broadcast practice: a cue starts at its first word's onset and
+stays ``lead_out_s`` after its last word (bounded by the next cue and the maximum
+duration); a gap shorter than ``chain_gap_s`` between two cues is closed to ``min_gap_s``
+(the cues are chained, so the screen does not blink empty); for a video
+(``frame_rate``) every time is a frame boundary (:mod:`jamak.subtitles.frames`), unless a
+rule could only hold between frames.
+
+Cues are placed in one pass, in order. A cue first takes the span of its speech plus the
+lead-out (clipped to ``max_duration_s``). When that is too short to read:
 
 1. its end is extended into the silence after it, up to ``min_gap_s`` before the next
    cue's speech;
@@ -32,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jamak.subtitles.cue import Cue
+from jamak.subtitles.frames import FrameGrid
 from jamak.subtitles.rules import SubtitleRules
 
 
@@ -50,6 +58,9 @@ class _Limits:
     max_ms: int
     gap_ms: int
     chars_per_s: float
+    lead_out_ms: int
+    chain_ms: int
+    grid: FrameGrid
 
     @classmethod
     def of(cls, rules: SubtitleRules) -> _Limits:
@@ -59,6 +70,9 @@ class _Limits:
             max_ms=math.floor(rules.max_duration_s * 1000 + 1e-6),
             gap_ms=math.ceil(rules.min_gap_s * 1000 - 1e-6),
             chars_per_s=rules.max_chars_per_s,
+            lead_out_ms=round(rules.lead_out_s * 1000),
+            chain_ms=round(rules.chain_gap_s * 1000),
+            grid=FrameGrid(rules.frame_rate),
         )
 
     def needed_ms(self, lines: tuple[str, ...]) -> int:
@@ -83,15 +97,25 @@ def schedule(drafts: Sequence[CueDraft], rules: SubtitleRules) -> list[Cue]:
 def _place(
     draft: CueDraft, following: CueDraft | None, earliest_ms: int, limits: _Limits
 ) -> tuple[int, int]:
-    need_ms = limits.needed_ms(draft.lines)
-    start_ms = max(draft.speech_start_ms, earliest_ms)  # later than its speech after a lag
-    end_ms = min(max(draft.speech_end_ms, start_ms + need_ms), start_ms + limits.max_ms)
-    if following is None:
-        return start_ms, end_ms
-    latest_end_ms = following.speech_start_ms - limits.gap_ms
-    if end_ms > latest_end_ms:
-        # Step 1 gave all it could; take the rest from the silence before (step 2), and only
-        # what still misses from the next cue (step 3).
-        end_ms = max(latest_end_ms, earliest_ms + need_ms)
-        start_ms = min(start_ms, end_ms - need_ms)
-    return start_ms, end_ms
+    grid, need_ms = limits.grid, limits.needed_ms(draft.lines)
+    first_ms = grid.up(earliest_ms)
+    start_ms = max(grid.down(draft.speech_start_ms), first_ms)  # later after a lag
+    end_ms = grid.up(max(draft.speech_end_ms + limits.lead_out_ms, start_ms + need_ms))
+    end_ms = min(end_ms, grid.down(start_ms + limits.max_ms))
+    if following is not None:
+        # The latest end that leaves the next cue its own start (its speech's onset).
+        latest_end_ms = grid.down(grid.down(following.speech_start_ms) - limits.gap_ms)
+        if end_ms > latest_end_ms:
+            # The lead-out goes first; then step 1 gave all it could: take the rest from the
+            # silence before (step 2), and only what still misses from the next cue (step 3).
+            end_ms = max(latest_end_ms, grid.up(first_ms + need_ms))
+            start_ms = min(start_ms, grid.down(end_ms - need_ms))
+        elif latest_end_ms - end_ms < limits.chain_ms:
+            end_ms = min(latest_end_ms, grid.down(start_ms + limits.max_ms))
+    return start_ms, _within_rules(start_ms, end_ms, need_ms, limits)
+
+
+def _within_rules(start_ms: int, end_ms: int, need_ms: int, limits: _Limits) -> int:
+    """The rules over the frames: a cue whose reading time does not fit between two
+    boundaries within ``max_duration_s`` ends between frames."""
+    return min(max(end_ms, start_ms + need_ms), start_ms + limits.max_ms)

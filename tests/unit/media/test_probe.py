@@ -7,6 +7,8 @@ import pytest
 from jamak.media import AudioStreamInfo, probe
 from tests.support.matrix import MediaCase, SpeechClip
 
+VIDEO_FPS = 25  # tests.support.media writes its videos at 25 frames a second
+
 FORMAT_NAMES = {
     "wav": "wav",
     "flac": "flac",
@@ -34,6 +36,8 @@ def test_probe_reports_format_streams_and_video(
 
     assert info.format_name == FORMAT_NAMES[name]
     assert info.has_video is case.has_video
+    # Subtitles are timed on a video's frames; audio has none.
+    assert info.frame_rate == (pytest.approx(VIDEO_FPS, rel=0.01) if case.has_video else None)
     assert info.duration_s == pytest.approx(speech_wav.duration_s, abs=0.15)
     (stream,) = info.audio_streams
     assert stream.index == 0

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jamak.subtitles import SubtitleRules, build_cues, check_cues
+from jamak.subtitles.rules import for_frame_rate
 from jamak.transcript import UNSPACED_LANGUAGES, Segment, Word
 
 PROPERTY_SETTINGS = settings(
@@ -61,13 +62,18 @@ def word_streams(draw: st.DrawFn) -> tuple[str, list[Segment]]:
 
 @st.composite
 def rules_for(draw: st.DrawFn, language: str) -> SubtitleRules:
-    rules = SubtitleRules.for_language(language)
+    rules = for_frame_rate(
+        SubtitleRules.for_language(language),
+        draw(st.sampled_from([None, 23.976, 24.0, 25.0, 29.97, 30.0, 50.0, 59.94])),
+    )
     if draw(st.booleans()):
         return rules
     return rules.with_overrides(
         max_chars_per_line=draw(st.integers(4, 60)),
         max_lines=draw(st.integers(1, 3)),
         max_chars_per_s=draw(st.floats(3.0, 30.0)),
+        lead_out_s=draw(st.floats(0.0, 2.0)),
+        chain_gap_s=draw(st.floats(0.0, 2.0)),
     )
 
 

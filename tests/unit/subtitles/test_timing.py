@@ -1,13 +1,16 @@
-"""Screen time: extended to be readable, drifting late under fast speech, never overlapping."""
+"""Screen time: with the voice (lead-out, chained cues, frames), extended to be readable,
+drifting late under fast speech, never overlapping."""
 
 from __future__ import annotations
 
 import pytest
 
 from jamak.subtitles import SubtitleRules, check_cues
+from jamak.subtitles.rules import for_frame_rate
 from jamak.subtitles.timing import CueDraft, schedule
 
 RULES = SubtitleRules()
+PLAIN = SubtitleRules(lead_out_s=0.0, chain_gap_s=0.0)  # speech times only
 
 
 def _draft(text: str, start_ms: int, end_ms: int) -> CueDraft:
@@ -21,7 +24,41 @@ def _spans(drafts: list[CueDraft], rules: SubtitleRules = RULES) -> list[tuple[f
 
 
 def test_a_cue_that_is_long_enough_keeps_its_speech_times() -> None:
-    assert _spans([_draft("Hello there.", 1000, 2500)]) == [(1.0, 2.5)]
+    assert _spans([_draft("Hello there.", 1000, 2500)], PLAIN) == [(1.0, 2.5)]
+
+
+def test_a_cue_starts_at_its_first_word_and_stays_the_lead_out_after_its_last() -> None:
+    assert _spans([_draft("Hello there.", 1000, 2500)]) == [(1.0, 3.0)]
+
+
+def test_the_lead_out_gives_way_to_the_next_cue() -> None:
+    spans = _spans([_draft("Hello there.", 1000, 2500), _draft("Bye now.", 2700, 3700)])
+    assert spans == [(1.0, 2.62), (2.7, 4.2)]
+
+
+def test_the_lead_out_never_passes_the_maximum_duration() -> None:
+    assert _spans([_draft("Hello there.", 0, 6800)]) == [(0.0, 7.0)]
+
+
+def test_a_short_gap_is_closed_to_the_minimum_gap() -> None:
+    spans = _spans([_draft("Hello there.", 1000, 2500), _draft("Bye now.", 3400, 4400)])
+    assert spans[0] == (1.0, 3.32)  # lead-out to 3.0 left 0.4 s empty: chained
+    assert spans[1][0] == 3.4
+
+
+def test_a_long_gap_stays_open() -> None:
+    spans = _spans([_draft("Hello there.", 1000, 2500), _draft("Bye now.", 4000, 5000)])
+    assert spans[0] == (1.0, 3.0)
+
+
+def test_cue_times_fall_on_the_frames_of_a_video() -> None:
+    rules = for_frame_rate(RULES, 30.0)
+    drafts = [_draft("Hello there.", 1010, 2490), _draft("Bye now.", 3003, 4000)]
+    spans = _spans(drafts, rules)
+    frames = [t * 30 for span in spans for t in span]
+    assert all(abs(f - round(f)) < 0.031 for f in frames), frames  # whole ms of a frame
+    assert spans[0][0] <= 1.01 and spans[1][0] <= 3.003  # never after the first word
+    assert spans[1][0] - spans[0][1] == pytest.approx(2 / 30, abs=0.001)  # chained: 2 frames
 
 
 def test_a_short_cue_extends_its_end_into_the_following_silence() -> None:
@@ -44,7 +81,7 @@ def test_speech_faster_than_reading_drifts_late_and_resyncs_after_a_pause() -> N
     drafts.append(_draft("Later.", 20_000, 21_000))
     spans = _spans(drafts)
     assert [start for start, _ in spans[:4]] == [0.0, 2.08, 4.16, 6.24]
-    assert spans[4] == (20.0, 21.0)  # back in sync after the silence
+    assert spans[4] == (20.0, 21.5)  # back in sync after the silence
 
 
 def test_a_cue_never_outlasts_the_maximum_even_when_its_speech_does() -> None:

@@ -1,0 +1,1 @@
+"""The timing benchmark: when subtitles appear and vanish against the voice (bench/README.md)."""

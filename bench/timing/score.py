@@ -1,0 +1,125 @@
+"""Timing figures of one system over the clips, against the ground truth.
+
+Words are paired with the truth by aligning the normalised word sequences (difflib), so a
+misheard word is left out rather than compared with the wrong one. Figures:
+
+* word starts (natural sentences): every paired word that does not open an utterance;
+* first word after a pause: each utterance's first word, against the utterance's onset
+  (works for clips with utterance times only, such as the MFA TextGrid);
+* cue starts: ``-200 ms <= cue start - first word's start <= +100 ms``;
+* cue ends: at or after the last word's end (strict; and within 100 ms of it, the most a
+  two-frame gap before the next cue can take);
+* cues over no speech: a cue that overlaps no utterance at all;
+* readability: rules broken (:func:`jamak.subtitles.check_cues`); WER: corpus WER after
+  Whisper's English normaliser.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import jiwer
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from bench.timing.systems import HypWord, Output
+from bench.timing.truth import Clip, TruthWord
+
+_NORMALISE = EnglishTextNormalizer()
+
+
+@dataclass
+class Tally:
+    word_errors: list[float] = field(default_factory=list)
+    first_errors: list[float] = field(default_factory=list)
+    cue_starts: list[float] = field(default_factory=list)  # cue start - truth start
+    cue_ends: list[float] = field(default_factory=list)  # cue end - truth end
+    cues: int = 0
+    over_no_speech: int = 0
+    violations: int = 0
+    references: list[str] = field(default_factory=list)
+    hypotheses: list[str] = field(default_factory=list)
+
+    def add(self, clip: Clip, out: Output) -> None:
+        pairs = _pairs(clip.words, out.words)
+        self.word_errors += [h.start_s - t.start_s for t, h in pairs.values() if not t.after_pause]
+        self.first_errors += _first_after_pause(clip.utterances, out.words)
+        for cue in out.cues:
+            self.cues += 1
+            if not any(cue.start_s < b and cue.end_s > a for a, b in clip.utterances):
+                self.over_no_speech += 1
+            if cue.first in pairs:
+                self.cue_starts.append(cue.start_s - pairs[cue.first][0].start_s)
+            if cue.last in pairs:
+                self.cue_ends.append(cue.end_s - pairs[cue.last][0].end_s)
+        self.violations += out.violations
+        self.references.append(_NORMALISE(clip.reference))
+        self.hypotheses.append(_NORMALISE(out.text))
+
+    def row(self) -> dict[str, float | int]:
+        def share(values: Sequence[float], ok: Callable[[float], bool]) -> float:
+            return 100 * sum(1 for v in values if ok(v)) / len(values) if values else 0.0
+
+        words = self.word_errors
+        return {
+            "word_start_median_abs_ms": _ms(statistics.median(map(abs, words))) if words else 0,
+            "word_start_median_ms": _ms(statistics.median(words)) if words else 0,
+            "word_start_within_200ms_pct": share(words, lambda v: abs(v) <= 0.2),
+            "words_scored": len(words),
+            "first_word_median_ms": _ms(statistics.median(self.first_errors)),
+            "first_word_median_abs_ms": _ms(statistics.median(map(abs, self.first_errors))),
+            "first_words_scored": len(self.first_errors),
+            "cue_start_ok_pct": share(self.cue_starts, lambda v: -0.2 <= v <= 0.1),
+            "cue_start_late_max_ms": _ms(max(self.cue_starts)),
+            "cue_starts_scored": len(self.cue_starts),
+            "cue_ends_scored": len(self.cue_ends),
+            "first_word_late_over_100ms": sum(1 for v in self.first_errors if v > 0.1),
+            "first_word_early_over_200ms": sum(1 for v in self.first_errors if v < -0.2),
+            "cue_end_at_or_after_pct": share(self.cue_ends, lambda v: v >= -0.0005),
+            "cue_end_within_100ms_pct": share(self.cue_ends, lambda v: v >= -0.1),
+            "cues": self.cues,
+            "cues_over_no_speech": self.over_no_speech,
+            "readability_violations": self.violations,
+            "wer_pct": 100 * jiwer.wer(self.references, self.hypotheses),
+        }
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9']", "", text.lower())
+
+
+def _pairs(
+    truth: Sequence[TruthWord], hyp: Sequence[HypWord]
+) -> dict[int, tuple[TruthWord, HypWord]]:
+    """Hypothesis word index -> (truth word, hypothesis word), for words heard right."""
+    matcher = difflib.SequenceMatcher(
+        a=[_key(w.text) for w in truth], b=[_key(w.text) for w in hyp], autojunk=False
+    )
+    pairs = {}
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            pairs[block.b + k] = (truth[block.a + k], hyp[block.b + k])
+    return pairs
+
+
+def _first_after_pause(
+    utterances: Sequence[tuple[float, float]], words: Sequence[HypWord]
+) -> list[float]:
+    """Each utterance's onset error: its first word is the first word nearer to it than to
+    any other utterance (by the word's middle)."""
+    firsts: dict[int, float] = {}
+    for word in words:
+        middle = (word.start_s + word.end_s) / 2
+        nearest = min(
+            range(len(utterances)),
+            key=lambda i: max(utterances[i][0] - middle, middle - utterances[i][1], 0.0),
+        )
+        firsts.setdefault(nearest, word.start_s - utterances[nearest][0])
+    return list(firsts.values())

@@ -1,0 +1,134 @@
+"""Where the voice is, to the nearest 10 ms: the detector's speech regions, edges sharpened
+by frame energy.
+
+Whisper's word times come from its cross-attention, which has no notion of silence: the
+first word after a pause (or of a window) is often placed in the quiet before it, and words
+end before the voice does. jamak already knows where the voice is: Silero's speech
+probability for every 32 ms frame (:class:`jamak.asr.vad.SpeechMap`). Its regions say
+*whether* a stretch is speech; their edges are only as fine as its frames and lag a little,
+so each edge is moved to where the frame energy crosses the file's own speech level nearby.
+Energy alone is not trusted far from a region (a door slam is loud, not speech).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+HOP_S = 0.01  # energy frames
+SPEECH_THRESHOLD = 0.3  # the detector's own (jamak.asr.vad.VadSettings.threshold)...
+HOLD_THRESHOLD = 0.15  # ...and the level speech must fall below to end
+MIN_SILENCE_S = 0.1  # a shorter quiet is a stop closure or a breath inside speech
+MIN_SPEECH_S = 0.06
+EDGE_SEARCH_S = 0.1  # how far energy may move a detector edge
+FLOOR_MARGIN_DB = 6.0  # speech energy: this far above the quiet of the file (10 ms frames
+# of steady noise vary by well under a decibel)...
+PEAK_RANGE_DB = 40.0  # ...and within this of its loud frames
+AUDIBLE_DB = 15.0  # a stretch the detector called silence but this far above the quiet
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A stretch of voice, in seconds from the start of the file."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Voicing:
+    """The voice of a file: its regions, and the level of every 10 ms frame against the
+    file's quiet (something may be there where the detector heard no voice: quiet or
+    whispered speech it missed, or a noise)."""
+
+    regions: tuple[Region, ...]
+    above_floor_db: npt.NDArray[np.float64]
+
+    def audible(self, start_s: float, end_s: float) -> bool:
+        """Whether the stretch is clearly sound, not room tone: its median frame at least
+        ``AUDIBLE_DB`` above the file's quiet (room tone and hiss wander a few decibels
+        above their 5th percentile; a whisper is tens of decibels louder)."""
+        first = max(0, int(start_s / HOP_S))
+        frames = self.above_floor_db[first : max(first + 1, round(end_s / HOP_S))]
+        return bool(frames.size) and float(np.median(frames)) >= AUDIBLE_DB
+
+
+def find_voicing(
+    probabilities: npt.NDArray[np.float32],
+    frame_s: float,
+    audio: npt.NDArray[np.float32],
+    sample_rate: int,
+) -> Voicing:
+    above_floor_db, loud = _levels(audio, sample_rate)
+    return Voicing(voiced_regions(probabilities, frame_s, loud), above_floor_db)
+
+
+def voiced_regions(
+    probabilities: npt.NDArray[np.float32], frame_s: float, loud: npt.NDArray[np.bool_]
+) -> tuple[Region, ...]:
+    """The file's voice as disjoint, ordered regions (empty when the detector heard none)."""
+    coarse = _detector_regions(probabilities, frame_s)
+    if not coarse:
+        return ()
+    refined = [_sharpen(start, end, loud) for start, end in coarse]
+    merged: list[Region] = []
+    for region in refined:
+        if merged and region.start_s - merged[-1].end_s < MIN_SILENCE_S:
+            merged[-1] = Region(merged[-1].start_s, max(merged[-1].end_s, region.end_s))
+        elif region.end_s - region.start_s >= MIN_SPEECH_S:
+            merged.append(region)
+    return tuple(merged)
+
+
+def _detector_regions(probs: npt.NDArray[np.float32], frame_s: float) -> list[tuple[float, float]]:
+    """Hysteresis over the detector's frames, as :mod:`jamak.asr.vad` does, but keeping
+    silences down to ``MIN_SILENCE_S`` (the planner wants half a second; a word edge
+    wants every pause) and adding no padding."""
+    min_silence = max(1, round(MIN_SILENCE_S / frame_s))
+    spans: list[tuple[float, float]] = []
+    start: int | None = None
+    last = 0
+    for i, p in enumerate(probs.tolist()):
+        if start is None:
+            if p >= SPEECH_THRESHOLD:
+                start, last = i, i
+        elif p >= HOLD_THRESHOLD:
+            last = i
+        elif i - last >= min_silence:
+            spans.append((start * frame_s, (last + 1) * frame_s))
+            start = None
+    if start is not None:
+        spans.append((start * frame_s, (last + 1) * frame_s))
+    return spans
+
+
+def _levels(
+    audio: npt.NDArray[np.float32], sample_rate: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Per 10 ms frame: its level above the file's quiet (dB), and whether it is as loud as
+    speech. Levels are the file's own, so a quiet recording and a loud one are alike."""
+    hop = max(1, round(HOP_S * sample_rate))
+    count = len(audio) // hop
+    if count == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.bool_)
+    frames = audio[: count * hop].astype(np.float64).reshape(count, hop)
+    level = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
+    floor, peak = np.percentile(level, 5), np.percentile(level, 99)
+    loud: npt.NDArray[np.bool_] = level >= max(floor + FLOOR_MARGIN_DB, peak - PEAK_RANGE_DB)
+    above: npt.NDArray[np.float64] = level - floor
+    return above, loud
+
+
+def _sharpen(start_s: float, end_s: float, loud: npt.NDArray[np.bool_]) -> Region:
+    """Move each edge to the first (last) loud frame within ``EDGE_SEARCH_S`` of it, if any."""
+    reach = round(EDGE_SEARCH_S / HOP_S)
+    first, stop = round(start_s / HOP_S), round(end_s / HOP_S)
+    lo, hi = max(0, first - reach), min(len(loud), first + reach)
+    onsets = np.flatnonzero(loud[lo:hi])
+    new_start = (lo + int(onsets[0])) * HOP_S if onsets.size else start_s
+    lo, hi = max(0, stop - reach), min(len(loud), stop + reach)
+    offsets = np.flatnonzero(loud[lo:hi])
+    new_end = (lo + int(offsets[-1]) + 1) * HOP_S if offsets.size else end_s
+    return Region(new_start, max(new_end, new_start))
