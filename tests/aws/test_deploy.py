@@ -128,7 +128,7 @@ def setup(aws: Aws) -> tuple[Deployer, RecordingStacks, RecordingRunner, Any, An
 def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     deployer, stacks, _runner, s3, _, bucket, _ = setup
 
-    deployment = deployer.deploy(DeployOptions(prefix="jk", image_tag="t1", model="base"))
+    deployment = deployer.deploy(DeployOptions(prefix="jk", image_tag="t1", models=("base",)))
 
     assert [name for name, _ in stacks.deployed] == [f"jk-{s}" for s in STACK_ORDER]
     params = dict(stacks.deployed)
@@ -152,9 +152,9 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
 
 
 def test_deploy_logs_in_builds_and_pushes_both_images_with_docker(setup: Any) -> None:
-    deployer, _, runner, *_ = setup
+    deployer, stacks, runner, *_ = setup
 
-    deployer.deploy(DeployOptions(image_tag="t2", model="tiny.en"))
+    deployer.deploy(DeployOptions(image_tag="t2", models=("tiny.en", "small")))
 
     (login, login_stdin), *rest = runner.commands
     assert login[:2] == ["docker", "login"] and login[-1].endswith(".amazonaws.com")
@@ -165,6 +165,12 @@ def test_deploy_logs_in_builds_and_pushes_both_images_with_docker(setup: Any) ->
     worker_build, api_build = rest[0][0], rest[2][0]
     assert str(REPO / "deploy" / "Dockerfile.cuda") in worker_build
     assert "MODEL=tiny.en" in worker_build
+    # What is baked is what the stacks offer: one list for the image and both stacks.
+    assert "MODELS=tiny.en,small" in worker_build
+    params = dict(stacks.deployed)
+    for stack in ("jamak-batch", "jamak-api"):
+        assert params[stack]["OfferedModels"] == "tiny.en,small"
+        assert params[stack]["Model"] == "tiny.en"
     assert str(REPO / "deploy" / "Dockerfile.lambda") in api_build
     assert "--provenance=false" in api_build
     assert worker_build[-1] == str(REPO)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from jamak.asr import catalog
 from jamak.asr.options import RecognitionOptions
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
+from jamak.errors import ModelNotOfferedError, UnknownModelError
 from jamak.jobs.direct_uploads import DirectUploadLimits
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.quotas import SubmitLimits
@@ -36,6 +38,26 @@ class ApiConfig:
     spool_dir: Path  # where multipart uploads land while they arrive (the data disk)
     presign_expiry_s: int  # how long a signed download URL is valid
     rate_limit_per_minute: int = 0  # API requests per user per process; 0: unlimited
+    # The models jobs may ask for, the default among them; empty: the whole catalog.
+    offered_models: tuple[str, ...] = ()
+
+
+def offered_models(settings: Settings) -> tuple[str, ...]:
+    """``JAMAK_OFFERED_MODELS`` as names; each must be a catalog model, and the default
+    model one of them, or the deployment would offer what it cannot run."""
+    names = tuple(dict.fromkeys(n.strip() for n in settings.offered_models.split(",") if n.strip()))
+    unknown = [name for name in names if catalog.lookup(name) is None]
+    if unknown:
+        raise UnknownModelError(
+            f"JAMAK_OFFERED_MODELS names {', '.join(unknown)}, not in the catalog "
+            f"({', '.join(sorted(catalog.CATALOG))})"
+        )
+    if names and settings.model not in names:
+        raise ModelNotOfferedError(
+            f"the default model {settings.model!r} is not in JAMAK_OFFERED_MODELS "
+            f"({', '.join(names)})"
+        )
+    return names
 
 
 def api_config(settings: Settings) -> ApiConfig:
@@ -46,6 +68,7 @@ def api_config(settings: Settings) -> ApiConfig:
         spool_dir=settings.data_dir / "uploads",
         presign_expiry_s=settings.aws_presign_expiry_s,
         rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
+        offered_models=offered_models(settings),
     )
 
 

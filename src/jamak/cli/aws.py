@@ -71,7 +71,14 @@ def deploy(
     cpu_only: Annotated[
         bool, typer.Option("--cpu-only", help="CPU instances instead of GPUs (no GPU quota).")
     ] = False,
-    model: Annotated[str, typer.Option("--model", help="Model baked into the worker.")] = "base",
+    models: Annotated[
+        str,
+        typer.Option(
+            "--models",
+            help="Comma list of the models baked into the worker image and offered (any other "
+            "is refused); the first is the default for new jobs.",
+        ),
+    ] = "base",
     allowed_origins: Annotated[
         str, typer.Option("--allowed-origins", help="Comma list of browser origins, or *.")
     ] = "*",
@@ -88,16 +95,24 @@ def deploy(
     ] = 60,
 ) -> None:
     """Build and push the images, then create or update the four stacks in order."""
+    from jamak.asr import catalog
     from jamak.deploy.aws import DeployOptions
 
     source = source_dir or default_source_dir()
     if not (source / "deploy" / "cloudformation").is_dir():
         raise typer.BadParameter(f"{source} is not a jamak checkout (no deploy/)")
+    baked = tuple(name.strip() for name in models.split(",") if name.strip())
+    unknown = [name for name in baked if catalog.lookup(name) is None]
+    if not baked or unknown:
+        raise typer.BadParameter(
+            f"--models: {', '.join(unknown) or 'none given'}; known models: "
+            f"{', '.join(sorted(catalog.CATALOG))}"
+        )
     deployer = _deployer(region, profile, source)
     options = DeployOptions(
         prefix=prefix,
         cpu_only=cpu_only,
-        model=model,
+        models=baked,
         allowed_origins=allowed_origins,
         capacity_wait_minutes=capacity_wait_minutes,
         image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),

@@ -36,11 +36,27 @@ STACKS = ("foundation", "batch", "workflow", "api")
 class DeployOptions:
     prefix: str = "jamak"  # stack names are "<prefix>-<stack>"
     cpu_only: bool = False  # CPU instances and deploy/Dockerfile instead of GPUs and .cuda
-    model: str = "base"  # baked into the worker image, the default for new jobs
+    # Baked into the worker image and the only ones offered; the first is the default.
+    models: tuple[str, ...] = ("base",)
     allowed_origins: str = "*"  # comma list: browser origins allowed to upload and call the API
     image_tag: str = "latest"  # a fresh tag per deploy makes CloudFormation roll the images
     # A job waiting this long for an instance (no capacity, a quota too low) fails, saying so.
     capacity_wait_minutes: int = 60
+
+    def __post_init__(self) -> None:
+        if not self.models or any(not name or "," in name for name in self.models):
+            raise ValueError(f"models must be one or more model names, not {self.models!r}")
+
+    @property
+    def model(self) -> str:
+        """The default model for new jobs."""
+        return self.models[0]
+
+    @property
+    def offered_models(self) -> str:
+        """The comma list the image's MODELS build argument and the stacks' OfferedModels
+        both get, so what is offered is what is baked."""
+        return ",".join(dict.fromkeys(self.models))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +112,7 @@ class Deployer:
             SecurityGroupId=base["WorkerSecurityGroupId"],
             CpuOnly="true" if options.cpu_only else "false",
             Model=options.model,
+            OfferedModels=options.offered_models,
             **shared,
         )
         workflow = self._deploy_stack(
@@ -117,6 +134,7 @@ class Deployer:
             StateMachineArn=workflow["StateMachineArn"],
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
+            OfferedModels=options.offered_models,
             # One number for files and records: the bucket's lifecycle rule and the TTL.
             JobRetentionDays=base["JobRetentionDays"],
             **shared,
@@ -152,7 +170,9 @@ class Deployer:
         self._docker_login(repository_uri.split("/", 1)[0])
         worker = f"{repository_uri}:worker-{options.image_tag}"
         dockerfile = "Dockerfile" if options.cpu_only else "Dockerfile.cuda"
-        self._build_and_push(worker, dockerfile, "--build-arg", f"MODEL={options.model}")
+        models = ["--build-arg", f"MODEL={options.model}"]
+        models += ["--build-arg", f"MODELS={options.offered_models}"]
+        self._build_and_push(worker, dockerfile, *models)
         api = f"{repository_uri}:api-{options.image_tag}"
         # Lambda takes only single-platform Docker v2 manifests: no provenance attestation.
         self._build_and_push(api, "Dockerfile.lambda", "--provenance=false")

@@ -100,7 +100,10 @@ def start_upload(
         owner=principal.name,
         filename=body.filename,
         size_bytes=body.size_bytes,
-        options=body.options.to_job_options(default_model=services.api.default_model),
+        options=body.options.to_job_options(
+            default_model=services.api.default_model,
+            offered_models=services.api.offered_models,
+        ),
         store=services.store,
         submit_limits=services.submit_limits,
         exempt=principal.admin,
