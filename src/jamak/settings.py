@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     # Longer files are refused from their headers, before decoding (6 h; see media.limits).
     max_duration_s: float = 6 * 60 * 60.0
     job_time_limit_s: float = 12 * 60 * 60.0  # a job running longer fails; 0: no limit
+    # Free scratch disk a job needs before it starts: media size x this factor (the fetched
+    # media, its listening copy, the outputs) + JAMAK_SCRATCH_MARGIN_MB; short of it the job
+    # fails at once. Unset: 2 on the AWS backend (media is downloaded from S3), 0 (no
+    # check) on the embedded one (media is read where it is stored).
+    scratch_space_factor: float | None = Field(default=None, ge=0)
+    scratch_margin_mb: int = Field(default=256, ge=0)
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5

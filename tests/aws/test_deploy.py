@@ -143,6 +143,9 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     assert params["jk-api"]["StateMachineArn"] == "workflow.StateMachineArn"
     assert params["jk-api"]["ImageUri"].endswith("/jamak:api-t1")
     assert params["jk-api"]["JobRetentionDays"] == "foundation.JobRetentionDays"
+    # The workers' disks are sized for the largest upload the API takes.
+    assert params["jk-api"]["MaxUploadMb"] == "20480"
+    assert params["jk-batch"]["RootVolumeGiB"] == "91"
     assert deployment.api_url == "api.ApiUrl"
     # The state machine definition is uploaded where the workflow stack reads it.
     key = params["jk-workflow"]["DefinitionKey"]

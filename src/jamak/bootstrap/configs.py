@@ -19,13 +19,16 @@ from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
 from jamak.errors import ModelNotOfferedError, UnknownModelError
 from jamak.jobs.direct_uploads import DirectUploadLimits
-from jamak.jobs.limits import JobLimits
+from jamak.jobs.limits import JobLimits, ScratchSpace
 from jamak.jobs.quotas import SubmitLimits
 from jamak.jobs.recognizers import RecognizerConfig
 from jamak.media import MediaLimits
 from jamak.settings import Settings
 
 MIB = 1024 * 1024
+# A Batch worker downloads the media from S3, then writes a listening copy (at most about
+# the media's size for the formats that need one) and small outputs: twice the media.
+AWS_SCRATCH_FACTOR = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +146,13 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
 
 def job_limits(settings: Settings) -> JobLimits:
     """How much one job may take; a time limit of 0 (or less) means none."""
+    factor = settings.scratch_space_factor
+    if factor is None:
+        factor = AWS_SCRATCH_FACTOR if settings.backend == "aws" else 0.0
     return JobLimits(
         media=MediaLimits(max_duration_s=settings.max_duration_s),
         time_limit_s=settings.job_time_limit_s if settings.job_time_limit_s > 0 else None,
+        scratch=ScratchSpace(factor=factor, margin_bytes=settings.scratch_margin_mb * MIB),
     )
 
 

@@ -85,6 +85,14 @@ def deploy(
     source_dir: Annotated[
         Path | None, typer.Option("--source-dir", help="The jamak checkout to build from.")
     ] = None,
+    max_upload_mb: Annotated[
+        int,
+        typer.Option(
+            "--max-upload-mb",
+            min=1,
+            help="Largest upload the API takes; the workers' disks are sized for it.",
+        ),
+    ] = 20480,
     capacity_wait_minutes: Annotated[
         int,
         typer.Option(
@@ -115,6 +123,7 @@ def deploy(
         models=baked,
         allowed_origins=allowed_origins,
         capacity_wait_minutes=capacity_wait_minutes,
+        max_upload_mb=max_upload_mb,
         image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),
     )
     deployment = deployer.deploy(options)

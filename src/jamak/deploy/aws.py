@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,8 @@ class DeployOptions:
     image_tag: str = "latest"  # a fresh tag per deploy makes CloudFormation roll the images
     # A job waiting this long for an instance (no capacity, a quota too low) fails, saying so.
     capacity_wait_minutes: int = 60
+    # The largest upload the API takes (its MaxUploadMb); the workers' disks are sized for it.
+    max_upload_mb: int = 20480
 
     def __post_init__(self) -> None:
         if not self.models or any(not name or "," in name for name in self.models):
@@ -76,6 +79,24 @@ def transcribe_timeout_s(options: DeployOptions, batch: Outputs) -> int:
     wait. Worked out here because CloudFormation cannot multiply."""
     longest_run_s = int(batch["Attempts"]) * int(batch["AttemptTimeoutSeconds"])
     return options.capacity_wait_minutes * 60 + longest_run_s
+
+
+# The workers' root volume: the ECS-optimized AL2023 AMIs' own 30 GiB; the worker image,
+# compressed layers and unpacked (CUDA ~ 20 GiB, CPU ~ 6 GiB: docs/aws.md); and per job on
+# an instance the scratch the worker checks for (JAMAK_SCRATCH_SPACE_FACTOR, 2 x the media
+# + 256 MiB). A GPU instance runs one job (one GPU each); a CPU one (8 vCPUs) two of 4.
+AMI_ROOT_GIB = 30
+IMAGE_GIB = {"gpu": 20, "cpu": 6}
+JOBS_PER_INSTANCE = {"gpu": 1, "cpu": 2}
+SCRATCH_FACTOR = 2.0
+SCRATCH_MARGIN_GIB = 0.25
+
+
+def root_volume_gib(options: DeployOptions) -> int:
+    """The batch stack's RootVolumeGiB for these options (CloudFormation cannot multiply)."""
+    kind = "cpu" if options.cpu_only else "gpu"
+    scratch = options.max_upload_mb / 1024 * SCRATCH_FACTOR + SCRATCH_MARGIN_GIB
+    return AMI_ROOT_GIB + IMAGE_GIB[kind] + math.ceil(JOBS_PER_INSTANCE[kind] * scratch)
 
 
 class Deployer:
@@ -113,6 +134,7 @@ class Deployer:
             CpuOnly="true" if options.cpu_only else "false",
             Model=options.model,
             OfferedModels=options.offered_models,
+            RootVolumeGiB=str(root_volume_gib(options)),
             **shared,
         )
         workflow = self._deploy_stack(
@@ -135,6 +157,7 @@ class Deployer:
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
             OfferedModels=options.offered_models,
+            MaxUploadMb=str(options.max_upload_mb),
             # One number for files and records: the bucket's lifecycle rule and the TTL.
             JobRetentionDays=base["JobRetentionDays"],
             **shared,
