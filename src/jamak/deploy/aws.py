@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jamak.deploy.capacity import CapacityReport
 from jamak.deploy.stacks import Outputs, Stacks
+from jamak.errors import DeploymentError
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -29,6 +31,13 @@ log = logging.getLogger(__name__)
 
 # Runs one command (argv) with optional text on stdin; raises when it fails.
 CommandRunner = Callable[[Sequence[str], str | None], None]
+# Reads the account's quotas and the region's offerings for these instance types (GPU ones
+# when the flag is true): jamak.deploy.capacity.check_capacity with its clients bound.
+CapacityCheck = Callable[[Sequence[str], bool], CapacityReport]
+
+# The batch stack's GpuInstanceTypes and CpuInstanceTypes defaults.
+GPU_INSTANCE_TYPES = ("g4dn.xlarge", "g5.xlarge", "g6.xlarge")
+CPU_INSTANCE_TYPES = ("c7i.2xlarge", "c6i.2xlarge", "m7i.2xlarge")
 
 STACKS = ("foundation", "batch", "workflow", "api")
 
@@ -45,6 +54,10 @@ class DeployOptions:
     capacity_wait_minutes: int = 60
     # The largest upload the API takes (its MaxUploadMb); the workers' disks are sized for it.
     max_upload_mb: int = 20480
+    # The worker instance types; empty: GPU_INSTANCE_TYPES, or CPU_INSTANCE_TYPES.
+    instance_types: tuple[str, ...] = ()
+    # Deploy even where the account's vCPU quotas or the region's offerings fall short.
+    skip_quota_check: bool = False
 
     def __post_init__(self) -> None:
         if not self.models or any(not name or "," in name for name in self.models):
@@ -54,6 +67,11 @@ class DeployOptions:
     def model(self) -> str:
         """The default model for new jobs."""
         return self.models[0]
+
+    @property
+    def worker_instance_types(self) -> tuple[str, ...]:
+        default = CPU_INSTANCE_TYPES if self.cpu_only else GPU_INSTANCE_TYPES
+        return self.instance_types or default
 
     @property
     def offered_models(self) -> str:
@@ -108,7 +126,9 @@ class Deployer:
         s3: S3Client,
         run: CommandRunner,
         source_dir: Path,
+        capacity: CapacityCheck | None = None,
     ) -> None:
+        self._capacity = capacity
         self._stacks = stacks
         self._ecr = ecr
         self._s3 = s3
@@ -120,6 +140,7 @@ class Deployer:
         def name(stack: str) -> str:
             return stack_name(options.prefix, stack)
 
+        self.check_capacity(options)
         base = self._deploy_stack(
             name("foundation"), "foundation", AllowedOrigins=options.allowed_origins
         )
@@ -132,6 +153,11 @@ class Deployer:
             SubnetIds=base["SubnetIds"],
             SecurityGroupId=base["WorkerSecurityGroupId"],
             CpuOnly="true" if options.cpu_only else "false",
+            **{
+                "CpuInstanceTypes" if options.cpu_only else "GpuInstanceTypes": ",".join(
+                    options.worker_instance_types
+                )
+            },
             Model=options.model,
             OfferedModels=options.offered_models,
             RootVolumeGiB=str(root_volume_gib(options)),
@@ -164,6 +190,17 @@ class Deployer:
         )
         outputs = {"foundation": base, "batch": batch, "workflow": workflow, "api": api}
         return Deployment(api_url=api["ApiUrl"], outputs=outputs)
+
+    def check_capacity(self, options: DeployOptions) -> CapacityReport | None:
+        """Stop before creating anything where no worker could start: a vCPU quota below
+        one worker, or instance types the region does not offer (DeploymentError saying
+        what to request). None: not checked (skipped, or no check was handed in)."""
+        if self._capacity is None or options.skip_quota_check:
+            return None
+        report = self._capacity(options.worker_instance_types, not options.cpu_only)
+        if not report.ok:
+            raise DeploymentError(report.message())
+        return report
 
     def destroy(self, prefix: str, *, delete_data: bool) -> list[str]:
         """Delete the stacks, newest first; returns the names deleted. The foundation (the
