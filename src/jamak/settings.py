@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     aws_bucket: str = "jamak-media"
     aws_table: str = "jamak-jobs"
     aws_state_machine_arn: str | None = None
+    # The Batch job queue; set, the scheduled sweeper publishes its depth and its oldest
+    # waiting job's age to CloudWatch (namespace jamak), which Batch does not.
+    aws_job_queue_arn: str | None = None
     aws_presign_expiry_s: int = 3600  # how long a presigned upload or download URL is valid
     # Browser uploads above this size go to S3 as presigned multipart (single PUT caps at 5 GB).
     aws_multipart_threshold_mb: int = 100

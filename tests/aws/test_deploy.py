@@ -141,6 +141,7 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     assert params["jk-workflow"]["CapacityWaitMinutes"] == "60"
     assert params["jk-workflow"]["TranscribeTimeoutSeconds"] == str(60 * 60 + 3 * 14400)
     assert params["jk-api"]["StateMachineArn"] == "workflow.StateMachineArn"
+    assert params["jk-api"]["JobQueueArn"] == "batch.JobQueueArn"  # the sweeper's queue metrics
     assert params["jk-api"]["ImageUri"].endswith("/jamak:api-t1")
     assert params["jk-api"]["JobRetentionDays"] == "foundation.JobRetentionDays"
     # The workers' disks are sized for the largest upload the API takes.

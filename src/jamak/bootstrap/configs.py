@@ -125,6 +125,7 @@ def aws_config(settings: Settings) -> AwsConfig:
         bucket=settings.aws_bucket,
         table=settings.aws_table,
         state_machine_arn=settings.aws_state_machine_arn,
+        job_queue_arn=settings.aws_job_queue_arn,
         job_retention_days=settings.aws_job_retention_days,
     )
 

@@ -180,6 +180,7 @@ class Deployer:
             "api",
             ImageUri=api_image,
             StateMachineArn=workflow["StateMachineArn"],
+            JobQueueArn=batch["JobQueueArn"],  # the sweeper publishes its depth
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
             OfferedModels=options.offered_models,

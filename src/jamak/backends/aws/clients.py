@@ -9,7 +9,7 @@ itself S3 URLs use the bucket's regional virtual host (below).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -56,3 +56,13 @@ def s3_client(config: AwsConfig, session: boto3.Session | None = None) -> S3Clie
 def stepfunctions_client(config: AwsConfig, session: boto3.Session | None = None) -> SFNClient:
     session = session or aws_session(config)
     return session.client("stepfunctions", endpoint_url=config.endpoint_url, config=_RETRIES)
+
+
+def batch_client(config: AwsConfig, session: boto3.Session | None = None) -> Any:
+    session = session or aws_session(config)
+    return session.client("batch", endpoint_url=config.endpoint_url, config=_RETRIES)
+
+
+def cloudwatch_client(config: AwsConfig, session: boto3.Session | None = None) -> Any:
+    session = session or aws_session(config)
+    return session.client("cloudwatch", endpoint_url=config.endpoint_url, config=_RETRIES)
