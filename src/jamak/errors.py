@@ -13,6 +13,7 @@ one file or one job into a clear message without losing anything else::
     ├── ModelError
     │   ├── UnknownModelError       a name that is neither in the catalog nor a folder
     │   ├── ModelUnavailableError   known, but cannot be installed here (no network)
+    │   ├── ModelNotOfferedError    known, but not one this deployment offers (AWS: baked)
     │   └── ModelIntegrityError     installed files do not match their checksum
     ├── SubtitleFormatError         an output format name that is not registered
     ├── JobError
@@ -84,6 +85,11 @@ class UnknownModelError(ModelError):
 
 class ModelUnavailableError(ModelError):
     pass
+
+
+class ModelNotOfferedError(ModelError):
+    """A catalog model this deployment does not offer: on AWS, one not baked into the
+    worker image (it could never load there, as workers download nothing)."""
 
 
 class ModelIntegrityError(ModelError):

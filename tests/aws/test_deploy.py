@@ -128,7 +128,7 @@ def setup(aws: Aws) -> tuple[Deployer, RecordingStacks, RecordingRunner, Any, An
 def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     deployer, stacks, _runner, s3, _, bucket, _ = setup
 
-    deployment = deployer.deploy(DeployOptions(prefix="jk", image_tag="t1", model="base"))
+    deployment = deployer.deploy(DeployOptions(prefix="jk", image_tag="t1", models=("base",)))
 
     assert [name for name, _ in stacks.deployed] == [f"jk-{s}" for s in STACK_ORDER]
     params = dict(stacks.deployed)
@@ -141,8 +141,12 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     assert params["jk-workflow"]["CapacityWaitMinutes"] == "60"
     assert params["jk-workflow"]["TranscribeTimeoutSeconds"] == str(60 * 60 + 3 * 14400)
     assert params["jk-api"]["StateMachineArn"] == "workflow.StateMachineArn"
+    assert params["jk-api"]["JobQueueArn"] == "batch.JobQueueArn"  # the sweeper's queue metrics
     assert params["jk-api"]["ImageUri"].endswith("/jamak:api-t1")
     assert params["jk-api"]["JobRetentionDays"] == "foundation.JobRetentionDays"
+    # The workers' disks are sized for the largest upload the API takes.
+    assert params["jk-api"]["MaxUploadMb"] == "20480"
+    assert params["jk-batch"]["RootVolumeGiB"] == "91"
     assert deployment.api_url == "api.ApiUrl"
     # The state machine definition is uploaded where the workflow stack reads it.
     key = params["jk-workflow"]["DefinitionKey"]
@@ -152,9 +156,9 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
 
 
 def test_deploy_logs_in_builds_and_pushes_both_images_with_docker(setup: Any) -> None:
-    deployer, _, runner, *_ = setup
+    deployer, stacks, runner, *_ = setup
 
-    deployer.deploy(DeployOptions(image_tag="t2", model="tiny.en"))
+    deployer.deploy(DeployOptions(image_tag="t2", models=("tiny.en", "small")))
 
     (login, login_stdin), *rest = runner.commands
     assert login[:2] == ["docker", "login"] and login[-1].endswith(".amazonaws.com")
@@ -165,6 +169,12 @@ def test_deploy_logs_in_builds_and_pushes_both_images_with_docker(setup: Any) ->
     worker_build, api_build = rest[0][0], rest[2][0]
     assert str(REPO / "deploy" / "Dockerfile.cuda") in worker_build
     assert "MODEL=tiny.en" in worker_build
+    # What is baked is what the stacks offer: one list for the image and both stacks.
+    assert "MODELS=tiny.en,small" in worker_build
+    params = dict(stacks.deployed)
+    for stack in ("jamak-batch", "jamak-api"):
+        assert params[stack]["OfferedModels"] == "tiny.en,small"
+        assert params[stack]["Model"] == "tiny.en"
     assert str(REPO / "deploy" / "Dockerfile.lambda") in api_build
     assert "--provenance=false" in api_build
     assert worker_build[-1] == str(REPO)

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -124,6 +125,64 @@ def test_multipart_upload_of_a_large_file(api: httpx.Client, aws_api: LiveServer
     assert media.status_code == 206
     assert media.content == data[:1024]
     assert aws_api.services.objects.size(f"jobs/{job_id}/media") == len(data)
+
+
+def test_a_slow_multipart_upload_gets_its_part_urls_signed_again(
+    api: httpx.Client, aws_api: LiveServer
+) -> None:
+    data = os.urandom(11 * MIB)
+    ticket = _start(api, "slow film.mkv", len(data))
+    multipart = ticket["multipart"]
+    size = multipart["part_size_bytes"]
+    first = multipart["parts"][0]
+    put = httpx.put(first["url"], content=data[:size])
+    assert put.status_code == 200, put.text
+    etags = [{"part_number": 1, "etag": put.headers["etag"]}]
+
+    # The other parts' URLs expired meanwhile (S3 would answer 403): sign them again.
+    renewed = api.post(f"/api/uploads/{ticket['job_id']}/urls", json={"part_numbers": [2, 3]})
+
+    assert renewed.status_code == 200, renewed.text
+    again = renewed.json()
+    assert again["job_id"] == ticket["job_id"] and again["url"] is None
+    assert again["complete_url"] == ticket["complete_url"]
+    assert again["expires_in_s"] == aws_api.settings.aws_presign_expiry_s
+    fresh = again["multipart"]
+    assert fresh["upload_id"] == multipart["upload_id"]  # the same upload goes on
+    assert fresh["part_size_bytes"] == size
+    assert [p["part_number"] for p in fresh["parts"]] == [2, 3]
+    for part in fresh["parts"]:
+        signed = parse_qs(urlsplit(part["url"]).query)
+        assert signed["partNumber"] == [str(part["part_number"])]
+        assert signed["uploadId"] == [multipart["upload_id"]]
+        assert "content-length" in signed["X-Amz-SignedHeaders"][0]  # still length-signed
+        start = (part["part_number"] - 1) * size
+        put = httpx.put(part["url"], content=data[start : start + size])
+        assert put.status_code == 200, put.text
+        etags.append({"part_number": part["part_number"], "etag": put.headers["etag"]})
+    # No part numbers: every part of the upload.
+    every = api.post(f"/api/uploads/{ticket['job_id']}/urls").json()["multipart"]["parts"]
+    assert [p["part_number"] for p in every] == [1, 2, 3]
+
+    completed = api.post(
+        ticket["complete_url"], json={"upload_id": multipart["upload_id"], "parts": etags}
+    )
+    assert completed.status_code == 201, completed.text
+    assert aws_api.services.objects.size(f"jobs/{ticket['job_id']}/media") == len(data)
+    # A job now: nothing is left to sign.
+    assert_error(api.post(f"/api/uploads/{ticket['job_id']}/urls"), 409, "already_completed")
+
+
+def test_a_single_put_url_is_signed_again(api: httpx.Client) -> None:
+    ticket = _start(api, "short.wav", 1000)
+    renewed = api.post(f"/api/uploads/{ticket['job_id']}/urls")
+    assert renewed.status_code == 200, renewed.text
+    signed = parse_qs(urlsplit(renewed.json()["url"]).query)
+    assert "content-length" in signed["X-Amz-SignedHeaders"][0]
+    assert renewed.json()["multipart"] is None
+
+    assert_error(api.post("/api/uploads/0123456789abcdef/urls"), 404, "upload_not_found")
+    assert_error(api.post(f"/api/uploads/{ticket['job_id']}/urls", json={"part_numbers": [0]}), 422)
 
 
 def test_completing_twice_gives_the_same_job(api: httpx.Client, speech_wav: SpeechClip) -> None:

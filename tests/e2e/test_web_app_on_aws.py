@@ -6,6 +6,7 @@ request bodies are capped at a few megabytes; the API only signs, completes and 
 from __future__ import annotations
 
 import functools
+import shutil
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -119,3 +120,47 @@ def test_a_large_file_goes_up_in_parts_and_becomes_a_job(
     assert len(traffic.s3_puts) == 3 and all("partNumber=" in url for url in traffic.s3_puts)
     job_id = only_job_id(aws_web_server, long_wav.name)
     assert aws_web_server.services.objects.size(f"jobs/{job_id}/media") == long_wav.stat().st_size
+
+
+def test_a_part_whose_url_expired_is_signed_again_and_sent_once_more(
+    aws_page: Any, aws_web_server: LiveServer, traffic: Traffic, long_wav: Path, tmp_path: Path
+) -> None:
+    """S3 answers 403 to a URL past its expiry (a slow upload): the page asks the API to
+    sign that part again (POST /api/uploads/<id>/urls) and PUTs it to the fresh URL."""
+    s3 = aws_web_server.settings.aws_endpoint_url or "-"
+    refused: list[str] = []
+    renewals: list[str] = []
+
+    def expire_part_two_once(route: Any) -> None:
+        request = route.request
+        if request.method == "PUT" and "partNumber=2" in request.url and not refused:
+            refused.append(request.url)
+            route.fulfill(
+                status=403,
+                headers={"Access-Control-Allow-Origin": "*"},
+                content_type="application/xml",
+                body="<Error><Code>AccessDenied</Code><Message>expired</Message></Error>",
+            )
+        else:
+            route.continue_()
+
+    aws_page.route(f"{s3}/**", expire_part_two_once)
+    aws_page.on(
+        "request",
+        lambda request: (
+            renewals.append(request.post_data or "")
+            if request.method == "POST" and request.url.endswith("/urls")
+            else None
+        ),
+    )
+
+    slow = tmp_path / "slow lecture.wav"  # a name of its own among the module's jobs
+    shutil.copyfile(long_wav, slow)
+    upload_and_wait(aws_page, slow)
+
+    assert len(refused) == 1
+    assert renewals == ['{"part_numbers":[2]}']
+    part_two = [url for url in traffic.s3_puts if "partNumber=2" in url]
+    assert len(part_two) == 2  # refused, then sent again to the freshly signed URL
+    job_id = only_job_id(aws_web_server, slow.name)
+    assert aws_web_server.services.objects.size(f"jobs/{job_id}/media") == slow.stat().st_size

@@ -29,6 +29,7 @@ from jamak.errors import (
     JobNotFoundError,
     MediaError,
     ModelError,
+    ModelNotOfferedError,
     ObjectNotFoundError,
     QueueFullError,
     QuotaExceededError,
@@ -76,6 +77,7 @@ _JAMAK_ERRORS: tuple[tuple[type[JamakError], int, str], ...] = (
     (InvalidTransitionError, 409, "invalid_transition"),
     (JobNotFinishedError, 409, "not_finished"),
     (SubtitleFormatError, 422, "unknown_format"),
+    (ModelNotOfferedError, 422, "model_not_offered"),
     (ModelError, 422, "model_error"),
     (MediaError, 422, "media_error"),
     (JobError, 400, "invalid_request"),  # e.g. a page cursor that is not one of ours

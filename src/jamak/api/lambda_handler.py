@@ -51,15 +51,17 @@ def build_adapter(settings: Settings) -> Any:
 handler = LazyHandler()
 
 
-def sweep(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
+def sweep(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The scheduled sweeper's Lambda handler (api.yaml's SweeperFunction, every 5 minutes,
     same image): starts again the jobs whose Step Functions execution was never started,
     or fails them (:func:`jamak.jobs.service.restart_stalled_jobs`). A schedule, not a check
     when a job is read: a job nobody looks at would otherwise stay queued, and count
-    against the queue's cap, for good."""
+    against the queue's cap, for good. With ``JAMAK_AWS_JOB_QUEUE_ARN`` it also publishes
+    the Batch queue's depth and its oldest waiting job's age (Batch has no such metric), for
+    the workflow stack's alarms and dashboard."""
     import time
 
-    from jamak.bootstrap import build_services
+    from jamak.bootstrap import build_services, publish_queue_metrics
     from jamak.jobs.model import JobStatus
     from jamak.jobs.ports import TrackedLauncher
     from jamak.jobs.service import restart_stalled_jobs
@@ -79,4 +81,11 @@ def sweep(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
     finally:
         services.close()
     failed = [job.id for job in handled if job.status is JobStatus.FAILED]
-    return {"restarted": [job.id for job in handled if job.id not in failed], "failed": failed}
+    result: dict[str, Any] = {
+        "restarted": [job.id for job in handled if job.id not in failed],
+        "failed": failed,
+    }
+    sample = publish_queue_metrics(settings, now_s=time.time())
+    if sample is not None:
+        result["queue"] = {"waiting": sample.waiting, "oldest_wait_s": sample.oldest_wait_s}
+    return result

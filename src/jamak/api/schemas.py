@@ -8,13 +8,14 @@ fields without the domain knowing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jamak.asr import catalog
-from jamak.errors import SubtitleFormatError
+from jamak.errors import ModelNotOfferedError, SubtitleFormatError
 from jamak.jobs.model import DEFAULT_FORMATS, Job, JobOptions, JobStatus
 from jamak.subtitles import formats as subtitle_formats
 
@@ -185,9 +186,18 @@ class UploadOptions(BaseModel):
     def _blank_prompt(cls, value: str | None) -> str | None:
         return value or None
 
-    def to_job_options(self, *, default_model: str) -> JobOptions:
+    def to_job_options(
+        self, *, default_model: str, offered_models: Sequence[str] = ()
+    ) -> JobOptions:
+        """The job's options; a model outside ``offered_models`` (when given) is refused:
+        on AWS those are the models baked into the worker image, the only ones it can run."""
+        model = self.model or default_model
+        if offered_models and model not in offered_models:
+            raise ModelNotOfferedError(
+                f"model {model!r} is not offered here; choose one of: {', '.join(offered_models)}"
+            )
         return JobOptions(
-            model=self.model or default_model,
+            model=model,
             language=None if self.language == "auto" else self.language,
             task=self.task,
             formats=tuple(self.formats.split(",")),

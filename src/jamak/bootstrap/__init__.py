@@ -43,6 +43,7 @@ from jamak.settings import Settings
 
 if TYPE_CHECKING:
     from jamak.asr.registry import ModelRegistry
+    from jamak.backends.aws.queue_metrics import QueueSample
     from jamak.backends.embedded.pool import WorkerPool
 
 
@@ -142,6 +143,27 @@ def build_model_registry(settings: Settings, *, workers: int = 1) -> ModelRegist
     return open_model_registry(recognizer_config(settings), workers=workers)
 
 
+def publish_queue_metrics(settings: Settings, *, now_s: float) -> QueueSample | None:
+    """AWS: count the Batch job queue's waiting jobs and publish them to CloudWatch (the
+    scheduled sweeper does, every 5 minutes); None where no queue is configured."""
+    config = aws_config(settings)
+    if settings.backend != "aws" or not config.job_queue_arn:
+        return None
+    from jamak.backends.aws import clients
+    from jamak.backends.aws.queue_metrics import publish_sample, sample_queue
+
+    session = clients.aws_session(config)
+    batch = clients.batch_client(config, session)
+    cloudwatch = clients.cloudwatch_client(config, session)
+    try:
+        sample = sample_queue(batch, config.job_queue_arn, now_s=now_s)
+        publish_sample(cloudwatch, sample)
+    finally:
+        batch.close()
+        cloudwatch.close()
+    return sample
+
+
 def _open_backend(settings: Settings) -> Backend:
     if settings.backend == "embedded":
         from jamak.backends.embedded import open_backend
@@ -169,6 +191,7 @@ __all__ = [
     "check_can_serve",
     "embedded_config",
     "job_limits",
+    "publish_queue_metrics",
     "recognizer_config",
     "submit_limits",
     "worker_process_config",

@@ -11,19 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from jamak.asr import catalog
 from jamak.asr.options import RecognitionOptions
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
+from jamak.errors import ModelNotOfferedError, UnknownModelError
 from jamak.jobs.direct_uploads import DirectUploadLimits
-from jamak.jobs.limits import JobLimits
+from jamak.jobs.limits import JobLimits, ScratchSpace
 from jamak.jobs.quotas import SubmitLimits
 from jamak.jobs.recognizers import RecognizerConfig
 from jamak.media import MediaLimits
 from jamak.settings import Settings
 
 MIB = 1024 * 1024
+# A Batch worker downloads the media from S3, then writes a listening copy (at most about
+# the media's size for the formats that need one) and small outputs: twice the media.
+AWS_SCRATCH_FACTOR = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,26 @@ class ApiConfig:
     spool_dir: Path  # where multipart uploads land while they arrive (the data disk)
     presign_expiry_s: int  # how long a signed download URL is valid
     rate_limit_per_minute: int = 0  # API requests per user per process; 0: unlimited
+    # The models jobs may ask for, the default among them; empty: the whole catalog.
+    offered_models: tuple[str, ...] = ()
+
+
+def offered_models(settings: Settings) -> tuple[str, ...]:
+    """``JAMAK_OFFERED_MODELS`` as names; each must be a catalog model, and the default
+    model one of them, or the deployment would offer what it cannot run."""
+    names = tuple(dict.fromkeys(n.strip() for n in settings.offered_models.split(",") if n.strip()))
+    unknown = [name for name in names if catalog.lookup(name) is None]
+    if unknown:
+        raise UnknownModelError(
+            f"JAMAK_OFFERED_MODELS names {', '.join(unknown)}, not in the catalog "
+            f"({', '.join(sorted(catalog.CATALOG))})"
+        )
+    if names and settings.model not in names:
+        raise ModelNotOfferedError(
+            f"the default model {settings.model!r} is not in JAMAK_OFFERED_MODELS "
+            f"({', '.join(names)})"
+        )
+    return names
 
 
 def api_config(settings: Settings) -> ApiConfig:
@@ -46,6 +71,7 @@ def api_config(settings: Settings) -> ApiConfig:
         spool_dir=settings.data_dir / "uploads",
         presign_expiry_s=settings.aws_presign_expiry_s,
         rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
+        offered_models=offered_models(settings),
     )
 
 
@@ -99,6 +125,7 @@ def aws_config(settings: Settings) -> AwsConfig:
         bucket=settings.aws_bucket,
         table=settings.aws_table,
         state_machine_arn=settings.aws_state_machine_arn,
+        job_queue_arn=settings.aws_job_queue_arn,
         job_retention_days=settings.aws_job_retention_days,
     )
 
@@ -120,9 +147,13 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
 
 def job_limits(settings: Settings) -> JobLimits:
     """How much one job may take; a time limit of 0 (or less) means none."""
+    factor = settings.scratch_space_factor
+    if factor is None:
+        factor = AWS_SCRATCH_FACTOR if settings.backend == "aws" else 0.0
     return JobLimits(
         media=MediaLimits(max_duration_s=settings.max_duration_s),
         time_limit_s=settings.job_time_limit_s if settings.job_time_limit_s > 0 else None,
+        scratch=ScratchSpace(factor=factor, margin_bytes=settings.scratch_margin_mb * MIB),
     )
 
 

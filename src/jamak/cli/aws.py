@@ -18,6 +18,7 @@ import typer
 
 if TYPE_CHECKING:
     from jamak.deploy.aws import Deployer
+    from jamak.deploy.capacity import CapacityReport
 
 aws_app = typer.Typer(
     help="Deploy jamak to an AWS account (S3, DynamoDB, Step Functions, Batch, API Gateway).",
@@ -51,15 +52,24 @@ def _deployer(region: str, profile: str | None, source_dir: Path) -> Deployer:
     import boto3
 
     from jamak.deploy.aws import Deployer
+    from jamak.deploy.capacity import check_capacity
     from jamak.deploy.stacks import CloudFormationStacks
 
     session = boto3.Session(profile_name=profile, region_name=region)
+    quotas, ec2 = session.client("service-quotas"), session.client("ec2")
+
+    def capacity(instance_types: Sequence[str], gpu: bool) -> CapacityReport:
+        return check_capacity(
+            quotas=quotas, ec2=ec2, region=region, instance_types=instance_types, gpu=gpu
+        )
+
     return Deployer(
         stacks=CloudFormationStacks(session.client("cloudformation")),
         ecr=session.client("ecr"),
         s3=session.client("s3"),
         run=run_command,
         source_dir=source_dir,
+        capacity=capacity,
     )
 
 
@@ -71,13 +81,43 @@ def deploy(
     cpu_only: Annotated[
         bool, typer.Option("--cpu-only", help="CPU instances instead of GPUs (no GPU quota).")
     ] = False,
-    model: Annotated[str, typer.Option("--model", help="Model baked into the worker.")] = "base",
+    models: Annotated[
+        str,
+        typer.Option(
+            "--models",
+            help="Comma list of the models baked into the worker image and offered (any other "
+            "is refused); the first is the default for new jobs.",
+        ),
+    ] = "base",
     allowed_origins: Annotated[
         str, typer.Option("--allowed-origins", help="Comma list of browser origins, or *.")
     ] = "*",
     source_dir: Annotated[
         Path | None, typer.Option("--source-dir", help="The jamak checkout to build from.")
     ] = None,
+    instance_types: Annotated[
+        str | None,
+        typer.Option(
+            "--instance-types",
+            help="Comma list of worker instance types (default: g4dn/g5/g6.xlarge, or "
+            "c7i/c6i/m7i.2xlarge with --cpu-only).",
+        ),
+    ] = None,
+    skip_quota_check: Annotated[
+        bool,
+        typer.Option(
+            "--skip-quota-check",
+            help="Deploy even where the vCPU quotas or the region's instance types fall short.",
+        ),
+    ] = False,
+    max_upload_mb: Annotated[
+        int,
+        typer.Option(
+            "--max-upload-mb",
+            min=1,
+            help="Largest upload the API takes; the workers' disks are sized for it.",
+        ),
+    ] = 20480,
     capacity_wait_minutes: Annotated[
         int,
         typer.Option(
@@ -88,21 +128,37 @@ def deploy(
     ] = 60,
 ) -> None:
     """Build and push the images, then create or update the four stacks in order."""
+    from jamak.asr import catalog
     from jamak.deploy.aws import DeployOptions
+    from jamak.errors import DeploymentError
 
     source = source_dir or default_source_dir()
     if not (source / "deploy" / "cloudformation").is_dir():
         raise typer.BadParameter(f"{source} is not a jamak checkout (no deploy/)")
+    baked = tuple(name.strip() for name in models.split(",") if name.strip())
+    unknown = [name for name in baked if catalog.lookup(name) is None]
+    if not baked or unknown:
+        raise typer.BadParameter(
+            f"--models: {', '.join(unknown) or 'none given'}; known models: "
+            f"{', '.join(sorted(catalog.CATALOG))}"
+        )
     deployer = _deployer(region, profile, source)
     options = DeployOptions(
         prefix=prefix,
         cpu_only=cpu_only,
-        model=model,
+        models=baked,
         allowed_origins=allowed_origins,
         capacity_wait_minutes=capacity_wait_minutes,
+        max_upload_mb=max_upload_mb,
+        instance_types=tuple(t.strip() for t in (instance_types or "").split(",") if t.strip()),
+        skip_quota_check=skip_quota_check,
         image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),
     )
-    deployment = deployer.deploy(options)
+    try:
+        deployment = deployer.deploy(options)
+    except DeploymentError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"jamak API: {deployment.api_url}")
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jamak.deploy.capacity import CapacityReport
 from jamak.deploy.stacks import Outputs, Stacks
+from jamak.errors import DeploymentError
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -28,6 +31,13 @@ log = logging.getLogger(__name__)
 
 # Runs one command (argv) with optional text on stdin; raises when it fails.
 CommandRunner = Callable[[Sequence[str], str | None], None]
+# Reads the account's quotas and the region's offerings for these instance types (GPU ones
+# when the flag is true): jamak.deploy.capacity.check_capacity with its clients bound.
+CapacityCheck = Callable[[Sequence[str], bool], CapacityReport]
+
+# The batch stack's GpuInstanceTypes and CpuInstanceTypes defaults.
+GPU_INSTANCE_TYPES = ("g4dn.xlarge", "g5.xlarge", "g6.xlarge")
+CPU_INSTANCE_TYPES = ("c7i.2xlarge", "c6i.2xlarge", "m7i.2xlarge")
 
 STACKS = ("foundation", "batch", "workflow", "api")
 
@@ -36,11 +46,38 @@ STACKS = ("foundation", "batch", "workflow", "api")
 class DeployOptions:
     prefix: str = "jamak"  # stack names are "<prefix>-<stack>"
     cpu_only: bool = False  # CPU instances and deploy/Dockerfile instead of GPUs and .cuda
-    model: str = "base"  # baked into the worker image, the default for new jobs
+    # Baked into the worker image and the only ones offered; the first is the default.
+    models: tuple[str, ...] = ("base",)
     allowed_origins: str = "*"  # comma list: browser origins allowed to upload and call the API
     image_tag: str = "latest"  # a fresh tag per deploy makes CloudFormation roll the images
     # A job waiting this long for an instance (no capacity, a quota too low) fails, saying so.
     capacity_wait_minutes: int = 60
+    # The largest upload the API takes (its MaxUploadMb); the workers' disks are sized for it.
+    max_upload_mb: int = 20480
+    # The worker instance types; empty: GPU_INSTANCE_TYPES, or CPU_INSTANCE_TYPES.
+    instance_types: tuple[str, ...] = ()
+    # Deploy even where the account's vCPU quotas or the region's offerings fall short.
+    skip_quota_check: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.models or any(not name or "," in name for name in self.models):
+            raise ValueError(f"models must be one or more model names, not {self.models!r}")
+
+    @property
+    def model(self) -> str:
+        """The default model for new jobs."""
+        return self.models[0]
+
+    @property
+    def worker_instance_types(self) -> tuple[str, ...]:
+        default = CPU_INSTANCE_TYPES if self.cpu_only else GPU_INSTANCE_TYPES
+        return self.instance_types or default
+
+    @property
+    def offered_models(self) -> str:
+        """The comma list the image's MODELS build argument and the stacks' OfferedModels
+        both get, so what is offered is what is baked."""
+        return ",".join(dict.fromkeys(self.models))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +99,24 @@ def transcribe_timeout_s(options: DeployOptions, batch: Outputs) -> int:
     return options.capacity_wait_minutes * 60 + longest_run_s
 
 
+# The workers' root volume: the ECS-optimized AL2023 AMIs' own 30 GiB; the worker image,
+# compressed layers and unpacked (CUDA ~ 20 GiB, CPU ~ 6 GiB: docs/aws.md); and per job on
+# an instance the scratch the worker checks for (JAMAK_SCRATCH_SPACE_FACTOR, 2 x the media
+# + 256 MiB). A GPU instance runs one job (one GPU each); a CPU one (8 vCPUs) two of 4.
+AMI_ROOT_GIB = 30
+IMAGE_GIB = {"gpu": 20, "cpu": 6}
+JOBS_PER_INSTANCE = {"gpu": 1, "cpu": 2}
+SCRATCH_FACTOR = 2.0
+SCRATCH_MARGIN_GIB = 0.25
+
+
+def root_volume_gib(options: DeployOptions) -> int:
+    """The batch stack's RootVolumeGiB for these options (CloudFormation cannot multiply)."""
+    kind = "cpu" if options.cpu_only else "gpu"
+    scratch = options.max_upload_mb / 1024 * SCRATCH_FACTOR + SCRATCH_MARGIN_GIB
+    return AMI_ROOT_GIB + IMAGE_GIB[kind] + math.ceil(JOBS_PER_INSTANCE[kind] * scratch)
+
+
 class Deployer:
     def __init__(
         self,
@@ -71,7 +126,9 @@ class Deployer:
         s3: S3Client,
         run: CommandRunner,
         source_dir: Path,
+        capacity: CapacityCheck | None = None,
     ) -> None:
+        self._capacity = capacity
         self._stacks = stacks
         self._ecr = ecr
         self._s3 = s3
@@ -83,6 +140,7 @@ class Deployer:
         def name(stack: str) -> str:
             return stack_name(options.prefix, stack)
 
+        self.check_capacity(options)
         base = self._deploy_stack(
             name("foundation"), "foundation", AllowedOrigins=options.allowed_origins
         )
@@ -95,7 +153,14 @@ class Deployer:
             SubnetIds=base["SubnetIds"],
             SecurityGroupId=base["WorkerSecurityGroupId"],
             CpuOnly="true" if options.cpu_only else "false",
+            **{
+                "CpuInstanceTypes" if options.cpu_only else "GpuInstanceTypes": ",".join(
+                    options.worker_instance_types
+                )
+            },
             Model=options.model,
+            OfferedModels=options.offered_models,
+            RootVolumeGiB=str(root_volume_gib(options)),
             **shared,
         )
         workflow = self._deploy_stack(
@@ -115,14 +180,28 @@ class Deployer:
             "api",
             ImageUri=api_image,
             StateMachineArn=workflow["StateMachineArn"],
+            JobQueueArn=batch["JobQueueArn"],  # the sweeper publishes its depth
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
+            OfferedModels=options.offered_models,
+            MaxUploadMb=str(options.max_upload_mb),
             # One number for files and records: the bucket's lifecycle rule and the TTL.
             JobRetentionDays=base["JobRetentionDays"],
             **shared,
         )
         outputs = {"foundation": base, "batch": batch, "workflow": workflow, "api": api}
         return Deployment(api_url=api["ApiUrl"], outputs=outputs)
+
+    def check_capacity(self, options: DeployOptions) -> CapacityReport | None:
+        """Stop before creating anything where no worker could start: a vCPU quota below
+        one worker, or instance types the region does not offer (DeploymentError saying
+        what to request). None: not checked (skipped, or no check was handed in)."""
+        if self._capacity is None or options.skip_quota_check:
+            return None
+        report = self._capacity(options.worker_instance_types, not options.cpu_only)
+        if not report.ok:
+            raise DeploymentError(report.message())
+        return report
 
     def destroy(self, prefix: str, *, delete_data: bool) -> list[str]:
         """Delete the stacks, newest first; returns the names deleted. The foundation (the
@@ -152,7 +231,9 @@ class Deployer:
         self._docker_login(repository_uri.split("/", 1)[0])
         worker = f"{repository_uri}:worker-{options.image_tag}"
         dockerfile = "Dockerfile" if options.cpu_only else "Dockerfile.cuda"
-        self._build_and_push(worker, dockerfile, "--build-arg", f"MODEL={options.model}")
+        models = ["--build-arg", f"MODEL={options.model}"]
+        models += ["--build-arg", f"MODELS={options.offered_models}"]
+        self._build_and_push(worker, dockerfile, *models)
         api = f"{repository_uri}:api-{options.image_tag}"
         # Lambda takes only single-platform Docker v2 manifests: no provenance attestation.
         self._build_and_push(api, "Dockerfile.lambda", "--provenance=false")

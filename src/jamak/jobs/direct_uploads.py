@@ -73,6 +73,7 @@ class PendingUpload:
     size_bytes: int
     options: JobOptions
     upload_id: str | None = None
+    part_size_bytes: int | None = None  # multipart: the size its parts were signed for
 
     def to_json(self) -> bytes:
         data: dict[str, Any] = {
@@ -81,6 +82,7 @@ class PendingUpload:
             "size_bytes": self.size_bytes,
             "options": self.options.to_dict(),
             "upload_id": self.upload_id,
+            "part_size_bytes": self.part_size_bytes,
         }
         return json.dumps(data).encode()
 
@@ -93,6 +95,7 @@ class PendingUpload:
             size_bytes=int(data["size_bytes"]),
             options=JobOptions.from_dict(data.get("options") or {}),
             upload_id=data.get("upload_id"),
+            part_size_bytes=data.get("part_size_bytes"),
         )
 
 
@@ -141,9 +144,49 @@ def start_upload(
         size_bytes=size_bytes,
         options=options,
         upload_id=multipart.upload_id if multipart else None,
+        part_size_bytes=multipart.part_size_bytes if multipart else None,
     )
     objects.put_bytes(pending_upload_key(job_id), pending.to_json())
     return UploadTicket(job_id=job_id, url=url, multipart=multipart, expires_s=limits.expires_s)
+
+
+def renew_upload_urls(
+    *,
+    uploads: DirectUploads | None,
+    store: JobStore,
+    objects: ObjectStore,
+    limits: DirectUploadLimits,
+    job_id: str,
+    owner: str | None = None,
+    part_numbers: Sequence[int] = (),
+) -> UploadTicket:
+    """Sign an upload in progress again, for a slow upload whose URLs expired (S3 answers
+    403): the single PUT URL, or the multipart upload's part URLs (``part_numbers``: only
+    those; empty: every part), same upload id, each part for its exact length as before.
+    ``owner``: only that user's upload is found; another user's reads as not started (404).
+    An upload that is a job already has nothing left to sign."""
+    signer = require(uploads)
+    pending = _read_pending(objects, job_id, owner)
+    try:
+        store.get(job_id)
+    except JobNotFoundError:
+        pass
+    else:
+        raise UploadAlreadyCompletedError("the upload is a job now; nothing is left to upload")
+    key = media_key(job_id)
+    if pending.upload_id is None:
+        url = signer.presign_put(key, size_bytes=pending.size_bytes, expires_s=limits.expires_s)
+        return UploadTicket(job_id=job_id, url=url, multipart=None, expires_s=limits.expires_s)
+    multipart = signer.presign_parts(
+        key,
+        pending.upload_id,
+        size_bytes=pending.size_bytes,
+        # Records from before part sizes were kept: the size start_upload chose then.
+        part_size_bytes=pending.part_size_bytes or limits.part_bytes,
+        expires_s=limits.expires_s,
+        part_numbers=part_numbers,
+    )
+    return UploadTicket(job_id=job_id, url=None, multipart=multipart, expires_s=limits.expires_s)
 
 
 def complete_upload(

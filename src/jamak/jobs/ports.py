@@ -171,6 +171,21 @@ class DirectUploads(Protocol):
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
     ) -> MultipartUpload: ...
 
+    def presign_parts(
+        self,
+        key: str,
+        upload_id: str,
+        *,
+        size_bytes: int,
+        part_size_bytes: int,
+        expires_s: int,
+        part_numbers: Sequence[int] = (),
+    ) -> MultipartUpload:
+        """Sign the parts of a multipart upload already started again, each for its exact
+        length (``part_numbers``: only those; empty: all), for a browser whose URLs expired
+        before a slow upload reached them."""
+        ...
+
     def complete_multipart(
         self, key: str, upload_id: str, parts: Sequence[UploadedPart]
     ) -> None: ...

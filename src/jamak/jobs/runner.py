@@ -139,13 +139,16 @@ def _transcribe(
     limits: JobLimits,
 ) -> Job:
     """The job's steps, in order: its options read (an unknown format or task fails here),
-    its model had, a scratch file set aside where the upload needs a listening copy, the
-    file transcribed into every format (the copy written from the samples as they are
-    decoded), the stored status looked at a last time, then the subtitles and the listening
-    copy stored at their fixed keys, and the job marked succeeded."""
+    its model had, the scratch disk checked against the media's size, a scratch file set
+    aside where the upload needs a listening copy, the file transcribed into every format
+    (the copy written from the samples as they are decoded), the stored status looked at a
+    last time, then the subtitles and the listening copy stored at their fixed keys, and the
+    job marked succeeded."""
     request = subtitle_request(job.options)
     decoding = recognition_options(job.options, recognition)
     recognizer = recognizers.for_model(job.options.model)
+    if limits.scratch.enabled:
+        limits.scratch.check(objects.size(job.media_key))  # before a byte is fetched
     with listening_copy_file(job) as copy:
         with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
             result = transcribe_to_subtitles(

@@ -27,6 +27,7 @@ WRITES: list[tuple[str, str, dict[str, str]]] = [
     ("POST", "/api/jobs/{id}/cancel", {}),
     ("DELETE", "/api/jobs/{id}", {}),
     ("POST", "/api/uploads/{id}/complete", {}),
+    ("POST", "/api/uploads/{id}/urls", {}),
     ("DELETE", "/api/uploads/{id}", {}),
 ]
 PAIRS = [("bo", "ana"), ("ana", "bo")]  # (who asks, whose job)

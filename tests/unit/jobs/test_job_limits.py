@@ -6,7 +6,9 @@ ready for the next job; the settings that set them reach the worker as plain val
 
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,7 @@ from jamak.asr.recognizer import Audio, ProgressCallback
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.bootstrap import job_limits, worker_process_config
 from jamak.errors import JobTimeLimitError
-from jamak.jobs.limits import DEFAULT_TIME_LIMIT_S, JobLimits
+from jamak.jobs.limits import DEFAULT_TIME_LIMIT_S, JobLimits, ScratchSpace
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.progress_reporter import ProgressReporter
 from jamak.jobs.recognizers import ScriptedRecognizers
@@ -122,3 +124,58 @@ def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(_env_file=None)
     assert job_limits(settings) == JobLimits(MediaLimits(max_duration_s=600.0), None)
     assert worker_process_config(settings).limits == job_limits(settings)
+
+
+def test_a_job_whose_media_cannot_fit_the_scratch_disk_fails_before_it_starts(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
+) -> None:
+    slow = SlowRecognizer(steps=4, step_s=0.0)
+    job = submit()
+    media_bytes = objects.size(job.media_key)
+    free = shutil.disk_usage(tmp_path).free
+    # A real folder, and a factor that asks for ten times its free space.
+    scratch = ScratchSpace(factor=10 * free / media_bytes, margin_bytes=0, folder=tmp_path)
+
+    ended = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=SlowRecognizers(slow),
+        limits=JobLimits(scratch=scratch),
+    )
+
+    assert ended.status is JobStatus.FAILED
+    assert ended.error_kind == "StorageFullError"
+    assert ended.error is not None
+    assert ended.error.startswith("not enough disk for this job:")
+    assert f"needed in {tmp_path}" in ended.error and "MiB free" in ended.error
+    assert "RootVolumeGiB" in ended.error  # what an operator changes
+    assert slow.steps_run == 0  # nothing was fetched or decoded
+    assert ended.outputs == {}
+
+
+def test_a_job_that_fits_the_scratch_disk_runs(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
+) -> None:
+    job = submit()
+    scratch = ScratchSpace(factor=2.0, margin_bytes=1024 * 1024, folder=tmp_path)
+    assert scratch.required_bytes(objects.size(job.media_key)) < shutil.disk_usage(tmp_path).free
+
+    ended = run_job(
+        job,
+        store=store,
+        objects=objects,
+        recognizers=SlowRecognizers(SlowRecognizer(steps=2, step_s=0.0)),
+        limits=JobLimits(scratch=scratch),
+    )
+
+    assert ended.status is JobStatus.SUCCEEDED, ended.error
+
+
+def test_the_scratch_check_is_on_where_media_is_downloaded() -> None:
+    aws = job_limits(Settings(_env_file=None, backend="aws")).scratch  # type: ignore[call-arg]
+    assert (aws.factor, aws.margin_bytes) == (2.0, 256 * 1024 * 1024)
+    embedded = job_limits(Settings(_env_file=None, backend="embedded")).scratch  # type: ignore[call-arg]
+    assert not embedded.enabled
+    chosen = Settings(_env_file=None, scratch_space_factor=3, scratch_margin_mb=0)  # type: ignore[call-arg]
+    assert job_limits(chosen).scratch.required_bytes(1000) == 3000

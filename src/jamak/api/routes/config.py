@@ -19,9 +19,11 @@ router = APIRouter(prefix="/api", tags=["config"])
 
 @router.get("/config", summary="Models, formats and limits for upload forms")
 def get_config(services: ServicesDep) -> ConfigOut:
+    offered = services.api.offered_models  # empty: every catalog model
     models = [
         ModelOut(name=spec.name, multilingual=spec.multilingual, approx_mb=spec.approx_mb)
         for spec in catalog.CATALOG.values()
+        if not offered or spec.name in offered
     ]
     return ConfigOut(
         models=models,

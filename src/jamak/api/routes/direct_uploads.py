@@ -100,10 +100,46 @@ def start_upload(
         owner=principal.name,
         filename=body.filename,
         size_bytes=body.size_bytes,
-        options=body.options.to_job_options(default_model=services.api.default_model),
+        options=body.options.to_job_options(
+            default_model=services.api.default_model,
+            offered_models=services.api.offered_models,
+        ),
         store=services.store,
         submit_limits=services.submit_limits,
         exempt=principal.admin,
+    )
+    return UploadTicketOut.from_ticket(ticket)
+
+
+class RenewUrlsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    part_numbers: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="multipart: the parts to sign again (empty: every part)",
+    )
+
+
+@router.post(
+    "/{job_id}/urls",
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 501: {"model": ErrorOut}},
+    summary="Sign an upload in progress again (its URLs expired during a slow upload)",
+)
+def renew_upload_urls(
+    job_id: JobIdPath,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    body: Annotated[RenewUrlsIn | None, Body()] = None,
+) -> UploadTicketOut:
+    ticket = direct_uploads.renew_upload_urls(
+        uploads=services.direct_uploads,
+        store=services.store,
+        objects=services.objects,
+        limits=services.upload_limits,
+        job_id=job_id,
+        owner=None if principal.opens_any_job else principal.name,
+        part_numbers=(body or RenewUrlsIn()).part_numbers,
     )
     return UploadTicketOut.from_ticket(ticket)
 

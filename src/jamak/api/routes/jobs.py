@@ -20,7 +20,7 @@ from jamak.api.errors import ApiError
 from jamak.api.job_watch import fetch_job, wait_for_change
 from jamak.api.multipart import UploadForm, read_upload
 from jamak.api.schemas import ErrorOut, JobOut, JobPageOut, JobsCreatedOut, UploadOptions
-from jamak.bootstrap import Services
+from jamak.bootstrap import ApiConfig, Services
 from jamak.jobs import service
 from jamak.jobs.model import Job, JobOptions, JobStatus
 
@@ -70,7 +70,7 @@ async def create_jobs(
         spool_dir=services.api.spool_dir,
     )
     try:
-        options = _job_options(form, default_model=services.api.default_model)
+        options = _job_options(form, services.api)
         jobs = [
             await run_in_threadpool(
                 _submit, services, principal, upload.filename, upload.file, options
@@ -139,7 +139,7 @@ def delete_job(job_id: JobIdPath, services: ServicesDep) -> Response:
     return Response(status_code=204)
 
 
-def _job_options(form: UploadForm, *, default_model: str) -> JobOptions:
+def _job_options(form: UploadForm, api: ApiConfig) -> JobOptions:
     if not form.files:
         raise ApiError(422, "no_file", "attach at least one media file as a `file` part")
     empty = [upload.filename for upload in form.files if upload.size == 0]
@@ -149,7 +149,9 @@ def _job_options(form: UploadForm, *, default_model: str) -> JobOptions:
         upload_options = UploadOptions.model_validate(form.fields)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from None
-    return upload_options.to_job_options(default_model=default_model)
+    return upload_options.to_job_options(
+        default_model=api.default_model, offered_models=api.offered_models
+    )
 
 
 def _check_can_submit(services: Services, principal: Principal) -> None:

@@ -19,4 +19,5 @@ class AwsConfig:
     bucket: str = "jamak-media"
     table: str = "jamak-jobs"
     state_machine_arn: str | None = None
+    job_queue_arn: str | None = None  # the Batch queue whose depth the sweeper publishes
     job_retention_days: int = 30  # records expire with their files; 0 keeps them

@@ -176,7 +176,27 @@ class S3ObjectStore:
             raise StorageError("a multipart upload needs the file's size")
         part_size = part_size_for(size_bytes, part_size_bytes)
         created = self._client.create_multipart_upload(Bucket=self._bucket, Key=check_key(key))
-        upload_id = created["UploadId"]
+        return self.presign_parts(
+            key,
+            created["UploadId"],
+            size_bytes=size_bytes,
+            part_size_bytes=part_size,
+            expires_s=expires_s,
+        )
+
+    def presign_parts(
+        self,
+        key: str,
+        upload_id: str,
+        *,
+        size_bytes: int,
+        part_size_bytes: int,
+        expires_s: int,
+        part_numbers: Sequence[int] = (),
+    ) -> MultipartUpload:
+        """Signing is local: no request to S3, so renewing the URLs of a slow upload costs
+        nothing and works while its parts are in flight."""
+        wanted = set(part_numbers)
         parts = tuple(
             PresignedPart(
                 number,
@@ -184,7 +204,7 @@ class S3ObjectStore:
                     "upload_part",
                     Params={
                         "Bucket": self._bucket,
-                        "Key": key,
+                        "Key": check_key(key),
                         "UploadId": upload_id,
                         "PartNumber": number,
                         "ContentLength": length,
@@ -193,9 +213,10 @@ class S3ObjectStore:
                     HttpMethod="PUT",
                 ),
             )
-            for number, length in enumerate(part_lengths(size_bytes, part_size), start=1)
+            for number, length in enumerate(part_lengths(size_bytes, part_size_bytes), start=1)
+            if not wanted or number in wanted
         )
-        return MultipartUpload(key, upload_id, part_size, parts)
+        return MultipartUpload(key, upload_id, part_size_bytes, parts)
 
     @_s3
     def complete_multipart(self, key: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:

@@ -27,10 +27,28 @@ class InMemoryDirectUploads:
     def presign_multipart(
         self, key: str, *, size_bytes: int, part_size_bytes: int, expires_s: int
     ) -> MultipartUpload:
-        upload_id = uuid.uuid4().hex
+        return self.presign_parts(
+            key,
+            uuid.uuid4().hex,
+            size_bytes=size_bytes,
+            part_size_bytes=part_size_bytes,
+            expires_s=expires_s,
+        )
+
+    def presign_parts(
+        self,
+        key: str,
+        upload_id: str,
+        *,
+        size_bytes: int,
+        part_size_bytes: int,
+        expires_s: int,
+        part_numbers: Sequence[int] = (),
+    ) -> MultipartUpload:
         parts = tuple(
             PresignedPart(number, f"{ORIGIN}/{key}?upload={upload_id}&part={number}")
             for number in range(1, math.ceil(size_bytes / part_size_bytes) + 1)
+            if not part_numbers or number in part_numbers
         )
         return MultipartUpload(key, upload_id, part_size_bytes, parts)
 

@@ -105,9 +105,9 @@ async function uploadDirect(file, options, onProgress) {
   let completion = null;
   try {
     if (ticket.url) {
-      await put(ticket.url, file, (loaded) => onProgress(percent(loaded, file.size)));
+      await putRenewing(ticket.job_id, null, ticket.url, file, (loaded) => onProgress(percent(loaded, file.size)));
     } else {
-      completion = await putParts(ticket.multipart, file, onProgress);
+      completion = await putParts(ticket.job_id, ticket.multipart, file, onProgress);
     }
   } catch (error) {
     request("DELETE", `/api/uploads/${encodeURIComponent(ticket.job_id)}`).catch(() => {});
@@ -117,19 +117,34 @@ async function uploadDirect(file, options, onProgress) {
   return [job];
 }
 
-async function putParts(multipart, file, onProgress) {
+async function putParts(jobId, multipart, file, onProgress) {
   const size = multipart.part_size_bytes;
   const parts = [];
   let done = 0;
   for (const part of multipart.parts) {
     const start = (part.part_number - 1) * size;
     const chunk = file.slice(start, start + size);
-    const etag = await put(part.url, chunk, (loaded) => onProgress(percent(done + loaded, file.size)));
+    const onLoaded = (loaded) => onProgress(percent(done + loaded, file.size));
+    const etag = await putRenewing(jobId, part.part_number, part.url, chunk, onLoaded);
     if (!etag) throw new ApiError(0, "network", "the storage service hid the part's ETag (CORS)");
     parts.push({ part_number: part.part_number, etag });
     done += chunk.size;
   }
   return { upload_id: multipart.upload_id, parts };
+}
+
+// A slow upload can outlive its signed URLs: S3 then answers 403. Ask the API to sign that
+// URL (the single PUT, or this one part of the same multipart upload) again, and try once more.
+async function putRenewing(jobId, partNumber, url, body, onLoaded) {
+  try {
+    return await put(url, body, onLoaded);
+  } catch (error) {
+    if (error.status !== 403) throw error;
+  }
+  const renewed = await request("POST", `/api/uploads/${encodeURIComponent(jobId)}/urls`,
+    jsonBody({ part_numbers: partNumber === null ? [] : [partNumber] }));
+  const fresh = partNumber === null ? renewed.url : renewed.multipart.parts[0].url;
+  return put(fresh, body, onLoaded);
 }
 
 // PUT a body to a presigned URL; resolves with the answer's ETag header.
