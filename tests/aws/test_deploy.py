@@ -232,3 +232,15 @@ def test_deploy_command_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) 
     # temporary path moves the line breaks (pytest-134 broke it where pytest-9 did not).
     unwrapped = " ".join(result.output.replace("│", " ").split())
     assert "not a jamak checkout" in unwrapped
+
+
+@pytest.mark.parametrize("flag", ["--models", "--model"])
+def test_deploy_command_checks_the_models_it_would_bake(flag: str) -> None:
+    """--model (the flag's first name) still works; an unknown model stops the deploy
+    before anything is built, naming the models it knows."""
+    result = CliRunner().invoke(
+        build_app(), ["aws", "deploy", "--region", REGION, flag, "base,no-such-model"]
+    )
+    assert result.exit_code != 0
+    unwrapped = " ".join(result.output.replace("│", " ").split())
+    assert "no-such-model" in unwrapped and "known models" in unwrapped

@@ -85,6 +85,7 @@ def deploy(
         str,
         typer.Option(
             "--models",
+            "--model",  # the flag's earlier name: one model is a list of one
             help="Comma list of the models baked into the worker image and offered (any other "
             "is refused); the first is the default for new jobs.",
         ),
