@@ -50,8 +50,8 @@ $(STAMP_AUDIT): deploy/requirements-audit.txt
 lock: $(STAMP_AUDIT)
 	$(AUDIT_VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) --extra aws --extra models \
 		--output-file deploy/requirements-worker.lock pyproject.toml
-	$(AUDIT_VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) --extra aws \
-		--output-file deploy/requirements-api.lock pyproject.toml
+	$(AUDIT_VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) \
+		--output-file deploy/requirements-api.lock deploy/requirements-api.in
 
 # Opt-in, not part of `make test`: pip-audit asks an online advisory database. --strict fails
 # on any package it could not look up, so an unreachable database never reads as clean.

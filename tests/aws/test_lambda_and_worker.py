@@ -5,6 +5,8 @@ handler fed API Gateway (HTTP API, payload 2.0) events, and ``jamak worker run J
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -74,6 +76,36 @@ def test_lambda_handler_builds_on_first_call_and_serves_the_api(
     assert json.loads(one["body"])["status"] == "queued"
     assert missing["statusCode"] == 404
     assert json.loads(missing["body"])["error"]["code"] == "job_not_found"
+
+
+# The Lambda image has no recognition libraries (deploy/requirements-api.in): the API must
+# serve without them. Marking a module None in sys.modules makes importing it fail.
+_SERVE_WITHOUT_RECOGNITION = """
+import json, sys
+for name in ("ctranslate2", "faster_whisper", "onnxruntime", "tokenizers"):
+    sys.modules[name] = None
+from jamak.api import lambda_handler
+for path in sys.argv[1:]:
+    answer = lambda_handler.handler(json.loads(path), None)
+    print(answer["statusCode"], json.loads(answer["body"]).get("default_model", "-"))
+"""
+
+
+def test_the_lambda_api_serves_without_any_recognition_library(
+    moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    _environment(moto_settings, monkeypatch)
+    monkeypatch.setenv("JAMAK_DATA_DIR", str(tmp_path))
+    events = [json.dumps(_http_api_event("GET", path)) for path in ("/api/config", "/api/jobs")]
+    run = subprocess.run(
+        [sys.executable, "-c", _SERVE_WITHOUT_RECOGNITION, *events],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split("\n")[:2] == ["200 base", "200 -"], run.stdout
 
 
 @pytest.mark.model
