@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # Longer files are refused from their headers, before decoding (6 h; see media.limits).
     max_duration_s: float = 6 * 60 * 60.0
     job_time_limit_s: float = 12 * 60 * 60.0  # a job running longer fails; 0: no limit
+    # A file at least split_from_s long is transcribed in parts of about part_s, side by
+    # side (AWS: one Batch job per part); measured in bench/README.md ("Parts").
+    part_s: float = Field(default=600.0, ge=60.0)
+    split_from_s: float = Field(default=1200.0, ge=0.0)
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jamak.asr.options import RecognitionOptions
+from jamak.asr.parts import PartSettings
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
@@ -123,6 +124,7 @@ def job_limits(settings: Settings) -> JobLimits:
     return JobLimits(
         media=MediaLimits(max_duration_s=settings.max_duration_s),
         time_limit_s=settings.job_time_limit_s if settings.job_time_limit_s > 0 else None,
+        parts=PartSettings(part_s=settings.part_s, min_split_s=settings.split_from_s),
     )
 
 

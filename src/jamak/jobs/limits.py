@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jamak.asr.parts import PartSettings
 from jamak.media import MediaLimits
 
 # Twelve hours: a six-hour recording on a slow CPU with a large model still finishes, and a
@@ -20,3 +21,5 @@ DEFAULT_TIME_LIMIT_S = 12 * 60 * 60.0
 class JobLimits:
     media: MediaLimits = field(default_factory=MediaLimits)
     time_limit_s: float | None = DEFAULT_TIME_LIMIT_S  # None: a job may run as long as it takes
+    # How a long file is split into parts (jamak.jobs.parts): part length, split threshold.
+    parts: PartSettings = field(default_factory=PartSettings)

@@ -30,6 +30,10 @@ class ProgressUpdate:
     processed_s: float
     duration_s: float | None = None
     language: str | None = None
+    # A part's report (jamak.jobs.parts): processed_s is that part's own; the job's is the
+    # sum over its parts.
+    part: int | None = None
+    parts: int | None = None  # the planner's report: the job is split into this many
 
 
 class JobStore(Protocol):

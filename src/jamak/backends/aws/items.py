@@ -38,8 +38,8 @@ INDEX_BY_OWNER = ("by_owner", "owner")
 INDEX_BY_STATUS = ("by_status", "status")
 INDEX_ALL = ("all_jobs", "listing")
 
-_INT_FIELDS = frozenset({"attempts"})
-_JSON_FIELDS = frozenset({"options"})
+_INT_FIELDS = frozenset({"attempts", "parts"})
+_JSON_FIELDS = frozenset({"options", "part_seconds"})
 _MAP_FIELDS = frozenset({"outputs"})
 _TIMESTAMP_FIELDS = frozenset({"created_at", "updated_at", "started_at", "finished_at"})
 
