@@ -59,6 +59,7 @@ def plan_job(
     recognizers: RecognizerProvider,
     recognition: RecognitionOptions | None = None,
     limits: JobLimits,
+    worker_id: str | None = None,
     stop_requested: Callable[[], bool] | None = None,
     progress_interval_s: float = DEFAULT_INTERVAL_S,
 ) -> Job:
@@ -77,6 +78,7 @@ def plan_job(
         store=store,
         objects=objects,
         recognizers=recognizers,
+        worker_id=worker_id,
         stop_requested=stop_requested,
         recognition=recognition,
         progress_interval_s=progress_interval_s,
@@ -115,6 +117,7 @@ def run_part(
     recognizers: RecognizerProvider,
     recognition: RecognitionOptions | None = None,
     limits: JobLimits,
+    worker_id: str | None = None,
     stop_requested: Callable[[], bool] | None = None,
     progress_interval_s: float = DEFAULT_INTERVAL_S,
 ) -> Job:
@@ -124,6 +127,7 @@ def run_part(
     current = stored(store, job)
     if current.status is not JobStatus.RUNNING:
         return current
+    logger.info("job %s: part %d started (worker %s)", job.id, index, worker_id)
     reporter = ProgressReporter(
         store,
         job.id,
