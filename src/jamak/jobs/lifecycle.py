@@ -80,3 +80,17 @@ def expire_lease(job: Job, *, max_attempts: int, now: float) -> Job:
             error_kind="WorkerLost",
         )
     return replace(apply_transition(job, JobStatus.QUEUED, now=now), started_at=None)
+
+
+def part_failed(parent: Job, part: Job, *, now: float) -> Job:
+    """A split job whose part task failed for good (its workers kept dying): the job fails
+    with the part's error, unless it already ended."""
+    if parent.status.is_terminal:
+        return parent
+    return apply_transition(
+        parent,
+        JobStatus.FAILED,
+        now=now,
+        error=f"part {(part.part_index or 0) + 1} of {parent.parts}: {part.error}",
+        error_kind=part.error_kind,
+    )

@@ -102,6 +102,10 @@ class Job:
     # ``processed_s`` and ``progress`` sum, so progress counts every part.
     parts: int = 0
     part_seconds: dict[str, float] = field(default_factory=dict)
+    # A part task of a split job in the embedded pool (jamak.jobs.pool_parts): the job it
+    # belongs to, and which part. Hidden from listings; the user sees the parent only.
+    parent_id: str | None = None
+    part_index: int | None = None
     attempts: int = 0
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)

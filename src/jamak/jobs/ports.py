@@ -93,6 +93,12 @@ class JobQueue(Protocol):
         """False when the lease is no longer this worker's (reclaimed, cancelled, deleted)."""
         ...
 
+    def detach(self, job_id: str, worker_id: str) -> bool:
+        """Keep the job running with no lease (nothing will reclaim it): a split job, whose
+        part tasks carry it now, each under its own lease. False when the lease is no
+        longer this worker's."""
+        ...
+
     def release(self, job_id: str, worker_id: str) -> None: ...
 
 
