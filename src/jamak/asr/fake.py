@@ -65,6 +65,7 @@ class ToneWordsRecognizer:
     language: str = "en"
     name: str = "tone-words"
     loud: float = 0.05  # a 10 ms frame this loud (RMS) is part of a word
+    seconds: float = 0.0  # how long it "thinks", so a test can kill its worker meanwhile
 
     def recognize(
         self,
@@ -74,6 +75,10 @@ class ToneWordsRecognizer:
         on_progress: ProgressCallback | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
+        for step in range(1, 11):
+            time.sleep(self.seconds / 10)
+            if on_progress is not None:
+                on_progress(duration_s * step / 10, duration_s)
         frame = SAMPLE_RATE // 100
         count = len(audio) // frame
         frames = np.asarray(audio[: count * frame], dtype=np.float64).reshape(count, frame)
@@ -84,13 +89,15 @@ class ToneWordsRecognizer:
             np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True
         ):
             burst = audio[start * frame : stop * frame]
-            crossings = int(np.count_nonzero(np.diff(np.signbit(burst))))
-            pitch = 50 * round(crossings / 2 / (len(burst) / SAMPLE_RATE) / 50)
+            # Half periods between the first and the last zero crossing: exact however much
+            # silence the burst's 10 ms frames take in at its edges.
+            crossings = np.flatnonzero(np.diff(np.signbit(burst)))
+            span_s = (crossings[-1] - crossings[0]) / SAMPLE_RATE if len(crossings) > 1 else 0.0
+            hertz = (len(crossings) - 1) / 2 / span_s if span_s > 0 else 0.0
+            pitch = 50 * round(hertz / 50)
             words.append(
                 Word(start * frame / SAMPLE_RATE, stop * frame / SAMPLE_RATE, f" w{pitch}", 0.99)
             )
-        if on_progress is not None:
-            on_progress(duration_s, duration_s)
         language = options.language or self.language
         if not words:
             return Transcript(language=language, duration_s=duration_s, model=self.name)
