@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # check) on the embedded one (media is read where it is stored).
     scratch_space_factor: float | None = Field(default=None, ge=0)
     scratch_margin_mb: int = Field(default=256, ge=0)
+    # A file at least split_from_s long is transcribed in parts of about part_s, side by
+    # side (AWS: one Batch job per part); measured in bench/README.md ("Parts").
+    part_s: float = Field(default=600.0, ge=60.0)
+    split_from_s: float = Field(default=1200.0, ge=0.0)
     lease_s: float = 30.0
     max_attempts: int = 3
     poll_interval_s: float = 0.5

@@ -151,11 +151,34 @@ def _normalise_batch_response(
         self._from_boto_response(response, shape)
 
 
+# A second moto 5.2 work-around: a ``.sync`` task gets one callback endpoint per state
+# evaluation, and the first attempt closes it when it ends; a Retry then waits on the closed
+# endpoint, which answers at once as if the task had timed out (States.Timeout). AWS runs
+# each retry attempt as a fresh task. Each attempt gets a fresh endpoint here.
+
+
+def _fresh_endpoint_per_attempt(original: Any) -> Any:
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+
+    def evaluate(self: Any, env: Any, *args: Any, **kwargs: Any) -> Any:
+        token = env.states.context_object.context_object_data.get("Task", {}).get("Token")
+        if token is not None:
+            env.callback_pool_manager._pool[token] = CallbackEndpoint(callback_id=token)
+        return original(self, env, *args, **kwargs)
+
+    return evaluate
+
+
 def patch_moto_batch_integration(setattr_: Any) -> None:
-    """Apply the work-around with ``monkeypatch.setattr`` (undone after the test)."""
+    """Apply the work-arounds with ``monkeypatch.setattr`` (undone after the test)."""
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
         state_task_service_batch as batch_task,
     )
 
     setattr_(batch_task.StateTaskServiceBatch, "_normalise_parameters", _normalise_batch_parameters)
+    setattr_(
+        batch_task.StateTaskServiceBatch,
+        "_eval_integration_pattern",
+        _fresh_endpoint_per_attempt(batch_task.StateTaskServiceBatch._eval_integration_pattern),
+    )
     setattr_(batch_task.StateTaskServiceBatch, "_normalise_response", _normalise_batch_response)

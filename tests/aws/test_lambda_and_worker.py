@@ -1,6 +1,7 @@
 """The two AWS entry points as AWS runs them, against moto's server over HTTP: the Lambda
 handler fed API Gateway (HTTP API, payload 2.0) events, and ``jamak worker run JOB_ID``
-(the Batch container's command) transcribing a short clip with the real tiny.en model."""
+(the Batch container's command) transcribing a short clip with the real tiny.en model, and
+``jamak worker plan`` / ``run --part`` / ``merge`` (a long file's Batch jobs) likewise."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -20,8 +22,10 @@ from jamak.bootstrap import aws_config
 from jamak.cli.main import build_app
 from jamak.jobs.keys import media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.media import SAMPLE_RATE, decode_audio
 from jamak.settings import Settings
 from tests.support.matrix import SpeechClip
+from tests.support.media import write_wav
 
 pytestmark = pytest.mark.aws
 
@@ -145,3 +149,61 @@ def test_worker_run_transcribes_a_clip_as_the_batch_container_does(
     assert "-->" in text
     heard = text.lower()
     assert sum(word in heard for word in ("quick", "brown", "fox", "lazy", "dog")) >= 3, text
+
+
+@pytest.mark.model
+def test_worker_plan_parts_and_merge_transcribe_a_long_file_as_the_batch_jobs_do(
+    moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, speech_wav: SpeechClip, tmp_path: Any
+) -> None:
+    # Near three minutes of speech (the clip 30 times, a second apart), parts of a minute:
+    # a cut is searched within a minute of each target, so two parts.
+    _environment(moto_settings, monkeypatch)
+    for name, value in {
+        "JAMAK_CPU_THREADS": "2",
+        "JAMAK_DEVICE": "cpu",
+        "JAMAK_PART_S": "60",
+        "JAMAK_SPLIT_FROM_S": "60",
+    }.items():
+        monkeypatch.setenv(name, value)
+    clip = decode_audio(speech_wav.path).samples
+    pause = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    long_wav = write_wav(
+        tmp_path / "long.wav", np.concatenate([clip, pause] * 30)[None, :], SAMPLE_RATE
+    )
+    store = DynamoJobStore(dynamodb_client(aws_config(moto_settings)), moto_settings.aws_table)
+    objects = S3ObjectStore(s3_client(aws_config(moto_settings)), moto_settings.aws_bucket)
+    job = Job(
+        id="long1",
+        owner="ana",
+        filename="english.wav",
+        media_key=media_key("long1"),
+        options=JobOptions(model="tiny.en", language="en", formats=("txt",)),
+    )
+    with long_wav.open("rb") as source:
+        objects.put_file(job.media_key, source)
+    store.add(job)
+    store.transition(job.id, JobStatus.RUNNING)  # the state machine's MarkRunning
+    cli = CliRunner()
+
+    planned = cli.invoke(build_app(), ["worker", "plan", job.id])
+    parts = store.get(job.id).parts
+    ran = [
+        cli.invoke(build_app(), ["worker", "run", job.id, "--part", str(i)]) for i in range(parts)
+    ]
+    halfway = store.get(job.id)
+    merged = cli.invoke(build_app(), ["worker", "merge", job.id])
+
+    assert planned.exit_code == 0, planned.output
+    assert parts == 2
+    assert [result.exit_code for result in ran] == [0, 0], [r.output for r in ran]
+    assert halfway.status is JobStatus.RUNNING
+    assert halfway.processed_s == pytest.approx(halfway.duration_s)  # both parts counted
+    assert merged.exit_code == 0, merged.output
+    done = store.get(job.id)
+    assert done.status is JobStatus.SUCCEEDED, done.error
+    assert done.attempts == 1
+    with objects.open(done.outputs["txt"]) as txt:
+        heard = txt.read().decode().lower()
+    # tiny.en garbles the repeated synthetic sentence differently each time ("a wick
+    # roundfark"), but hears its last word: thirty times, none lost or doubled at the seam.
+    assert 27 <= heard.count("home") <= 30, heard

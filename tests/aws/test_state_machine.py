@@ -188,16 +188,20 @@ def test_success_marks_running_runs_the_worker_and_marks_succeeded(workflow: Wor
     assert stored.progress == 100.0
     assert stored.started_at is not None and stored.finished_at is not None
     assert stored.created_at <= stored.started_at + 1 and stored.started_at <= stored.finished_at
+    # moto's Batch ends the plan job at once without running it: no parts were planned.
     assert workflow.states_entered(job.id) == [
         "Limits",
         "MarkRunning",
-        "Transcribe",
+        "Plan",
+        "ReadPlan",
+        "Split",
         "MarkSucceeded",
         "Done",
     ]
     (batch_job,) = workflow.batch_jobs()
     assert batch_job["parameters"] == {"job_id": job.id}
-    assert batch_job["jobName"] == f"jamak-{job.id}"
+    assert batch_job["jobName"] == f"jamak-{job.id}-plan"
+    assert batch_job["container"]["command"] == ["jamak", "worker", "plan", job.id]
 
 
 def test_batch_failure_marks_the_job_failed_with_the_cause(
@@ -282,7 +286,7 @@ def test_a_job_that_finds_no_instance_in_time_fails_saying_so(
     execution = quick.run(job)
 
     assert execution["status"] == "FAILED"
-    assert quick.states_entered(job.id)[-3:] == ["Transcribe", "MarkNoCapacity", "JobFailed"]
+    assert quick.states_entered(job.id)[-3:] == ["Plan", "MarkNoCapacity", "JobFailed"]
     stored = quick.store.get(job.id)
     assert stored.status is JobStatus.FAILED
     assert stored.error is not None

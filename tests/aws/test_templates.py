@@ -98,13 +98,20 @@ def test_workflow_marks_running_runs_batch_synchronously_and_catches_everything(
     assert states["Limits"]["Next"] == "MarkRunning"
     assert states["MarkRunning"]["Resource"] == "arn:aws:states:::dynamodb:updateItem"
     assert states["MarkRunning"]["Parameters"]["ConditionExpression"] == "#status = :queued"
-    transcribe = states["Transcribe"]
-    assert transcribe["Resource"] == "arn:aws:states:::batch:submitJob.sync"
-    assert transcribe["Parameters"]["Parameters"] == {"job_id.$": "$.job_id"}
-    assert any("Batch.ServerException" in r["ErrorEquals"] for r in transcribe["Retry"])
-    assert all("States.ALL" not in r["ErrorEquals"] for r in transcribe["Retry"])
-    assert transcribe["Catch"][-1]["ErrorEquals"] == ["States.ALL"]
-    assert transcribe["Catch"][-1]["Next"] == "MarkFailed"
+    assert states["MarkRunning"]["Next"] == "Plan"
+    part = states["Parts"]["ItemProcessor"]["States"]["Part"]
+    for name, batch_job in (("Plan", states["Plan"]), ("Part", part), ("Merge", states["Merge"])):
+        assert batch_job["Resource"] == "arn:aws:states:::batch:submitJob.sync", name
+        assert batch_job["Parameters"]["Parameters"] == {"job_id.$": "$.job_id"}, name
+        assert any("Batch.ServerException" in r["ErrorEquals"] for r in batch_job["Retry"])
+        assert all("States.ALL" not in r["ErrorEquals"] for r in batch_job["Retry"]), name
+        assert batch_job["TimeoutSecondsPath"] == "$.limits.transcribe_timeout_s", name
+    # A failed part is retried on its own; the plan and the merge are not (Batch retries
+    # their Spot reclaims).
+    assert any(r["ErrorEquals"] == ["States.TaskFailed"] for r in part["Retry"])
+    for caught in (states["Plan"], states["Parts"], states["Merge"]):
+        assert caught["Catch"][-1]["ErrorEquals"] == ["States.ALL"]
+        assert caught["Catch"][-1]["Next"] == "MarkFailed"
     assert (
         "#status IN (:queued, :running)"
         in states["MarkFailed"]["Parameters"]["ConditionExpression"]
@@ -117,7 +124,7 @@ def test_workflow_marks_running_runs_batch_synchronously_and_catches_everything(
 
 def test_every_status_write_of_the_workflow_is_conditional() -> None:
     for name, state in _states().items():
-        if state.get("Resource", "").startswith("arn:aws:states:::dynamodb:"):
+        if state.get("Resource", "") == "arn:aws:states:::dynamodb:updateItem":
             assert "ConditionExpression" in state["Parameters"], name
             caught = [e for c in state["Catch"] for e in c["ErrorEquals"]]
             assert "DynamoDB.ConditionalCheckFailedException" in caught, name
@@ -180,6 +187,7 @@ def test_state_machine_role_allows_what_batch_sync_needs_and_no_wildcard_actions
         "events:PutRule",
         "events:DescribeRule",
         "dynamodb:UpdateItem",
+        "dynamodb:GetItem",
         # Execution logging (deliveries to CloudWatch Logs), as Step Functions documents it.
         "logs:CreateLogDelivery",
         "logs:GetLogDelivery",
@@ -272,16 +280,19 @@ def test_a_scheduled_sweeper_restarts_jobs_whose_workflow_never_started() -> Non
 
 def test_a_job_stuck_without_an_instance_times_out_and_fails_saying_so() -> None:
     """Spot reclaims are retried whatever the exit code (the job definition's RetryStrategy,
-    asserted above); a job that never gets an instance ends at the Transcribe timeout, which
-    the deploy sets to the capacity wait plus the longest Batch lets the job run."""
-    transcribe = _states()["Transcribe"]
-    assert transcribe["TimeoutSecondsPath"] == "$.limits.transcribe_timeout_s"
+    asserted above); a job that never gets an instance ends at the timeout of its Batch
+    states (plan, each part, merge), which the deploy sets to the capacity wait plus the
+    longest Batch lets one Batch job run. A part's timeout fails its Map, caught alike."""
     assert "TranscribeTimeoutSeconds" in json.dumps(_states()["Limits"]["Parameters"])
-    assert transcribe["Catch"][0] == {
-        "ErrorEquals": ["States.Timeout"],
-        "ResultPath": "$.error",
-        "Next": "MarkNoCapacity",
-    }
+    part = _states()["Parts"]["ItemProcessor"]["States"]["Part"]
+    assert part["TimeoutSecondsPath"] == "$.limits.transcribe_timeout_s"
+    assert all("States.Timeout" not in r["ErrorEquals"] for r in part["Retry"])
+    for name in ("Plan", "Parts", "Merge"):
+        assert _states()[name]["Catch"][0] == {
+            "ErrorEquals": ["States.Timeout"],
+            "ResultPath": "$.error",
+            "Next": "MarkNoCapacity",
+        }, name
     no_capacity = _states()["MarkNoCapacity"]["Parameters"]
     message = no_capacity["ExpressionAttributeValues"][":error"]["S"]
     assert message.startswith("no compute capacity was available within ${CapacityWaitMinutes}")

@@ -5,13 +5,14 @@ changes made meanwhile (a cancel, a delete) win over the worker."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Protocol
 
 import pytest
 
-from jamak.errors import InvalidTransitionError
+from jamak.errors import InvalidTransitionError, JobNotFoundError
 from jamak.jobs.model import JobStatus
-from jamak.jobs.ports import JobQueue, JobStore
+from jamak.jobs.ports import JobQueue, JobStore, ProgressUpdate
 
 from .conftest import MAX_ATTEMPTS
 from .test_job_store_contract import make_job
@@ -156,3 +157,78 @@ def test_releasing_a_cancelled_job_keeps_it_cancelled(job_queue: StoreAndQueue) 
     job_queue.transition("job-0001", JobStatus.CANCELLED)
     job_queue.release("job-0001", "w1")
     assert job_queue.get("job-0001").status is JobStatus.CANCELLED
+
+
+# --- part tasks of a job spread over the pool (jamak.jobs.pool_parts) -----------------------
+
+
+def add_part_tasks(job_queue: StoreAndQueue, parent_id: str, count: int) -> list[str]:
+    parent = job_queue.get(parent_id)
+    ids = []
+    for index in range(count):
+        task = replace(
+            make_job(100 + index),
+            id=f"{parent_id}-part-{index}",
+            created_at=parent.created_at,
+            parent_id=parent_id,
+            part_index=index,
+        )
+        job_queue.add(task)
+        ids.append(task.id)
+    return ids
+
+
+def test_a_detached_job_keeps_running_and_is_never_reclaimed(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=SHORT_LEASE_S)
+
+    assert job_queue.detach("job-0001", "w1") is True
+    expire()
+
+    assert job_queue.claim("w2", lease_s=LONG_LEASE_S) is None
+    assert job_queue.get("job-0001").status is JobStatus.RUNNING
+    assert job_queue.get("job-0001").attempts == 1
+    assert job_queue.detach("job-0001", "w2") is False  # nobody's lease to drop now
+
+
+def test_part_tasks_are_claimed_but_never_listed(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    tasks = add_part_tasks(job_queue, "job-0001", 2)
+    job_queue.detach("job-0001", "w1")
+
+    claimed = [job_queue.claim(f"w{n}", lease_s=LONG_LEASE_S) for n in (2, 3)]
+
+    assert [job.id for job in claimed if job] == tasks
+    assert [job.id for job in job_queue.list().jobs] == ["job-0001"]
+    assert [job.id for job in job_queue.list(status=JobStatus.RUNNING).jobs] == ["job-0001"]
+
+
+def test_deleting_a_job_deletes_its_part_tasks(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    tasks = add_part_tasks(job_queue, "job-0001", 2)
+
+    job_queue.delete("job-0001")
+
+    for task in tasks:
+        with pytest.raises(JobNotFoundError):
+            job_queue.get(task)
+    assert job_queue.claim("w2", lease_s=LONG_LEASE_S) is None
+
+
+def test_a_part_task_whose_workers_keep_dying_fails_its_job(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    job_queue.record_progress("job-0001", ProgressUpdate(0.0, 0.0, 60.0, parts=2))
+    job_queue.detach("job-0001", "w1")
+    add_part_tasks(job_queue, "job-0001", 2)
+    job_queue.claim("w2", lease_s=LONG_LEASE_S)  # part 1 is held; part 2 keeps dying
+    for _ in range(MAX_ATTEMPTS):
+        assert job_queue.claim("w3", lease_s=SHORT_LEASE_S) is not None
+        expire()
+
+    assert job_queue.claim("w3", lease_s=SHORT_LEASE_S) is None  # settles the last lease
+    failed = job_queue.get("job-0001")
+    assert failed.status is JobStatus.FAILED
+    assert failed.error == f"part 2 of 2: worker stopped responding {MAX_ATTEMPTS} times"

@@ -380,3 +380,16 @@ def _moving_frames(count: int) -> Iterator[av.VideoFrame]:
         frame.pts = index
         frame.time_base = Fraction(1, _VIDEO_FPS)
         yield frame
+
+
+def tone_words(
+    duration_s: float, words: Sequence[tuple[float, float, float]], *, sample_rate: int = 16_000
+) -> Samples:
+    """Silence with a tone burst for each ``(start_s, end_s, pitch_hz)``: the words
+    :class:`jamak.asr.fake.ToneWordsRecognizer` hears, at known times."""
+    samples = np.zeros(round(duration_s * sample_rate), dtype=np.float32)
+    for start_s, end_s, pitch in words:
+        first, stop = round(start_s * sample_rate), round(end_s * sample_rate)
+        t = np.arange(stop - first, dtype=np.float64) / sample_rate
+        samples[first:stop] = (0.5 * np.sin(2 * np.pi * pitch * t)).astype(np.float32)
+    return samples

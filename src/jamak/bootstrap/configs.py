@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jamak.asr import catalog
 from jamak.asr.options import RecognitionOptions
+from jamak.asr.parts import PartSettings
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
@@ -154,6 +155,7 @@ def job_limits(settings: Settings) -> JobLimits:
         media=MediaLimits(max_duration_s=settings.max_duration_s),
         time_limit_s=settings.job_time_limit_s if settings.job_time_limit_s > 0 else None,
         scratch=ScratchSpace(factor=factor, margin_bytes=settings.scratch_margin_mb * MIB),
+        parts=PartSettings(part_s=settings.part_s, min_split_s=settings.split_from_s),
     )
 
 

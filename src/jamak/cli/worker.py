@@ -2,7 +2,9 @@
 
 ``jamak worker`` starts a pool of worker processes over the local data directory and runs
 until SIGTERM or Ctrl-C. ``jamak worker run JOB_ID`` runs one job of the configured backend
-and exits; it is the command of the AWS Batch container.
+and exits; it is the command of the AWS Batch container. A long job on AWS runs as steps
+(jamak.jobs.parts): ``jamak worker plan JOB_ID``, then ``jamak worker run JOB_ID --part N``
+for each part (side by side), then ``jamak worker merge JOB_ID``.
 
 On AWS the exit code is what the state machine sees: 0 means the job's outcome is stored
 (its ``MarkSucceeded`` is only a backstop), anything else makes it mark the job failed. So
@@ -17,8 +19,9 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +29,7 @@ from jamak.bootstrap import build_services, build_worker_pool, job_limits
 from jamak.cli.startup import build_settings
 from jamak.errors import BackendBusyError, JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.parts import merge_job, plan_job, run_part
 from jamak.jobs.recognizers import model_registry_recognizers
 from jamak.jobs.runner import run_job
 from jamak.logs import log_context
@@ -84,24 +88,71 @@ def worker(
 def run(
     ctx: typer.Context,
     job_id: Annotated[str, typer.Argument(help="The job to run.")],
+    part: Annotated[
+        int | None,
+        typer.Option("--part", help="Only this part of a split job (after `worker plan`)."),
+    ] = None,
 ) -> None:
-    """Run one job in the foreground and exit (the AWS Batch container's command)."""
-    settings: Settings = ctx.obj
+    """Run one job in the foreground and exit (the AWS Batch container's command); with
+    --part, recognise one part of a job that `jamak worker plan` split."""
+    if part is None:
+        _step(ctx.obj, job_id, "job", run_job)
+        return
+
+    def one_part(job: Job, **steps: Any) -> Job:
+        return run_part(job, part, **steps)
+
+    _step(ctx.obj, job_id, f"part {part}", one_part, part=True)
+
+
+@worker_app.command("plan")
+def plan(
+    ctx: typer.Context,
+    job_id: Annotated[str, typer.Argument(help="The job to plan.")],
+) -> None:
+    """Split a long job into parts (stored for `worker run --part` and `worker merge`); a
+    file too short to split is transcribed whole, here."""
+    _step(ctx.obj, job_id, "plan", plan_job, split=True)
+
+
+@worker_app.command("merge")
+def merge(
+    ctx: typer.Context,
+    job_id: Annotated[str, typer.Argument(help="The split job to finish.")],
+) -> None:
+    """Join a split job's parts into its subtitles and mark it succeeded."""
+
+    def merged(job: Job, *, store: Any, objects: Any, **_: Any) -> Job:
+        return merge_job(job, store=store, objects=objects)
+
+    _step(ctx.obj, job_id, "merge", merged)
+
+
+def _step(
+    settings: Settings,
+    job_id: str,
+    what: str,
+    step: Callable[..., Job],
+    *,
+    part: bool = False,
+    split: bool = False,
+) -> None:
+    """Run one step of ``job_id`` with the configured backend and exit with its code."""
     stop = _stop_on_signals()
     services = build_services(settings)
     recognizers = model_registry_recognizers(services.recognizer_config)
     try:
         job = services.store.get(job_id)
         with log_context(job_id=job.id, user=job.owner):
-            result = run_job(
+            result = step(
                 job,
                 store=services.store,
                 objects=services.objects,
                 recognizers=recognizers,
-                worker_id=f"{socket.gethostname()}:{os.getpid()}",
                 stop_requested=stop.is_set,
                 recognition=services.recognition,
                 limits=job_limits(settings),
+                worker_id=f"{socket.gethostname()}:{os.getpid()}",
             )
     except JobNotFoundError as err:
         typer.echo(f"jamak worker: {err}", err=True)
@@ -112,12 +163,22 @@ def run(
     finally:
         recognizers.close()
         services.close()
-    typer.echo(_describe(result))
-    raise typer.Exit(_exit_code(result))
+    typer.echo(f"{what}: {_describe(result)}")
+    raise typer.Exit(step_exit_code(result, step_done=part or (split and result.parts > 1)))
+
+
+def step_exit_code(job: Job, *, step_done: bool = False) -> int:
+    """The exit code Batch reports: 0 when the job's outcome is stored, or when this step
+    did its share of a job that goes on (a part, a plan with parts to run)."""
+    if job.status is JobStatus.RUNNING and step_done:
+        return 0
+    return _exit_code(job)
 
 
 def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        return stop  # signals reach the main thread only (a test running a step in a thread)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda signum, frame: stop.set())
     return stop

@@ -39,6 +39,17 @@ def listening_copy_key(job_id: str) -> str:
     return f"{job_prefix(job_id)}listening{LISTENING_COPY_SUFFIX}"
 
 
+def part_plan_key(job_id: str) -> str:
+    """Where a split job's part plan lives (jamak.jobs.parts)."""
+    return f"{job_prefix(job_id)}parts/plan.json"
+
+
+def part_transcript_key(job_id: str, index: int) -> str:
+    """Where part ``index`` of a split job leaves its transcript: fixed, so a retried part
+    overwrites its failed attempt's."""
+    return f"{job_prefix(job_id)}parts/{index}.json"
+
+
 def pending_upload_key(job_id: str) -> str:
     """What a started direct upload leaves for its "complete" call, beside the media."""
     return f"{job_prefix(job_id)}upload.json"

@@ -35,15 +35,27 @@ def apply_transition(
 
 
 def apply_progress(job: Job, update: ProgressUpdate, *, now: float) -> Job:
-    """Progress only lands on a running job: a late report can't touch a finished one."""
+    """Progress only lands on a running job: a late report can't touch a finished one.
+    A part's report counts towards the sum of the job's parts (see ProgressUpdate.part)."""
     if job.status is not JobStatus.RUNNING:
         return job
+    progress, processed_s = update.progress, update.processed_s
+    parts, part_seconds = job.parts, job.part_seconds
+    if update.parts is not None:
+        parts, part_seconds = update.parts, {}
+    if update.part is not None:
+        part_seconds = {**part_seconds, str(update.part): max(0.0, update.processed_s)}
+        processed_s = sum(part_seconds.values())
+        total = job.duration_s or 0.0
+        progress = 100.0 * processed_s / total if total > 0 else 0.0
     return replace(
         job,
-        progress=min(100.0, max(0.0, update.progress)),
-        processed_s=max(0.0, update.processed_s),
+        progress=min(100.0, max(0.0, progress)),
+        processed_s=max(0.0, processed_s),
         duration_s=job.duration_s if update.duration_s is None else update.duration_s,
         language=job.language if update.language is None else update.language,
+        parts=parts,
+        part_seconds=part_seconds,
         updated_at=now,
     )
 
@@ -68,3 +80,17 @@ def expire_lease(job: Job, *, max_attempts: int, now: float) -> Job:
             error_kind="WorkerLost",
         )
     return replace(apply_transition(job, JobStatus.QUEUED, now=now), started_at=None)
+
+
+def part_failed(parent: Job, part: Job, *, now: float) -> Job:
+    """A split job whose part task failed for good (its workers kept dying): the job fails
+    with the part's error, unless it already ended."""
+    if parent.status.is_terminal:
+        return parent
+    return apply_transition(
+        parent,
+        JobStatus.FAILED,
+        now=now,
+        error=f"part {(part.part_index or 0) + 1} of {parent.parts}: {part.error}",
+        error_kind=part.error_kind,
+    )

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jamak.asr.parts import PartSettings
 from jamak.errors import StorageFullError
 from jamak.media import MediaLimits
 
@@ -62,3 +63,5 @@ class JobLimits:
     media: MediaLimits = field(default_factory=MediaLimits)
     time_limit_s: float | None = DEFAULT_TIME_LIMIT_S  # None: a job may run as long as it takes
     scratch: ScratchSpace = field(default_factory=ScratchSpace)
+    # How a long file is split into parts (jamak.jobs.parts): part length, split threshold.
+    parts: PartSettings = field(default_factory=PartSettings)

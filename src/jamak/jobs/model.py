@@ -97,6 +97,15 @@ class Job:
     # metrics, where ``error`` is free text for people.
     error_kind: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)  # format -> object key
+    # A long file transcribed in parts (jamak.jobs.parts): how many (0: not split), and the
+    # audio seconds each part has recognised so far (part index -> seconds), which
+    # ``processed_s`` and ``progress`` sum, so progress counts every part.
+    parts: int = 0
+    part_seconds: dict[str, float] = field(default_factory=dict)
+    # A part task of a split job in the embedded pool (jamak.jobs.pool_parts): the job it
+    # belongs to, and which part. Hidden from listings; the user sees the parent only.
+    parent_id: str | None = None
+    part_index: int | None = None
     attempts: int = 0
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
@@ -129,4 +138,7 @@ class Job:
         known["status"] = JobStatus(known["status"])
         known["options"] = JobOptions.from_dict(known.get("options") or {})
         known["outputs"] = dict(known.get("outputs") or {})
+        known["part_seconds"] = {
+            str(k): float(v) for k, v in (known.get("part_seconds") or {}).items()
+        }
         return cls(**known)

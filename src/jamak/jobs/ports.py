@@ -30,6 +30,10 @@ class ProgressUpdate:
     processed_s: float
     duration_s: float | None = None
     language: str | None = None
+    # A part's report (jamak.jobs.parts): processed_s is that part's own; the job's is the
+    # sum over its parts.
+    part: int | None = None
+    parts: int | None = None  # the planner's report: the job is split into this many
 
 
 class JobStore(Protocol):
@@ -87,6 +91,12 @@ class JobQueue(Protocol):
 
     def renew(self, job_id: str, worker_id: str, *, lease_s: float) -> bool:
         """False when the lease is no longer this worker's (reclaimed, cancelled, deleted)."""
+        ...
+
+    def detach(self, job_id: str, worker_id: str) -> bool:
+        """Keep the job running with no lease (nothing will reclaim it): a split job, whose
+        part tasks carry it now, each under its own lease. False when the lease is no
+        longer this worker's."""
         ...
 
     def release(self, job_id: str, worker_id: str) -> None: ...

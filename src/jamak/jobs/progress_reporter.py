@@ -37,6 +37,7 @@ class ProgressReporter:
         stop_requested: Callable[[], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
         time_limit_s: float | None = None,
+        part: int | None = None,
     ) -> None:
         self._store = store
         self._job_id = job_id
@@ -45,6 +46,7 @@ class ProgressReporter:
         self._clock = clock
         self._last_report: float | None = None
         self._time_limit_s = time_limit_s
+        self._part = part  # a part of a split job reports its own seconds (ProgressUpdate.part)
         self._deadline = None if time_limit_s is None else clock() + time_limit_s
 
     def __call__(self, processed_s: float, total_s: float) -> None:
@@ -57,8 +59,12 @@ class ProgressReporter:
             return
         self._last_report = now
         percent = 100.0 * processed_s / total_s if total_s > 0 else 0.0
+        # A part's total is the part's length, not the job's: the store sums the parts.
+        duration_s = total_s if self._part is None else None
         try:
-            self.report(ProgressUpdate(min(percent, 100.0), processed_s, total_s))
+            self.report(
+                ProgressUpdate(min(percent, 100.0), processed_s, duration_s, part=self._part)
+            )
         except BackendBusyError as err:
             logger.warning("job %s: progress not recorded: %s", self._job_id, err)
 

@@ -23,7 +23,6 @@ from typing import get_args
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
     InvalidTransitionError,
-    JamakError,
     JobCancelledError,
     JobError,
     JobNotFoundError,
@@ -35,15 +34,12 @@ from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
 from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
+from jamak.jobs.steps import guarded, mark_running, stored
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 
 logger = logging.getLogger(__name__)
 
 _TASKS: tuple[Task, ...] = get_args(Task)
-_MAX_ERROR_CHARS = 300
-# The error kind of a failure that is not a JamakError (a bug): never the class name, since
-# any library's exception could land here and metrics labels must stay few.
-INTERNAL_ERROR_KIND = "InternalError"
 _DEFAULT_LIMITS = JobLimits()
 
 
@@ -74,32 +70,25 @@ def run_job(
     backstop must (``jamak worker run`` exits non-zero and the state machine marks the job
     failed).
     """
-    running = _mark_running(store, job.id)
+    running = mark_running(store, job.id)
     if running is None:
-        return _stored(store, job)
+        return stored(store, job)
     logger.info("job %s: started (worker %s, attempt %d)", job.id, worker_id, running.attempts)
-    reporter = _reporter(store, job.id, progress_interval_s, stop_requested, limits)
-    try:
-        finished = _transcribe(
-            running,
+    reporter = job_reporter(store, job.id, progress_interval_s, stop_requested, limits)
+    return guarded(
+        store,
+        running,
+        lambda current: _transcribe(
+            current,
             store=store,
             objects=objects,
             recognizers=recognizers,
             reporter=reporter,
             recognition=recognition or RecognitionOptions(),
             limits=limits,
-        )
-    except JobCancelledError as stopped:
-        logger.info("job %s: stopped: %s", job.id, stopped)
-        return _stored(store, job)
-    except JamakError as err:
-        logger.info("job %s: failed: %s", job.id, err)
-        return _fail(store, job, str(err), kind=type(err).__name__)
-    except Exception as err:
-        logger.exception("job %s: internal error", job.id)
-        return _fail(store, job, _internal_error(err), kind=INTERNAL_ERROR_KIND)
-    logger.info("job %s: succeeded", job.id)
-    return finished
+        ),
+        what="job",
+    )
 
 
 def recognition_options(options: JobOptions, defaults: RecognitionOptions) -> RecognitionOptions:
@@ -150,7 +139,7 @@ def _transcribe(
     if limits.scratch.enabled:
         limits.scratch.check(objects.size(job.media_key))  # before a byte is fetched
     with listening_copy_file(job) as copy:
-        with objects.local_path(job.media_key) as stored, _named_as_uploaded(stored, job) as media:
+        with objects.local_path(job.media_key) as path, named_as_uploaded(path, job) as media:
             result = transcribe_to_subtitles(
                 media,
                 recognizer=recognizer,
@@ -165,7 +154,7 @@ def _transcribe(
         reporter.report(
             ProgressUpdate(100.0, transcript.duration_s, transcript.duration_s, transcript.language)
         )
-        outputs = _store_subtitles(job, result.subtitles, objects)
+        outputs = store_subtitles(job, result.subtitles, objects)
         store_listening_copy(job, copy, objects)
     try:
         return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
@@ -173,7 +162,7 @@ def _transcribe(
         raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
 
 
-def _store_subtitles(
+def store_subtitles(
     job: Job, subtitles: tuple[RenderedSubtitle, ...], objects: ObjectStore
 ) -> dict[str, str]:
     """Each format at its fixed key (a retry overwrites); returns format name → key."""
@@ -185,7 +174,7 @@ def _store_subtitles(
     return outputs
 
 
-def _reporter(
+def job_reporter(
     store: JobStore,
     job_id: str,
     interval_s: float,
@@ -202,40 +191,8 @@ def _reporter(
     )
 
 
-def _mark_running(store: JobStore, job_id: str) -> Job | None:
-    """The job, running; None when there is nothing to run (finished, cancelled, deleted,
-    or taken by someone else meanwhile). On AWS the state machine may have marked it
-    running already; in the embedded pool the claim did."""
-    try:
-        current = store.get(job_id)
-        if current.status is JobStatus.QUEUED:
-            return store.transition(job_id, JobStatus.RUNNING)
-    except (InvalidTransitionError, JobNotFoundError):
-        return None
-    return current if current.status is JobStatus.RUNNING else None
-
-
-def _fail(store: JobStore, job: Job, message: str, *, kind: str) -> Job:
-    try:
-        return store.transition(job.id, JobStatus.FAILED, error=message, error_kind=kind)
-    except (InvalidTransitionError, JobNotFoundError):
-        return _stored(store, job)  # cancelled or deleted meanwhile: that status stands
-
-
-def _stored(store: JobStore, job: Job) -> Job:
-    try:
-        return store.get(job.id)
-    except JobNotFoundError:
-        return job
-
-
-def _internal_error(err: Exception) -> str:
-    detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
-    return f"internal error: {detail}"[:_MAX_ERROR_CHARS]
-
-
 @contextmanager
-def _named_as_uploaded(stored: Path, job: Job) -> Iterator[Path]:
+def named_as_uploaded(stored: Path, job: Job) -> Iterator[Path]:
     """The stored media under the name the user uploaded it with (a symbolic link), so
     error messages name their file rather than the object store's key."""
     name = Path(job.filename).name.strip()

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from jamak.asr.options import RecognitionOptions
 from jamak.errors import BackendBusyError
 from jamak.jobs.lease import LeaseKeeper
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.pool_parts import run_part_task, spread_job
 from jamak.jobs.ports import JobQueue, JobStore, ObjectStore
 from jamak.jobs.recognizers import RecognizerProvider
 from jamak.jobs.runner import run_job
@@ -38,6 +41,9 @@ class WorkerConfig:
     poll_interval_s: float = 0.5
     recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
     limits: JobLimits = field(default_factory=JobLimits)
+    # Spread a long job over the pool as part tasks (jamak.jobs.pool_parts): worth it only
+    # where other workers can take the parts, i.e. a pool of more than one.
+    split: bool = False
 
 
 class QueueWorker:
@@ -85,17 +91,26 @@ class QueueWorker:
             log_context(job_id=job.id, user=job.owner),
             LeaseKeeper(self._queue, job.id, worker_id, lease_s=lease_s) as lease,
         ):
-            result = run_job(
-                job,
-                store=self._store,
-                objects=self._objects,
-                recognizers=self._recognizers,
-                worker_id=worker_id,
-                stop_requested=lambda: lease.lost or stopping.is_set(),
-                recognition=self._config.recognition,
-                limits=self._config.limits,
-            )
+            result = self._run(job, stop_requested=lambda: lease.lost or stopping.is_set())
         if result.status is JobStatus.RUNNING and stopping.is_set() and not lease.lost:
+            # (A split job detached from its lease: release finds no lease and does nothing.)
             self._queue.release(job.id, worker_id)
             logger.info("worker %s: handed job %s back to the queue", worker_id, job.id)
         return result
+
+    def _run(self, job: Job, *, stop_requested: Callable[[], bool]) -> Job:
+        """A part task, a job to spread over the pool, or a job run whole."""
+        steps: dict[str, Any] = {
+            "store": self._store,
+            "objects": self._objects,
+            "recognizers": self._recognizers,
+            "worker_id": self._config.worker_id,
+            "stop_requested": stop_requested,
+            "recognition": self._config.recognition,
+            "limits": self._config.limits,
+        }
+        if job.parent_id is not None:
+            return run_part_task(job, queue=self._queue, **steps)
+        if self._config.split:
+            return spread_job(job, queue=self._queue, **steps)
+        return run_job(job, **steps)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from jamak.asr.fake import ToneWordsRecognizer
+from jamak.asr.recognizer import Recognizer
 from jamak.bootstrap import Services, build_services
-from jamak.jobs.recognizers import scripted_recognizers
+from jamak.jobs.recognizers import RecognizerConfig, scripted_recognizers
 from jamak.settings import Settings
 from tests.support.media import make_tone
 
@@ -43,3 +45,21 @@ def services(settings: Settings) -> Iterator[Services]:
 def slow_recognizers(*, steps: int, seconds_per_step: float) -> functools.partial[object]:
     """A picklable recogniser factory whose jobs take ``steps * seconds_per_step``."""
     return functools.partial(scripted_recognizers, steps=steps, seconds_per_step=seconds_per_step)
+
+
+class ToneWordProvider:
+    """Every model is the tone-word recogniser (jamak.asr.fake), taking ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def for_model(self, name: str) -> Recognizer:
+        return ToneWordsRecognizer(seconds=self.seconds)
+
+    def close(self) -> None:
+        pass
+
+
+def tone_word_recognizers(config: RecognizerConfig, *, seconds: float = 0.0) -> ToneWordProvider:
+    """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
+    return ToneWordProvider(seconds)

@@ -38,8 +38,10 @@ INDEX_BY_OWNER = ("by_owner", "owner")
 INDEX_BY_STATUS = ("by_status", "status")
 INDEX_ALL = ("all_jobs", "listing")
 
-_INT_FIELDS = frozenset({"attempts"})
+_INT_FIELDS = frozenset({"attempts", "parts"})
 _JSON_FIELDS = frozenset({"options"})
+# Maps of numbers, each key written on its own by a part (DynamoJobStore._record_part).
+_NUMBER_MAP_FIELDS = frozenset({"part_seconds"})
 _MAP_FIELDS = frozenset({"outputs"})
 _TIMESTAMP_FIELDS = frozenset({"created_at", "updated_at", "started_at", "finished_at"})
 
@@ -81,6 +83,8 @@ def encode_field(name: str, value: Any) -> AttributeValueTypeDef | None:
         return {"S": json.dumps(value, sort_keys=True)}
     if name in _MAP_FIELDS:
         return {"M": {str(k): {"S": str(v)} for k, v in value.items()}}
+    if name in _NUMBER_MAP_FIELDS:
+        return {"M": {str(k): {"N": repr(float(v))} for k, v in value.items()}}
     if isinstance(value, bool):
         return {"BOOL": value}
     if isinstance(value, int | float):
@@ -103,6 +107,8 @@ def _decode_field(name: str, value: AttributeValueTypeDef) -> Any:
         return json.loads(value["S"])
     if name in _MAP_FIELDS:
         return {k: v["S"] for k, v in value["M"].items()}
+    if name in _NUMBER_MAP_FIELDS:
+        return {k: float(v["N"]) for k, v in value["M"].items()}
     if "N" in value:
         return int(value["N"]) if name in _INT_FIELDS else float(value["N"])
     if "BOOL" in value:

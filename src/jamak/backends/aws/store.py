@@ -148,6 +148,8 @@ class DynamoJobStore:
 
     @_dynamodb
     def record_progress(self, job_id: str, update: ProgressUpdate) -> Job:
+        if update.part is not None:
+            self._record_part(job_id, update.part, update.processed_s)
         for _ in range(_MAX_WRITE_ATTEMPTS):
             stored = self.get(job_id)
             updated = apply_progress(stored, update, now=self._clock())
@@ -163,6 +165,28 @@ class DynamoJobStore:
         self._client.close()
 
     # --- helpers ----------------------------------------------------------------------
+
+    def _record_part(self, job_id: str, part: int, processed_s: float) -> None:
+        """A part's seconds, written to its own key of the map in one atomic update: parts
+        on different machines report at once, and a whole-map write would lose some. The
+        sum (processed_s, progress) is then written from a fresh read; a stale sum is
+        corrected by the next report."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"id": {"S": job_id}},
+                UpdateExpression="SET part_seconds.#part = :seconds",
+                ConditionExpression="#status = :running AND attribute_type(part_seconds, :map)",
+                ExpressionAttributeNames={"#part": str(part), "#status": "status"},
+                ExpressionAttributeValues={
+                    ":seconds": {"N": repr(max(0.0, float(processed_s)))},
+                    ":running": {"S": str(JobStatus.RUNNING)},
+                    ":map": {"S": "M"},
+                },
+            )
+        except ClientError as err:
+            if not _is_condition_failure(err):
+                raise
 
     def _get_item(self, job_id: str) -> Item:
         response = self._client.get_item(

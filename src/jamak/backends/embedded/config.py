@@ -27,5 +27,6 @@ class WorkerProcessConfig:
     poll_interval_s: float = 0.5
     recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
     limits: JobLimits = field(default_factory=JobLimits)
+    split: bool = True  # spread long jobs over the pool (jamak.jobs.pool_parts) when size > 1
     log_level: str = "INFO"
     log_format: LogFormat = "text"

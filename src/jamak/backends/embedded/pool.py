@@ -55,7 +55,10 @@ class WorkerPool:
         self._size = workers or default_worker_count(cores, available_memory_bytes())
         threads = config.recognizer_config.cpu_threads or threads_per_worker(cores, self._size)
         self._config = replace(
-            config, recognizer_config=replace(config.recognizer_config, cpu_threads=threads)
+            config,
+            recognizer_config=replace(config.recognizer_config, cpu_threads=threads),
+            # A long job is spread over the workers only where there are others to take parts.
+            split=config.split and self._size > 1,
         )
         self._factory = recognizer_factory
         self._context = multiprocessing.get_context("spawn")

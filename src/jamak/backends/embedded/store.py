@@ -19,7 +19,13 @@ from pathlib import Path
 from jamak.backends.embedded.connections import SqliteConnections, translate_errors
 from jamak.backends.embedded.schema import migrate
 from jamak.errors import JobError, JobNotFoundError
-from jamak.jobs.lifecycle import apply_progress, apply_transition, expire_lease, release_claim
+from jamak.jobs.lifecycle import (
+    apply_progress,
+    apply_transition,
+    expire_lease,
+    part_failed,
+    release_claim,
+)
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.paging import check_limit, decode_cursor, encode_cursor
 from jamak.jobs.ports import JobPage, ProgressUpdate
@@ -74,7 +80,8 @@ class SqliteJobStore:
         cursor: str | None = None,
     ) -> JobPage:
         check_limit(limit)
-        where: list[str] = ["1 = 1"]
+        # Part tasks of split jobs (jamak.jobs.pool_parts) are the pool's, not the user's.
+        where: list[str] = ["json_extract(data, '$.parent_id') IS NULL"]
         params: list[str | float] = []
         if owner is not None:
             where.append("owner = ?")
@@ -138,7 +145,10 @@ class SqliteJobStore:
     @translate_errors
     def delete(self, job_id: str) -> None:
         with self._write() as db:
-            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+            db.execute(
+                "DELETE FROM jobs WHERE id = ? OR json_extract(data, '$.parent_id') = ?",
+                (job_id, job_id),
+            )
 
     # --- JobQueue ---------------------------------------------------------------------
 
@@ -170,6 +180,16 @@ class SqliteJobStore:
                 "UPDATE jobs SET lease_expires_at = ? "
                 "WHERE id = ? AND status = ? AND lease_owner = ?",
                 (self._clock() + lease_s, job_id, _RUNNING, worker_id),
+            )
+            return cursor.rowcount == 1
+
+    @translate_errors
+    def detach(self, job_id: str, worker_id: str) -> bool:
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL "
+                "WHERE id = ? AND status = ? AND lease_owner = ?",
+                (job_id, _RUNNING, worker_id),
             )
             return cursor.rowcount == 1
 
@@ -236,6 +256,10 @@ class SqliteJobStore:
         for (data,) in rows:
             job = expire_lease(_load(data), max_attempts=self._max_attempts, now=now)
             self._save_unleased(db, job)
+            if job.parent_id is not None and job.status is JobStatus.FAILED:
+                row = db.execute("SELECT data FROM jobs WHERE id = ?", (job.parent_id,)).fetchone()
+                if row is not None:
+                    self._save_unleased(db, part_failed(_load(row[0]), job, now=now))
         return len(rows)
 
     @staticmethod

@@ -57,6 +57,7 @@ def worker_process_main(
                 poll_interval_s=config.poll_interval_s,
                 recognition=config.recognition,
                 limits=config.limits,
+                split=config.split,
             ),
         )
         ready.value = True

@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jamak.errors import JobError, JobNotFoundError
-from jamak.jobs.lifecycle import apply_progress, apply_transition, expire_lease, release_claim
+from jamak.jobs.lifecycle import (
+    apply_progress,
+    apply_transition,
+    expire_lease,
+    part_failed,
+    release_claim,
+)
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.paging import check_limit, decode_cursor, encode_cursor, newest_first_key
 from jamak.jobs.ports import JobPage, ProgressUpdate
@@ -58,7 +64,8 @@ class InMemoryJobStore:
             jobs = [
                 r.job
                 for r in self._records.values()
-                if (owner is None or r.job.owner == owner)
+                if r.job.parent_id is None
+                and (owner is None or r.job.owner == owner)
                 and (status is None or r.job.status is status)
                 and (after is None or newest_first_key(r.job) < after)
             ]
@@ -99,6 +106,8 @@ class InMemoryJobStore:
     def delete(self, job_id: str) -> None:
         with self._lock:
             self._records.pop(job_id, None)
+            for part in [r.job.id for r in self._records.values() if r.job.parent_id == job_id]:
+                self._records.pop(part, None)
 
     # --- JobQueue ---------------------------------------------------------------------
 
@@ -120,6 +129,14 @@ class InMemoryJobStore:
             if record is None:
                 return False
             record.lease_expires_at = self._clock() + lease_s
+            return True
+
+    def detach(self, job_id: str, worker_id: str) -> bool:
+        with self._lock:
+            record = self._held(job_id, worker_id)
+            if record is None:
+                return False
+            record.lease_owner = record.lease_expires_at = None
             return True
 
     def release(self, job_id: str, worker_id: str) -> None:
@@ -150,3 +167,6 @@ class InMemoryJobStore:
             if record.job.status is JobStatus.RUNNING and expires is not None and expires < now:
                 record.job = expire_lease(record.job, max_attempts=self._max_attempts, now=now)
                 record.lease_owner = record.lease_expires_at = None
+                parent = self._records.get(record.job.parent_id or "")
+                if parent is not None and record.job.status is JobStatus.FAILED:
+                    parent.job = part_failed(parent.job, record.job, now=now)

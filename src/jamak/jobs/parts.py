@@ -1,0 +1,214 @@
+"""One long job as parts on several workers: plan, parts, merge.
+
+Three steps, each a short worker run that can happen on a different machine (AWS Batch jobs
+of one Step Functions execution): :func:`plan_job` decodes the file, finds its silences and
+stores the part plan (:mod:`jamak.asr.parts`) at a fixed key, or, for a file too short to
+split, runs the whole job there and then (no second machine to wait for);
+:func:`run_part` recognises one part and stores its transcript at that part's fixed key;
+:func:`merge_job` joins the parts' transcripts (:mod:`jamak.asr.seams`), renders the
+subtitles and marks the job succeeded, as :func:`jamak.jobs.runner.run_job` does.
+
+Every step is idempotent: a retried part overwrites its own key and nothing else, so a
+failed part is retried alone. A part's failure of the job's own making (a
+:class:`JamakError`) fails the job with its message; anything else (a lost machine, a bug)
+is left to the caller to retry. Progress counts every part: each reports its own seconds
+(ProgressUpdate.part) and the store sums them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.parts import PartPlan, plan_parts
+from jamak.asr.recognizer import SAMPLE_RATE
+from jamak.asr.seams import merge_parts, shifted, transcript_from_dict, transcript_to_dict
+from jamak.errors import (
+    InvalidTransitionError,
+    JamakError,
+    JobCancelledError,
+    JobError,
+    JobNotFoundError,
+    MediaError,
+    ObjectNotFoundError,
+)
+from jamak.jobs.keys import part_plan_key, part_transcript_key
+from jamak.jobs.limits import JobLimits
+from jamak.jobs.listening import listening_copy_file, store_listening_copy
+from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
+from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
+from jamak.jobs.recognizers import RecognizerProvider
+from jamak.jobs.runner import named_as_uploaded, recognition_options, run_job, store_subtitles
+from jamak.jobs.runner import subtitle_request as _subtitle_request
+from jamak.jobs.steps import fail, guarded, mark_running, stored
+from jamak.media import DecodedAudio, decode_audio, write_listening_copy
+from jamak.pipeline import render_subtitles
+
+logger = logging.getLogger(__name__)
+
+
+def plan_job(
+    job: Job,
+    *,
+    store: JobStore,
+    objects: ObjectStore,
+    recognizers: RecognizerProvider,
+    recognition: RecognitionOptions | None = None,
+    limits: JobLimits,
+    worker_id: str | None = None,
+    stop_requested: Callable[[], bool] | None = None,
+    progress_interval_s: float = DEFAULT_INTERVAL_S,
+) -> Job:
+    """Plan ``job``'s parts; a file of one part is transcribed whole, here. Returns the
+    job as stored: running with ``parts`` > 1 when its parts are to run."""
+    running = mark_running(store, job.id)
+    if running is None:
+        return stored(store, job)
+    planned = guarded(
+        store, running, lambda current: _plan(current, store, objects, limits), what="plan"
+    )
+    if planned.status is not JobStatus.RUNNING or planned.parts > 1:
+        return planned
+    return run_job(
+        planned,
+        store=store,
+        objects=objects,
+        recognizers=recognizers,
+        worker_id=worker_id,
+        stop_requested=stop_requested,
+        recognition=recognition,
+        progress_interval_s=progress_interval_s,
+        limits=limits,
+    )
+
+
+def _plan(job: Job, store: JobStore, objects: ObjectStore, limits: JobLimits) -> Job:
+    from jamak.asr.vad import speech_map  # the recognition libraries, on workers only
+
+    audio = _decode(job, objects, limits)
+    heard = speech_map(audio.samples)
+    plan = plan_parts(heard.probabilities, heard.frame_s, audio.duration_s, limits.parts)
+    if len(plan.parts) < 2:
+        return job
+    with listening_copy_file(job) as copy:
+        if copy is not None:
+            try:
+                write_listening_copy(audio.samples, copy)
+            except MediaError as err:
+                logger.warning("job %s: %s", job.id, err)
+        store_listening_copy(job, copy, objects)
+    objects.put_bytes(part_plan_key(job.id), json.dumps(plan.to_dict()).encode())
+    update = ProgressUpdate(0.0, 0.0, audio.duration_s, parts=len(plan.parts))
+    ProgressReporter(store, job.id).report(update)
+    logger.info("job %s: %d parts of %.0f s audio", job.id, len(plan.parts), audio.duration_s)
+    return stored(store, job)
+
+
+def run_part(
+    job: Job,
+    index: int,
+    *,
+    store: JobStore,
+    objects: ObjectStore,
+    recognizers: RecognizerProvider,
+    recognition: RecognitionOptions | None = None,
+    limits: JobLimits,
+    worker_id: str | None = None,
+    stop_requested: Callable[[], bool] | None = None,
+    progress_interval_s: float = DEFAULT_INTERVAL_S,
+) -> Job:
+    """Recognise part ``index`` and store its transcript. Returns the job as stored (still
+    running while other parts are). A failure that is not the job's (lost machine, a bug)
+    raises, for the caller to retry this part."""
+    current = stored(store, job)
+    if current.status is not JobStatus.RUNNING:
+        return current
+    logger.info("job %s: part %d started (worker %s)", job.id, index, worker_id)
+    reporter = ProgressReporter(
+        store,
+        job.id,
+        min_interval_s=progress_interval_s,
+        stop_requested=stop_requested,
+        time_limit_s=limits.time_limit_s,
+        part=index,
+    )
+    try:
+        plan = read_plan(objects, job.id)
+        if not 0 <= index < len(plan.parts):
+            raise JobError(f"job {job.id} has {len(plan.parts)} parts, not a part {index}")
+        part = plan.parts[index]
+        decoding = recognition_options(current.options, recognition or RecognitionOptions())
+        recognizer = recognizers.for_model(current.options.model)
+        audio = _decode(current, objects, limits).samples
+        piece = audio[round(part.read_start_s * SAMPLE_RATE) : round(part.read_end_s * SAMPLE_RATE)]
+        owned_s = min(part.end_s, plan.duration_s) - part.start_s
+
+        def on_progress(processed_s: float, total_s: float) -> None:
+            reporter(owned_s * processed_s / total_s if total_s > 0 else 0.0, owned_s)
+
+        heard = recognizer.recognize(piece, options=decoding, on_progress=on_progress)
+        transcript = shifted(heard, part.read_start_s)
+        payload = json.dumps(transcript_to_dict(transcript)).encode()
+        objects.put_bytes(part_transcript_key(job.id, index), payload)
+        reporter.report(ProgressUpdate(0.0, owned_s, part=index))
+    except JobCancelledError as stopped:
+        logger.info("job %s: part %d stopped: %s", job.id, index, stopped)
+    except JamakError as err:
+        logger.info("job %s: part %d failed: %s", job.id, index, err)
+        return fail(store, current, str(err), kind=type(err).__name__)
+    return stored(store, current)
+
+
+def merge_job(
+    job: Job,
+    *,
+    store: JobStore,
+    objects: ObjectStore,
+) -> Job:
+    """Join the parts' transcripts, store the subtitles and mark the job succeeded."""
+    current = stored(store, job)
+    if current.status is not JobStatus.RUNNING:
+        return current
+    return guarded(store, current, lambda running: _merge(running, store, objects), what="merge")
+
+
+def _merge(job: Job, store: JobStore, objects: ObjectStore) -> Job:
+    request = _subtitle_request(job.options)
+    plan = read_plan(objects, job.id)
+    transcripts = []
+    for part in plan.parts:
+        try:
+            with objects.open(part_transcript_key(job.id, part.index)) as source:
+                transcripts.append(transcript_from_dict(json.load(source)))
+        except ObjectNotFoundError:
+            raise JobError(
+                f"part {part.index + 1} of {len(plan.parts)} has no transcript"
+            ) from None
+    merged = replace(merge_parts(plan, transcripts), duration_s=plan.duration_s)
+    rules = request.rules_for(merged.language)
+    subtitles = render_subtitles(merged, format_names=job.options.formats, rules=rules)
+    ProgressReporter(store, job.id).report(
+        ProgressUpdate(100.0, plan.duration_s, plan.duration_s, merged.language)
+    )
+    outputs = store_subtitles(job, subtitles, objects)
+    try:
+        return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
+    except (InvalidTransitionError, JobNotFoundError) as err:
+        raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
+
+
+def read_plan(objects: ObjectStore, job_id: str) -> PartPlan:
+    try:
+        with objects.open(part_plan_key(job_id)) as source:
+            return PartPlan.from_dict(json.load(source))
+    except ObjectNotFoundError:
+        raise JobError(f"job {job_id} has no part plan (was it planned?)") from None
+
+
+def _decode(job: Job, objects: ObjectStore, limits: JobLimits) -> DecodedAudio:
+    with objects.local_path(job.media_key) as path, named_as_uploaded(path, job) as media:
+        return decode_audio(media, limits=limits.media)
