@@ -9,6 +9,9 @@ S3 (over HTTP, on moto's server), and the Batch job ends SUCCEEDED or FAILED by 
 code ``jamak worker`` would give (:func:`jamak.cli.worker.step_exit_code`). Only the
 recogniser is a stand-in: the step functions are the CLI's own.
 
+Each job's queue is kept with its command (``queues``), so a test can see which route
+(the CPU queue or the GPU one) the state machine sent every step to.
+
 ``lose`` names commands whose first attempt dies as a reclaimed instance would (the Batch
 job fails, nothing is stored), to show that a failed part is retried alone; ``doom`` those
 that die on every attempt.
@@ -40,6 +43,8 @@ class BatchContainers:
     doom: set[tuple[str, ...]] = field(default_factory=set)  # these fail every attempt
     commands: list[tuple[str, ...]] = field(default_factory=list)
     exit_codes: list[int] = field(default_factory=list)
+    # (command, the ARN of the job queue it was submitted to), one per attempt.
+    queues: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def install(self, setattr_: Any) -> None:
@@ -54,7 +59,10 @@ class BatchContainers:
             job.log_stream_name = job._stream_name
             if include_start_attempt:
                 job._start_attempt()
-            job._mark_stopped(success=containers.run(containers.command_of(job)) == 0)
+            command = containers.command_of(job)
+            with containers._lock:
+                containers.queues.append((command, job.job_queue.arn))
+            job._mark_stopped(success=containers.run(command) == 0)
 
         setattr_(BatchSimpleBackend, "_mark_job_as_finished", finish)
 
@@ -67,6 +75,10 @@ class BatchContainers:
             parameters.get(part.removeprefix("Ref::"), part) if part.startswith("Ref::") else part
             for part in command
         )
+
+    def queues_of(self, verb: str) -> set[str]:
+        """The queues the ``jamak worker <verb>`` jobs went to."""
+        return {queue for command, queue in self.queues if command[2] == verb}
 
     def attempts(self) -> Counter[tuple[str, ...]]:
         return Counter(self.commands)

@@ -137,6 +137,12 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     assert params["jk-batch"]["ImageUri"].endswith("/jamak:worker-t1")
     assert params["jk-workflow"]["JobQueueArn"] == "batch.JobQueueArn"
     assert params["jk-workflow"]["JobDefinitionArn"] == "batch.JobDefinitionArn"
+    # The CPU route (Fargate: plan, short files, merge) beside the GPU one.
+    assert params["jk-workflow"]["CpuJobQueueArn"] == "batch.CpuJobQueueArn"
+    assert params["jk-workflow"]["CpuJobDefinitionArn"] == "batch.CpuJobDefinitionArn"
+    assert params["jk-batch"]["CpuImageUri"].endswith("/jamak:worker-cpu-t1")
+    assert params["jk-batch"]["CpuEphemeralStorageGiB"] == "47"
+    assert params["jk-batch"]["GpuMinvCpus"] == "0"  # no warm GPU unless asked
     # 60 minutes of waiting for an instance, then 3 attempts of at most 4 hours each.
     assert params["jk-workflow"]["CapacityWaitMinutes"] == "60"
     assert params["jk-workflow"]["TranscribeTimeoutSeconds"] == str(60 * 60 + 3 * 14400)
@@ -165,9 +171,13 @@ def test_deploy_logs_in_builds_and_pushes_both_images_with_docker(setup: Any) ->
     assert login_stdin  # the ECR token's password goes in on stdin, never on the command line
     assert login_stdin not in " ".join(login)
     verbs = [argv[1] for argv, _ in rest]
-    assert verbs == ["build", "push", "build", "push"]
-    worker_build, api_build = rest[0][0], rest[2][0]
+    assert verbs == ["build", "push", "build", "push", "build", "push"]
+    worker_build, cpu_build, api_build = rest[0][0], rest[2][0], rest[4][0]
     assert str(REPO / "deploy" / "Dockerfile.cuda") in worker_build
+    # The CPU worker image for the Fargate route, with the same models baked in.
+    assert str(REPO / "deploy" / "Dockerfile") in cpu_build
+    assert "MODELS=tiny.en,small" in cpu_build
+    assert rest[3][0] == ["docker", "push", dict(stacks.deployed)["jamak-batch"]["CpuImageUri"]]
     assert "MODEL=tiny.en" in worker_build
     # What is baked is what the stacks offer: one list for the image and both stacks.
     assert "MODELS=tiny.en,small" in worker_build
@@ -185,9 +195,24 @@ def test_cpu_only_deploys_cpu_instances_and_the_cpu_image(setup: Any) -> None:
 
     deployer.deploy(DeployOptions(cpu_only=True, image_tag="t3"))
 
-    assert dict(stacks.deployed)["jamak-batch"]["CpuOnly"] == "true"
+    batch = dict(stacks.deployed)["jamak-batch"]
+    assert batch["CpuOnly"] == "true"
     worker_build = runner.commands[1][0]
     assert str(REPO / "deploy" / "Dockerfile") in worker_build
+    # One CPU image serves both routes: no CUDA build at all.
+    builds = [argv for argv, _ in runner.commands if argv[1] == "build"]
+    assert len(builds) == 2 and not any("Dockerfile.cuda" in " ".join(b) for b in builds)
+    assert batch["CpuImageUri"] == batch["ImageUri"]
+
+
+def test_deploy_keeps_gpu_instances_warm_only_when_asked(setup: Any) -> None:
+    deployer, stacks, *_ = setup
+
+    deployer.deploy(DeployOptions(gpu_min_vcpus=4, image_tag="t4"))
+
+    assert dict(stacks.deployed)["jamak-batch"]["GpuMinvCpus"] == "4"
+    with pytest.raises(ValueError, match="gpu_min_vcpus"):
+        DeployOptions(gpu_min_vcpus=-1)
 
 
 def test_destroy_keeps_the_data_unless_asked(setup: Any) -> None:

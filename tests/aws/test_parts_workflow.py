@@ -6,6 +6,10 @@ The file is tone "words" (the tone-word recogniser hears each burst as one word 
 is), so the merged subtitles can be checked word by word: a seam falls inside a word, one
 part's first attempt dies with its instance and is retried alone, and every word comes out
 once, at its own time.
+
+The steps go by route: the plan and the merge (CPU work) to the CPU queue, which is Fargate
+on AWS, and the parts to the GPU queue; a file too short to split is transcribed whole by
+its plan step, so it never reaches the GPU queue at all.
 """
 
 from __future__ import annotations
@@ -66,9 +70,15 @@ def containers(
     return played
 
 
-def long_job(workflow: Workflow, objects: S3ObjectStore, tmp_path: Any) -> Job:  # noqa: F811
+def long_job(
+    workflow: Workflow,  # noqa: F811
+    objects: S3ObjectStore,
+    tmp_path: Any,
+    seconds: float = 20.0,
+    words: list[tuple[float, float, int]] = WORDS,
+) -> Job:
     job_id = f"long{unique('')}".replace("-", "")
-    wav = write_wav(tmp_path / "long.wav", tone_words(20.0, WORDS)[None, :], 16_000)
+    wav = write_wav(tmp_path / "long.wav", tone_words(seconds, words)[None, :], 16_000)
     job = Job(
         id=job_id,
         owner="ana",
@@ -125,6 +135,11 @@ def test_a_long_file_runs_as_parts_and_a_lost_part_is_retried_alone(
         1,
     ]
     assert attempts[("jamak", "worker", "merge", job.id)] == 1
+    # The routes: plan and merge on the CPU queue, every part (the retry too) on the GPU one.
+    assert containers.queues_of("plan") == {workflow.cpu_job_queue_arn}
+    assert containers.queues_of("merge") == {workflow.cpu_job_queue_arn}
+    assert containers.queues_of("run") == {workflow.job_queue_arn}
+    assert len(containers.queues) == 1 + 5 + 1
     states = workflow.states_entered(job.id)
     assert states[:5] == ["Limits", "MarkRunning", "Plan", "ReadPlan", "Split"]
     assert states.count("Part") == 4  # a retry is another attempt of the same state
@@ -152,3 +167,25 @@ def test_a_part_that_fails_every_attempt_fails_the_job(
     assert containers.attempts()[doomed] == 3  # the first attempt and two retries
     assert "Merge" not in workflow.states_entered(job.id)
     assert workflow.states_entered(job.id)[-2:] == ["MarkFailed", "JobFailed"]
+
+
+def test_a_short_file_is_transcribed_whole_on_the_cpu_route_alone(
+    workflow: Workflow,  # noqa: F811
+    containers: BatchContainers,
+    objects: S3ObjectStore,
+    tmp_path: Any,
+) -> None:
+    # 8 s, under the split threshold (min_split_s, 10 s here): the plan step transcribes it.
+    words = [w for w in WORDS if w[1] < 8.0]
+    job = long_job(workflow, objects, tmp_path, seconds=8.0, words=words)
+
+    execution = workflow.run(job)
+
+    assert execution["status"] == "SUCCEEDED", execution
+    done = workflow.store.get(job.id)
+    assert done.status is JobStatus.SUCCEEDED, done.error
+    assert heard_words(done, objects) == [f"w{pitch}" for _, _, pitch in words]
+    # One Batch job, the plan, on the CPU queue: nothing waited for a GPU instance.
+    assert containers.queues == [(("jamak", "worker", "plan", job.id), workflow.cpu_job_queue_arn)]
+    assert [j["jobQueue"] for j in workflow.batch_jobs()] == [workflow.cpu_job_queue_arn]
+    assert "Parts" not in workflow.states_entered(job.id)

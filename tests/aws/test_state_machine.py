@@ -39,7 +39,8 @@ class Workflow:
     state_machine_arn: str
     sfn: Any
     batch: Any
-    job_queue_arn: str
+    job_queue_arn: str  # the GPU route (parts)
+    cpu_job_queue_arn: str  # the CPU route (plan, a short file whole, merge)
     # What make_workflow was given, so a test can deploy another state machine beside it.
     parts: tuple[Any, ...] = ()
 
@@ -73,16 +74,16 @@ class Workflow:
     def batch_jobs(self) -> list[dict[str, Any]]:
         ids = [
             summary["jobId"]
+            for queue in (self.cpu_job_queue_arn, self.job_queue_arn)
             for status in ("SUCCEEDED", "FAILED")
-            for summary in self.batch.list_jobs(jobQueue=self.job_queue_arn, jobStatus=status)[
-                "jobSummaryList"
-            ]
+            for summary in self.batch.list_jobs(jobQueue=queue, jobStatus=status)["jobSummaryList"]
         ]
         return self.batch.describe_jobs(jobs=ids)["jobs"] if ids else []
 
 
-def _batch_resources(batch: Any, role: str) -> tuple[str, str]:
-    """A queue and a job definition shaped like the template's (command, parameters)."""
+def _batch_resources(batch: Any, role: str, route: str = "JobDefinition") -> tuple[str, str]:
+    """A queue and a job definition shaped like the template's ``route`` (JobDefinition, the
+    GPU route, or CpuJobDefinition, Fargate): its command, parameters and platform."""
     environment = batch.create_compute_environment(
         computeEnvironmentName=unique("jamak-spot"),
         type="UNMANAGED",
@@ -95,11 +96,13 @@ def _batch_resources(batch: Any, role: str) -> tuple[str, str]:
         priority=1,
         computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
     )["jobQueueArn"]
-    container = resource("batch", "JobDefinition")["Properties"]["ContainerProperties"]
+    props = resource("batch", route)["Properties"]
+    container = props["ContainerProperties"]
     definition = batch.register_job_definition(
         jobDefinitionName=unique("jamak-worker"),
         type="container",
-        parameters={"job_id": "missing-job-id"},
+        platformCapabilities=props["PlatformCapabilities"],
+        parameters=props["Parameters"],
         containerProperties={
             "image": "jamak-worker:test",
             "command": container["Command"],
@@ -127,10 +130,9 @@ def workflow(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Workflow:
     table = unique("jobs")
     create_jobs_table(dynamodb, table)
     role = iam.create_role(RoleName=unique("jamak-role"), AssumeRolePolicyDocument="{}")
-    queue, definition = _batch_resources(batch, role["Role"]["Arn"])
-    return make_workflow(
-        dynamodb, sfn, batch, table, queue, definition, role["Role"]["Arn"], timeout_s=3600
-    )
+    gpu = _batch_resources(batch, role["Role"]["Arn"])
+    cpu = _batch_resources(batch, role["Role"]["Arn"], "CpuJobDefinition")
+    return make_workflow(dynamodb, sfn, batch, table, gpu, cpu, role["Role"]["Arn"], timeout_s=3600)
 
 
 def make_workflow(
@@ -138,20 +140,23 @@ def make_workflow(
     sfn: Any,
     batch: Any,
     table: str,
-    queue: str,
-    definition: str,
+    gpu: tuple[str, str],
+    cpu: tuple[str, str],
     role_arn: str,
     *,
     timeout_s: int,
 ) -> Workflow:
-    """A state machine from the real definition, with the substitutions a deploy makes."""
+    """A state machine from the real definition, with the substitutions a deploy makes:
+    ``gpu`` and ``cpu`` are each route's (job queue, job definition)."""
     arn = sfn.create_state_machine(
         name=unique("jamak-transcribe"),
         definition=state_machine_definition(
             {
                 "JobsTable": table,
-                "JobQueue": queue,
-                "JobDefinition": definition,
+                "JobQueue": gpu[0],
+                "JobDefinition": gpu[1],
+                "CpuJobQueue": cpu[0],
+                "CpuJobDefinition": cpu[1],
                 "TranscribeTimeoutSeconds": str(timeout_s),
                 "CapacityWaitMinutes": "42",
             }
@@ -165,8 +170,9 @@ def make_workflow(
         arn,
         sfn,
         batch,
-        queue,
-        (dynamodb, sfn, batch, table, queue, definition, role_arn),
+        gpu[0],
+        cpu[0],
+        (dynamodb, sfn, batch, table, gpu, cpu, role_arn),
     )
 
 
@@ -202,6 +208,7 @@ def test_success_marks_running_runs_the_worker_and_marks_succeeded(workflow: Wor
     assert batch_job["parameters"] == {"job_id": job.id}
     assert batch_job["jobName"] == f"jamak-{job.id}-plan"
     assert batch_job["container"]["command"] == ["jamak", "worker", "plan", job.id]
+    assert batch_job["jobQueue"] == workflow.cpu_job_queue_arn  # the plan runs on Fargate
 
 
 def test_batch_failure_marks_the_job_failed_with_the_cause(

@@ -71,6 +71,8 @@ def test_state_machine_parses_with_moto_asl_parser() -> None:
             "JobsTable": "t",
             "JobQueue": "q",
             "JobDefinition": "d",
+            "CpuJobQueue": "cq",
+            "CpuJobDefinition": "cd",
             "TranscribeTimeoutSeconds": "3600",
             "CapacityWaitMinutes": "10",
         }
@@ -153,7 +155,9 @@ def test_compute_environments_scale_to_zero_spot_first_then_on_demand() -> None:
     spot = resource("batch", "SpotEnvironment")["Properties"]["ComputeResources"]
     on_demand = resource("batch", "OnDemandEnvironment")["Properties"]["ComputeResources"]
     assert spot["Type"] == "SPOT" and on_demand["Type"] == "EC2"
-    assert spot["MinvCpus"] == 0 and on_demand["MinvCpus"] == 0
+    # The warm minimum is the Spot environment's MinvCpus, none unless asked for.
+    assert spot["MinvCpus"] == {"Ref": "GpuMinvCpus"} and on_demand["MinvCpus"] == 0
+    assert template("batch")["Parameters"]["GpuMinvCpus"]["Default"] == 0
     gpu_types = template("batch")["Parameters"]["GpuInstanceTypes"]["Default"].split(",")
     assert {t.split(".")[0] for t in gpu_types} == {"g4dn", "g5", "g6"}
     assert spot["InstanceTypes"]["Fn::If"][0] == "UseGpu"
@@ -165,6 +169,94 @@ def test_compute_environments_scale_to_zero_spot_first_then_on_demand() -> None:
     assert template("batch")["Conditions"]["UseGpu"] == {
         "Fn::Equals": [{"Ref": "CpuOnly"}, "false"]
     }
+
+
+def test_the_cpu_route_is_fargate_spot_then_fargate_with_its_own_queue() -> None:
+    spot = resource("batch", "FargateSpotEnvironment")["Properties"]
+    on_demand = resource("batch", "FargateEnvironment")["Properties"]
+    assert spot["ComputeResources"]["Type"] == "FARGATE_SPOT"
+    assert on_demand["ComputeResources"]["Type"] == "FARGATE"
+    for environment in (spot, on_demand):
+        assert environment["Type"] == "MANAGED"
+        assert environment["ComputeResources"]["Subnets"] == {"Ref": "SubnetIds"}
+        assert "MinvCpus" not in environment["ComputeResources"]  # Fargate keeps nothing warm
+    order = resource("batch", "CpuJobQueue")["Properties"]["ComputeEnvironmentOrder"]
+    assert [o["ComputeEnvironment"]["Ref"] for o in sorted(order, key=lambda o: o["Order"])] == [
+        "FargateSpotEnvironment",
+        "FargateEnvironment",
+    ]
+    outputs = template("batch")["Outputs"]
+    assert outputs["CpuJobQueueArn"]["Value"] == {"Ref": "CpuJobQueue"}
+    assert outputs["CpuJobDefinitionArn"]["Value"] == {"Ref": "CpuJobDefinition"}
+
+
+def test_the_cpu_job_definition_runs_the_cpu_image_on_fargate_with_sized_storage() -> None:
+    props = resource("batch", "CpuJobDefinition")["Properties"]
+    gpu = resource("batch", "JobDefinition")["Properties"]
+    assert props["PlatformCapabilities"] == ["FARGATE"]
+    container = props["ContainerProperties"]
+    assert container["Image"] == {
+        "Fn::If": ["HasCpuImage", {"Ref": "CpuImageUri"}, {"Ref": "ImageUri"}]
+    }
+    requirements = {r["Type"]: r["Value"] for r in container["ResourceRequirements"]}
+    assert requirements == {"VCPU": {"Ref": "CpuJobVcpus"}, "MEMORY": {"Ref": "CpuJobMemoryMiB"}}
+    parameters = template("batch")["Parameters"]
+    assert (parameters["CpuJobVcpus"]["Default"], parameters["CpuJobMemoryMiB"]["Default"]) == (
+        "4",
+        8192,
+    )
+    assert container["EphemeralStorage"] == {"SizeInGiB": {"Ref": "CpuEphemeralStorageGiB"}}
+    storage = parameters["CpuEphemeralStorageGiB"]
+    assert (storage["MinValue"], storage["MaxValue"]) == (21, 200)  # Fargate's range
+    assert container["NetworkConfiguration"] == {"AssignPublicIp": "ENABLED"}
+    assert container["ExecutionRoleArn"] == {"Fn::GetAtt": ["ExecutionRole", "Arn"]}
+    execution_role = resource("batch", "ExecutionRole")["Properties"]
+    assert "AmazonECSTaskExecutionRolePolicy" in str(execution_role["ManagedPolicyArns"])
+    # The same worker: its job role, command, parameters and settings, on CPUs.
+    assert container["JobRoleArn"] == gpu["ContainerProperties"]["JobRoleArn"]
+    assert container["Command"] == gpu["ContainerProperties"]["Command"]
+    assert props["Parameters"] == gpu["Parameters"]
+    env = {e["Name"]: e["Value"] for e in container["Environment"]}
+    gpu_env = {e["Name"]: e["Value"] for e in gpu["ContainerProperties"]["Environment"]}
+    assert env == {**gpu_env, "JAMAK_DEVICE": "cpu"}
+    assert props["RetryStrategy"] == {
+        "Attempts": {"Ref": "Attempts"},
+        "EvaluateOnExit": [
+            {"OnStatusReason": "Your Spot Task was interrupted*", "Action": "RETRY"},
+            {"OnReason": "*", "Action": "EXIT"},
+        ],
+    }
+    assert props["Timeout"] == gpu["Timeout"]
+
+
+def test_plan_and_merge_take_the_cpu_route_and_the_parts_the_gpu_route() -> None:
+    states = _states()
+    part = states["Parts"]["ItemProcessor"]["States"]["Part"]
+    for name in ("Plan", "Merge"):
+        parameters = states[name]["Parameters"]
+        assert (parameters["JobQueue"], parameters["JobDefinition"]) == (
+            "${CpuJobQueue}",
+            "${CpuJobDefinition}",
+        ), name
+    assert (part["Parameters"]["JobQueue"], part["Parameters"]["JobDefinition"]) == (
+        "${JobQueue}",
+        "${JobDefinition}",
+    )
+    substitutions = resource("workflow", "StateMachine")["Properties"]["DefinitionSubstitutions"]
+    assert substitutions["CpuJobQueue"] == {"Ref": "CpuJobQueueArn"}
+    assert substitutions["CpuJobDefinition"] == {"Ref": "CpuJobDefinitionArn"}
+    # The state machine may submit to both routes, and nowhere else.
+    (submit,) = [
+        s
+        for s in _policy_statements(resource("workflow", "StateMachineRole"))
+        if "batch:SubmitJob" in _actions(s)
+    ]
+    assert submit["Resource"] == [
+        {"Ref": "JobQueueArn"},
+        {"Ref": "JobDefinitionArn"},
+        {"Ref": "CpuJobQueueArn"},
+        {"Ref": "CpuJobDefinitionArn"},
+    ]
 
 
 def _policy_statements(role: dict[str, Any]) -> list[dict[str, Any]]:

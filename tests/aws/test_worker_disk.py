@@ -9,7 +9,7 @@ import pytest
 from jamak.bootstrap import job_limits
 from jamak.bootstrap.configs import AWS_SCRATCH_FACTOR
 from jamak.deploy import aws as deploy
-from jamak.deploy.aws import DeployOptions, root_volume_gib
+from jamak.deploy.aws import DeployOptions, fargate_storage_gib, root_volume_gib
 from jamak.settings import Settings
 from tests.aws.cfn import template
 
@@ -34,8 +34,9 @@ def test_both_compute_environments_launch_with_the_sized_gp3_root_volume() -> No
             "LaunchTemplateId": {"Ref": "WorkerLaunchTemplate"},
             "Version": {"Fn::GetAtt": ["WorkerLaunchTemplate", "LatestVersionNumber"]},
         }
-    # No Fargate environment in this stack, so no ephemeral storage to size.
-    assert "Fargate" not in str(batch["Resources"])
+    # The Fargate route has no launch template: its tasks' ephemeral storage is sized instead.
+    storage = batch["Resources"]["CpuJobDefinition"]["Properties"]["ContainerProperties"]
+    assert storage["EphemeralStorage"] == {"SizeInGiB": {"Ref": "CpuEphemeralStorageGiB"}}
 
 
 def test_the_volume_holds_the_image_and_the_largest_upload_twice() -> None:
@@ -57,3 +58,19 @@ def test_the_deploy_command_sizes_for_what_the_worker_checks() -> None:
     largest = DeployOptions().max_upload_mb * 1024 * 1024
     per_job_gib = worker.required_bytes(largest) / 1024**3
     assert root_volume_gib(DeployOptions()) >= 30 + 20 + per_job_gib
+
+
+def test_a_fargate_task_holds_the_cpu_image_and_the_largest_upload_twice() -> None:
+    default = DeployOptions()
+    parameter = template("batch")["Parameters"]["CpuEphemeralStorageGiB"]
+    assert parameter["Default"] == fargate_storage_gib(default)
+    # 6 GiB CPU image + 20 GiB x 2 + 0.25 GiB of scratch for the one job of a task.
+    assert fargate_storage_gib(default) == 6 + 41
+    worker = job_limits(Settings(_env_file=None, backend="aws")).scratch  # type: ignore[call-arg]
+    per_job_gib = worker.required_bytes(default.max_upload_mb * 1024 * 1024) / 1024**3
+    assert fargate_storage_gib(default) >= deploy.IMAGE_GIB["cpu"] + per_job_gib
+    # Within Fargate's 21 to 200 GiB, the template's bounds: a small limit gets the
+    # minimum, a huge one the maximum (the worker's own check then refuses what won't fit).
+    assert fargate_storage_gib(DeployOptions(max_upload_mb=1024)) == 21
+    assert fargate_storage_gib(DeployOptions(max_upload_mb=200 * 1024)) == 200
+    assert (parameter["MinValue"], parameter["MaxValue"]) == deploy.FARGATE_STORAGE_GIB

@@ -127,6 +127,15 @@ def deploy(
             help="A job that finds no instance (capacity, quota) this long fails, saying so.",
         ),
     ] = 60,
+    gpu_warm_vcpus: Annotated[
+        int,
+        typer.Option(
+            "--gpu-warm-vcpus",
+            min=0,
+            help="vCPUs of GPU instances kept running with no job (4 = one xlarge, billed "
+            "around the clock); 0 scales to zero.",
+        ),
+    ] = 0,
 ) -> None:
     """Build and push the images, then create or update the four stacks in order."""
     from jamak.asr import catalog
@@ -153,6 +162,7 @@ def deploy(
         max_upload_mb=max_upload_mb,
         instance_types=tuple(t.strip() for t in (instance_types or "").split(",") if t.strip()),
         skip_quota_check=skip_quota_check,
+        gpu_min_vcpus=gpu_warm_vcpus,
         image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),
     )
     try:

@@ -58,10 +58,15 @@ class DeployOptions:
     instance_types: tuple[str, ...] = ()
     # Deploy even where the account's vCPU quotas or the region's offerings fall short.
     skip_quota_check: bool = False
+    # vCPUs the Spot GPU environment keeps running with no job (its MinvCpus): 0 scales to
+    # zero; 4 keeps one xlarge GPU instance warm, billed around the clock.
+    gpu_min_vcpus: int = 0
 
     def __post_init__(self) -> None:
         if not self.models or any(not name or "," in name for name in self.models):
             raise ValueError(f"models must be one or more model names, not {self.models!r}")
+        if self.gpu_min_vcpus < 0:
+            raise ValueError(f"gpu_min_vcpus must be 0 or more, not {self.gpu_min_vcpus}")
 
     @property
     def model(self) -> str:
@@ -110,11 +115,29 @@ SCRATCH_FACTOR = 2.0
 SCRATCH_MARGIN_GIB = 0.25
 
 
+def _scratch_gib(options: DeployOptions) -> float:
+    """One job's scratch for the largest upload: what the worker checks at job start."""
+    return options.max_upload_mb / 1024 * SCRATCH_FACTOR + SCRATCH_MARGIN_GIB
+
+
 def root_volume_gib(options: DeployOptions) -> int:
     """The batch stack's RootVolumeGiB for these options (CloudFormation cannot multiply)."""
     kind = "cpu" if options.cpu_only else "gpu"
-    scratch = options.max_upload_mb / 1024 * SCRATCH_FACTOR + SCRATCH_MARGIN_GIB
-    return AMI_ROOT_GIB + IMAGE_GIB[kind] + math.ceil(JOBS_PER_INSTANCE[kind] * scratch)
+    return (
+        AMI_ROOT_GIB + IMAGE_GIB[kind] + math.ceil(JOBS_PER_INSTANCE[kind] * _scratch_gib(options))
+    )
+
+
+# Fargate's ephemeral storage per task: the image counts against it (no AMI, one job per
+# task), between Fargate's 21 and 200 GiB. Past 200 GiB the worker's own check fails the
+# largest uploads, saying so.
+FARGATE_STORAGE_GIB = (21, 200)
+
+
+def fargate_storage_gib(options: DeployOptions) -> int:
+    """The batch stack's CpuEphemeralStorageGiB: the CPU image plus one job's scratch."""
+    low, high = FARGATE_STORAGE_GIB
+    return min(high, max(low, IMAGE_GIB["cpu"] + math.ceil(_scratch_gib(options))))
 
 
 class Deployer:
@@ -144,12 +167,13 @@ class Deployer:
         base = self._deploy_stack(
             name("foundation"), "foundation", AllowedOrigins=options.allowed_origins
         )
-        worker_image, api_image = self._push_images(base["RepositoryUri"], options)
+        worker_image, cpu_image, api_image = self._push_images(base["RepositoryUri"], options)
         shared = {key: base[key] for key in ("TableName", "TableArn", "BucketName", "BucketArn")}
         batch = self._deploy_stack(
             name("batch"),
             "batch",
             ImageUri=worker_image,
+            CpuImageUri=cpu_image,  # the Fargate route: planning, short files, merging
             SubnetIds=base["SubnetIds"],
             SecurityGroupId=base["WorkerSecurityGroupId"],
             CpuOnly="true" if options.cpu_only else "false",
@@ -161,6 +185,8 @@ class Deployer:
             Model=options.model,
             OfferedModels=options.offered_models,
             RootVolumeGiB=str(root_volume_gib(options)),
+            CpuEphemeralStorageGiB=str(fargate_storage_gib(options)),
+            GpuMinvCpus=str(options.gpu_min_vcpus),
             **shared,
         )
         workflow = self._deploy_stack(
@@ -172,6 +198,8 @@ class Deployer:
             TableArn=base["TableArn"],
             JobQueueArn=batch["JobQueueArn"],
             JobDefinitionArn=batch["JobDefinitionArn"],
+            CpuJobQueueArn=batch["CpuJobQueueArn"],
+            CpuJobDefinitionArn=batch["CpuJobDefinitionArn"],
             CapacityWaitMinutes=str(options.capacity_wait_minutes),
             TranscribeTimeoutSeconds=str(transcribe_timeout_s(options, batch)),
         )
@@ -226,18 +254,24 @@ class Deployer:
         body = (self._deploy_dir / "cloudformation" / f"{template}.yaml").read_text()
         return self._stacks.deploy(name, body, parameters)
 
-    def _push_images(self, repository_uri: str, options: DeployOptions) -> tuple[str, str]:
-        """Build and push the worker image and the API (Lambda) image; returns their URIs."""
+    def _push_images(self, repository_uri: str, options: DeployOptions) -> tuple[str, str, str]:
+        """Build and push the worker images and the API (Lambda) image; returns the URIs of
+        the worker (GPU route), the CPU worker (Fargate route; the same image with
+        ``cpu_only``) and the API."""
         self._docker_login(repository_uri.split("/", 1)[0])
-        worker = f"{repository_uri}:worker-{options.image_tag}"
-        dockerfile = "Dockerfile" if options.cpu_only else "Dockerfile.cuda"
         models = ["--build-arg", f"MODEL={options.model}"]
         models += ["--build-arg", f"MODELS={options.offered_models}"]
-        self._build_and_push(worker, dockerfile, *models)
+        cpu = f"{repository_uri}:worker-cpu-{options.image_tag}"
+        if options.cpu_only:
+            cpu = worker = f"{repository_uri}:worker-{options.image_tag}"
+        else:
+            worker = f"{repository_uri}:worker-{options.image_tag}"
+            self._build_and_push(worker, "Dockerfile.cuda", *models)
+        self._build_and_push(cpu, "Dockerfile", *models)
         api = f"{repository_uri}:api-{options.image_tag}"
         # Lambda takes only single-platform Docker v2 manifests: no provenance attestation.
         self._build_and_push(api, "Dockerfile.lambda", "--provenance=false")
-        return worker, api
+        return worker, cpu, api
 
     def _docker_login(self, registry: str) -> None:
         token = self._ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
