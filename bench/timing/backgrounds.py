@@ -64,5 +64,5 @@ def mix(speech: Audio, noise: Audio, snr_db: float, audible: float) -> Audio:
     """``speech`` with ``noise`` under it at ``snr_db`` below the speech's power."""
     speech_power = float(np.mean(speech[np.abs(speech) > audible] ** 2))
     noise_power = float(np.mean(noise**2)) or 1.0
-    gain = np.sqrt(speech_power / noise_power / 10 ** (snr_db / 10))
+    gain = float(np.sqrt(speech_power / noise_power / 10 ** (snr_db / 10)))
     return (speech + noise * gain).astype(np.float32)

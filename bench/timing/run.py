@@ -105,8 +105,10 @@ def _table(
         "",
         f"Scored: {counts['words_scored']} words inside sentences, "
         f"{counts['first_words_scored']} utterance onsets; cues are scored where their "
-        f"first (last) word was heard right: {counts['cue_starts_scored']} starts and "
-        f"{counts['cue_ends_scored']} ends of jamak's.",
+        f"first (last) word was heard right or opens (closes) an utterance: "
+        f"{counts['cue_starts_scored']} starts ({counts['cue_starts_by_utterance']} by the "
+        f"utterance alone) and {counts['cue_ends_scored']} ends "
+        f"({counts['cue_ends_by_utterance']}) of {names[0]}'s.",
     ]
     return "\n".join(lines)
 

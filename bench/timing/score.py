@@ -11,9 +11,13 @@ letters (any script), digits and apostrophes kept. Truth times espeak-ng does no
 * word starts (natural sentences): every paired word that does not open an utterance;
 * first word after a pause: each utterance's first word, against the utterance's onset
   (works for clips with utterance times only, such as the MFA TextGrid);
-* cue starts: ``-200 ms <= cue start - first word's start <= +100 ms``;
+* cue starts: ``-200 ms <= cue start - first word's start <= +100 ms``, for cues whose
+  first word was heard right; and, heard right or not, for cues that open an utterance
+  (their first word is the first written for it), against the utterance's onset, which is
+  its first word's start in clips with timed words. When the voice starts matters whatever
+  was written; a first word Whisper left out counts against the cue (it starts late);
 * cue ends: at or after the last word's end (strict; and within 100 ms of it, the most a
-  two-frame gap before the next cue can take);
+  two-frame gap before the next cue can take), likewise for cues that close an utterance;
 * cues over no speech: a cue that overlaps no utterance at all;
 * readability: rules broken (:func:`jamak.subtitles.check_cues`); WER: corpus WER after
   Whisper's English normaliser (English) or its basic one (other languages: lower case,
@@ -51,6 +55,7 @@ class Tally:
     first_errors: list[float] = field(default_factory=list)
     cue_starts: list[float] = field(default_factory=list)  # cue start - truth start
     cue_ends: list[float] = field(default_factory=list)  # cue end - truth end
+    by_utterance: list[int] = field(default_factory=lambda: [0, 0])  # starts, ends
     cues: int = 0
     over_no_speech: int = 0
     violations: int = 0
@@ -62,15 +67,25 @@ class Tally:
         self.word_errors += [
             h.start_s - t.start_s for t, h in pairs.values() if t.start_known and not t.after_pause
         ]
-        self.first_errors += _first_after_pause(clip.utterances, out.words)
+        spans = _written_spans(clip.utterances, out.words)
+        self.first_errors += [out.words[a].start_s - clip.utterances[u][0] for u, (a, _) in spans]
+        timed = bool(clip.words)  # utterance edges are word edges (not so for the MFA clip)
+        opening = {a: clip.utterances[u][0] for u, (a, _) in spans} if timed else {}
+        closing = {b: clip.utterances[u][1] for u, (_, b) in spans} if timed else {}
         for cue in out.cues:
             self.cues += 1
             if not any(cue.start_s < b and cue.end_s > a for a, b in clip.utterances):
                 self.over_no_speech += 1
             if cue.first in pairs and pairs[cue.first][0].start_known:
                 self.cue_starts.append(cue.start_s - pairs[cue.first][0].start_s)
+            elif cue.first in opening:
+                self.cue_starts.append(cue.start_s - opening[cue.first])
+                self.by_utterance[0] += 1
             if cue.last in pairs and pairs[cue.last][0].end_known:
                 self.cue_ends.append(cue.end_s - pairs[cue.last][0].end_s)
+            elif cue.last in closing:
+                self.cue_ends.append(cue.end_s - closing[cue.last])
+                self.by_utterance[1] += 1
         self.violations += out.violations
         self.references.append(normalise(clip.reference, clip.language))
         self.hypotheses.append(normalise(out.text, clip.language))
@@ -92,6 +107,8 @@ class Tally:
             "cue_start_late_max_ms": _ms(max(self.cue_starts)) if self.cue_starts else 0,
             "cue_starts_scored": len(self.cue_starts),
             "cue_ends_scored": len(self.cue_ends),
+            "cue_starts_by_utterance": self.by_utterance[0],
+            "cue_ends_by_utterance": self.by_utterance[1],
             "first_word_late_over_100ms": sum(1 for v in self.first_errors if v > 0.1),
             "first_word_early_over_200ms": sum(1 for v in self.first_errors if v < -0.2),
             "cue_end_at_or_after_pct": share(self.cue_ends, lambda v: v >= -0.0005),
@@ -130,17 +147,18 @@ def _pairs(
     return pairs
 
 
-def _first_after_pause(
+def _written_spans(
     utterances: Sequence[tuple[float, float]], words: Sequence[HypWord]
-) -> list[float]:
-    """Each utterance's onset error: its first word is the first word nearer to it than to
-    any other utterance (by the word's middle)."""
-    firsts: dict[int, float] = {}
-    for word in words:
+) -> list[tuple[int, tuple[int, int]]]:
+    """Each utterance's written words, as (utterance, (first word, last word)) in order:
+    a word belongs to the utterance nearest to its middle."""
+    spans: dict[int, tuple[int, int]] = {}
+    for index, word in enumerate(words):
         middle = (word.start_s + word.end_s) / 2
         nearest = min(
             range(len(utterances)),
             key=lambda i: max(utterances[i][0] - middle, middle - utterances[i][1], 0.0),
         )
-        firsts.setdefault(nearest, word.start_s - utterances[nearest][0])
-    return list(firsts.values())
+        first, _ = spans.get(nearest, (index, index))
+        spans[nearest] = (first, index)
+    return sorted(spans.items())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,7 +75,7 @@ class Voice:
         self._callback = _CALLBACK(self._receive)
         self._lib.espeak_SetSynthCallback(self._callback)
 
-    def _receive(self, wav: ctypes.Any, count: int, events: ctypes.Any) -> int:
+    def _receive(self, wav: Any, count: int, events: Any) -> int:
         if count > 0 and wav:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         index = 0

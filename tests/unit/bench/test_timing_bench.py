@@ -117,6 +117,19 @@ def test_early_words_and_cues_that_end_with_the_voice_early_are_caught(clip: Cli
     assert row["cue_start_ok_pct"] == 0 and row["cue_end_at_or_after_pct"] == 0
 
 
+def test_cues_that_open_and_close_utterances_are_scored_even_when_misheard(clip: Clip) -> None:
+    right = _output(clip, 0.0, 0.3)
+    misheard = tuple(
+        HypWord(" xq", w.start_s, w.end_s) if t.after_pause else w
+        for w, t in zip(right.words, clip.words, strict=True)
+    )
+    tally = Tally()
+    tally.add(clip, Output(right.text, misheard, right.cues, 0))
+    row = tally.row()
+    assert row["cue_starts_scored"] == 3 and row["cue_starts_by_utterance"] == 3
+    assert row["cue_start_ok_pct"] == 100 and row["cue_ends_by_utterance"] == 0
+
+
 def _korean_clip(words: list[TruthWord]) -> Clip:
     text = " ".join(w.text for w in words)
     return Clip("ko", Path(__file__), text, tuple(words), ((1.0, 3.0),), language="ko")
