@@ -72,6 +72,7 @@ class Clip:
     words: tuple[TruthWord, ...]  # empty when only utterance times are known
     utterances: tuple[tuple[float, float], ...]
     language: str = "en"
+    condition: str = "recorded"  # synthesized: the background, "clean", "white12dB", ...
 
 
 def synthesized(
@@ -95,10 +96,10 @@ def synthesized(
             rate = RATES_WPM[number % len(RATES_WPM)]
             kind, snr_db = BACKGROUNDS[number % len(BACKGROUNDS)]
             texts = [order[(number * per_file + k) % len(order)] for k in range(per_file)]
-            tag = voice_name.replace("+", "_") + f"_{rate}wpm_{kind}"
-            name = f"{language}{number:02d}_{tag}" + ("" if snr_db is None else f"{snr_db:g}dB")
+            condition = kind + ("" if snr_db is None else f"{snr_db:g}dB")
+            name = f"{language}{number:02d}_{voice_name.replace('+', '_')}_{rate}wpm_{condition}"
             clip = _one_file(out, name, Voice(voice_name, rate), texts, (kind, snr_db), rng)
-            clips.append(replace(clip, language=language))
+            clips.append(replace(clip, language=language, condition=condition))
     return clips
 
 
