@@ -5,12 +5,19 @@ every word, the sample at which espeak-ng starts speaking it. Those times are ex
 synthesized audio (no alignment model involved), so they are a ground truth that does not
 share Whisper's errors. A word's end is the next word's start (or the sentence's last
 audible sample): espeak-ng reports no word ends.
+
+Event positions count characters of the text (not bytes: Korean is three bytes a
+character in UTF-8). espeak-ng speaks some words joined to a neighbour with one event for
+both (English "on the"; Korean often, e.g. "날씨가 좋아서" or "저는 매일"): the event
+belongs to the word at its position, and the other word has no start of its own (None).
 """
 
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,12 +49,13 @@ _CALLBACK = ctypes.CFUNCTYPE(
 
 @dataclass(frozen=True, slots=True)
 class Spoken:
-    """One synthesized sentence: samples (float32) and each word's start sample."""
+    """One synthesized sentence: samples (float32), its words (the text split on spaces)
+    and each word's start sample, None for a word spoken joined to another."""
 
     samples: npt.NDArray[np.float32]
     sample_rate: int
     words: tuple[str, ...]
-    starts: tuple[int, ...]
+    starts: tuple[int | None, ...]
 
 
 class Voice:
@@ -58,7 +66,8 @@ class Voice:
         self.sample_rate = int(self._lib.espeak_Initialize(_SYNCHRONOUS, 0, None, 0))
         if self.sample_rate <= 0:
             raise RuntimeError("espeak-ng did not initialise")
-        self._lib.espeak_SetVoiceByName(voice.encode())
+        if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:  # it would keep the last
+            raise ValueError(f"espeak-ng has no voice {voice!r}")
         self._lib.espeak_SetParameter(1, rate_wpm, 0)  # espeakRATE
         self._chunks: list[npt.NDArray[np.int16]] = []
         self._events: list[tuple[int, int, int]] = []  # (text position, length, sample)
@@ -66,7 +75,7 @@ class Voice:
         self._callback = _CALLBACK(self._receive)
         self._lib.espeak_SetSynthCallback(self._callback)
 
-    def _receive(self, wav: ctypes.Any, count: int, events: ctypes.Any) -> int:
+    def _receive(self, wav: Any, count: int, events: Any) -> int:
         if count > 0 and wav:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         index = 0
@@ -84,9 +93,21 @@ class Voice:
         self._lib.espeak_Synchronize()
         pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
         samples = (pcm.astype(np.float32) / 32768.0).astype(np.float32)
+        return Spoken(samples, self.sample_rate, *_word_starts(text, self._events))
+
+
+def _word_starts(
+    text: str, events: list[tuple[int, int, int]]
+) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """The text's words (split on spaces) and the sample of each one's event, by the
+    event's character position (1-based); the first event inside a word is its own."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    starts: list[int | None] = [None] * len(spans)
+    for position, length, sample in events:
         # espeak-ng also reports a "word" for the closing punctuation, after the last sound.
-        events = [(raw[p - 1 : p - 1 + n].decode().strip(), s) for p, n, s in self._events]
-        events = [(word, sample) for word, sample in events if any(c.isalnum() for c in word)]
-        return Spoken(
-            samples, self.sample_rate, tuple(w for w, _ in events), tuple(s for _, s in events)
-        )
+        if not any(c.isalnum() for c in text[position - 1 : position - 1 + length]):
+            continue
+        index = next((k for k, (a, b) in enumerate(spans) if a <= position - 1 < b), None)
+        if index is not None and starts[index] is None:
+            starts[index] = sample
+    return tuple(text[a:b] for a, b in spans), tuple(starts)

@@ -8,7 +8,8 @@
 * ``faster-whisper``: ``WhisperModel.transcribe(audio, beam_size=5, word_timestamps=True)``;
   its segments are its cues (it makes no others).
 
-All are given the same samples, decoded once by jamak's decoder.
+All are given the same samples, decoded once by jamak's decoder, and the clip's language
+(as a user would name it: recognition is not scored on language detection).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Output:
 
 
 Samples = npt.NDArray[np.float32]
-System = Callable[[Samples, Path], Output]
+System = Callable[[Samples, Path, str], Output]
 
 
 def open_systems(model_dir: Path, model: str, threads: int) -> dict[str, System]:
@@ -68,31 +69,32 @@ def open_systems(model_dir: Path, model: str, threads: int) -> dict[str, System]
         str(registry.resolve(model)), device="cpu", compute_type="int8", cpu_threads=threads
     )
 
-    def jamak(samples: Samples, path: Path, *, plain: bool) -> Output:
-        options = RecognitionOptions(language="en", refine_word_times=not plain)
+    def jamak(samples: Samples, path: Path, language: str, *, plain: bool) -> Output:
+        options = RecognitionOptions(language=language, refine_word_times=not plain)
         transcript = recognizer.recognize(samples, options=options)
-        rules = SubtitleRequest(()).rules_for("en", frame_rate=probe(path).frame_rate)
+        rules = SubtitleRequest(()).rules_for(language, frame_rate=probe(path).frame_rate)
         if plain:
-            rules = replace(SubtitleRules(), lead_out_s=0.0, chain_gap_s=0.0)
-        return _jamak_output(transcript, rules)
+            rules = replace(SubtitleRules.for_language(language), lead_out_s=0.0, chain_gap_s=0.0)
+        return _jamak_output(transcript, rules, language)
 
-    def faster_whisper(samples: Samples, path: Path) -> Output:
-        segments, _ = anchor.transcribe(samples, language="en", beam_size=5, word_timestamps=True)
-        return _anchor_output(list(segments))
+    def faster_whisper(samples: Samples, path: Path, language: str) -> Output:
+        segments, _ = anchor.transcribe(
+            samples, language=language, beam_size=5, word_timestamps=True
+        )
+        return _anchor_output(list(segments), SubtitleRules.for_language(language), language)
 
     return {
-        "jamak": lambda s, p: jamak(s, p, plain=False),
-        "jamak-plain": lambda s, p: jamak(s, p, plain=True),
+        "jamak": lambda s, p, lang: jamak(s, p, lang, plain=False),
+        "jamak-plain": lambda s, p, lang: jamak(s, p, lang, plain=True),
         "faster-whisper": faster_whisper,
     }
 
 
-def _jamak_output(transcript: Transcript, rules: SubtitleRules) -> Output:
+def _jamak_output(transcript: Transcript, rules: SubtitleRules, language: str) -> Output:
     words = tuple(HypWord(w.text, w.start_s, w.end_s) for w in transcript.words())
-    cues = build_cues(transcript.segments, rules, language=transcript.language)
-    return Output(
-        transcript.text, words, _cues_over(cues, words), len(check_cues(cues, rules, language="en"))
-    )
+    cues = build_cues(transcript.segments, rules, language=language)
+    violations = len(check_cues(cues, rules, language=language))
+    return Output(transcript.text, words, _cues_over(cues, words), violations)
 
 
 def _cues_over(cues: Sequence[Cue], words: Sequence[HypWord]) -> tuple[HypCue, ...]:
@@ -110,7 +112,7 @@ def _cues_over(cues: Sequence[Cue], words: Sequence[HypWord]) -> tuple[HypCue, .
     return tuple(out)
 
 
-def _anchor_output(segments: list[Any]) -> Output:
+def _anchor_output(segments: list[Any], rules: SubtitleRules, language: str) -> Output:
     words: list[HypWord] = []
     cues: list[HypCue] = []
     shown: list[Cue] = []
@@ -122,4 +124,4 @@ def _anchor_output(segments: list[Any]) -> Output:
         words += seg_words
         shown.append(Cue(round(segment.start, 3), round(segment.end, 3), (segment.text.strip(),)))
     text = "".join(segment.text for segment in segments).strip()
-    return Output(text, tuple(words), tuple(cues), len(check_cues(shown, SubtitleRules())))
+    return Output(text, tuple(words), tuple(cues), len(check_cues(shown, rules, language=language)))

@@ -1,12 +1,17 @@
 """The timing ground truth: where each word of each clip starts and ends, known without
 any recogniser.
 
-* Synthesized files: Harvard sentences spoken one by one by espeak-ng (word starts from
-  its word events, see :mod:`bench.timing.speech`), separated by pauses of 0.6–2.5 s, a
-  quiet lead of 1–2 s before the first (Whisper likes to start the first word at 0 s), in
-  several voices and rates, with white noise at 30, 20 and 12 dB SNR in half the files.
+* Synthesized files (:func:`synthesized`), per language (English, Korean): sentences
+  (:mod:`bench.timing.sentences`) spoken one by one by espeak-ng (word starts from its
+  word events, see :mod:`bench.timing.speech`), after a quiet lead of 1–2 s (Whisper
+  likes to start the first word at 0 s). The conditions are crossed by design rather than
+  chosen: each file takes the next voice variant, rate (130–210 words a minute) and
+  background (:data:`BACKGROUNDS`) in turn; every pause is drawn from one of three bands
+  (short 0.3–0.5 s, under the cue chaining gap; medium 0.5–1.2 s; long 1.2–3 s).
   A sentence's first word starts at its first audible sample; a word ends at its last
-  audible sample before the next word starts (espeak-ng reports only starts).
+  audible sample before the next timed word starts (espeak-ng reports only starts). A
+  word espeak-ng speaks joined to another has no start of its own (and the word before it
+  no end of its own): it is kept for pairing but not scored where it is unknown.
 * The GRID clip's hand-checked ``.align`` (word times in 1/25000 s) and the MFA
   ``.TextGrid`` (utterance times only: its words have no times) from ``../shared/eval``,
   read where they are, never copied.
@@ -17,50 +22,36 @@ from __future__ import annotations
 import random
 import re
 import wave
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from bench.timing import backgrounds
+from bench.timing.sentences import SENTENCES
 from bench.timing.speech import Spoken, Voice
 
 AUDIBLE = 0.003  # |sample| above this is sound (espeak-ng's silence is digital zero)
 
-SENTENCES = (
-    "The birch canoe slid on the smooth planks.",
-    "Glue the sheet to the dark blue background.",
-    "It is easy to tell the depth of a well.",
-    "These days a chicken leg is a rare dish.",
-    "Rice is often served in round bowls.",
-    "The juice of lemons makes fine punch.",
-    "The box was thrown beside the parked truck.",
-    "The hogs were fed chopped corn and garbage.",
-    "Four hours of steady work faced us.",
-    "A large size in stockings is hard to sell.",
-    "The boy was there when the sun rose.",
-    "A rod is used to catch pink salmon.",
-    "The source of the huge river is the clear spring.",
-    "Kick the ball straight and follow through.",
-    "Help the woman get back to her feet.",
-    "A pot of tea helps to pass the evening.",
-    "Smoky fires lack flame and heat.",
-    "The soft cushion broke the man's fall.",
-    "The salt breeze came across from the sea.",
-    "The girl at the booth sold fifty bonds.",
-    "The small pup gnawed a hole in the sock.",
-    "The fish twisted and turned on the bent hook.",
-    "Press the pants and sew a button on the vest.",
-    "The swan dive was far short of perfect.",
-    "The beauty of the view stunned the young boy.",
-    "Two blue fish swam in the tank.",
-    "Her purse was full of useless trash.",
-    "The colt reared and threw the tall rider.",
-    "It snowed, rained, and hailed the same morning.",
-    "Read verse out loud for pleasure.",
+VOICES = {
+    "en": ("en-us", "en+m7", "en-us+f3", "en", "en-us+m3", "en-gb-x-rp+f2", "en-us-nyc", "en+m1"),
+    "ko": ("ko", "ko+f3", "ko+m7", "ko+f2", "ko+m3"),
+}
+RATES_WPM = (130, 150, 170, 190, 210)
+# (kind, SNR dB): clean twice, white noise at four levels, music-like tones, babble.
+BACKGROUNDS: tuple[tuple[str, float | None], ...] = (
+    ("clean", None),
+    ("white", 30.0),
+    ("white", 20.0),
+    ("tones", 15.0),
+    ("clean", None),
+    ("white", 12.0),
+    ("white", 6.0),
+    ("babble", 15.0),
 )
-VOICES = (("en-us", 165), ("en", 150), ("en-us", 185), ("en", 175), ("en-us", 145), ("en", 195))
-SNR_DB = (None, 30.0, None, 20.0, None, 12.0)
+PAUSE_BANDS_S = ((0.3, 0.5), (0.5, 1.2), (1.2, 3.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +60,8 @@ class TruthWord:
     start_s: float
     end_s: float
     after_pause: bool  # the first word of an utterance
+    start_known: bool = True  # False: spoken joined to the word before, no start of its own
+    end_known: bool = True  # False: the next word is joined to it, no end of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +71,45 @@ class Clip:
     reference: str
     words: tuple[TruthWord, ...]  # empty when only utterance times are known
     utterances: tuple[tuple[float, float], ...]
+    language: str = "en"
+    condition: str = "recorded"  # synthesized: the background, "clean", "white12dB", ...
 
 
-def synthesized(out: Path, *, files: int = 6, per_file: int = 5, seed: int = 15) -> list[Clip]:
-    rng = random.Random(seed)
-    order = list(SENTENCES)
-    rng.shuffle(order)
+def synthesized(
+    out: Path,
+    *,
+    files: int = 16,
+    per_file: int = 5,
+    seed: int = 15,
+    languages: tuple[str, ...] = ("en", "ko"),
+) -> list[Clip]:
+    """``files`` files of ``per_file`` sentences for each language, the same every time."""
     out.mkdir(parents=True, exist_ok=True)
     clips = []
-    for number in range(files):
-        voice_name, rate = VOICES[number % len(VOICES)]
-        voice = Voice(voice_name, rate)
-        texts = [order[(number * per_file + k) % len(order)] for k in range(per_file)]
-        clips.append(_one_file(out, f"synth{number}", voice, texts, SNR_DB[number], rng))
+    for language in languages:
+        rng = random.Random(f"{seed}-{language}")
+        order = list(SENTENCES[language])
+        rng.shuffle(order)
+        voices = VOICES[language]
+        for number in range(files):
+            voice_name = voices[number % len(voices)]
+            rate = RATES_WPM[number % len(RATES_WPM)]
+            kind, snr_db = BACKGROUNDS[number % len(BACKGROUNDS)]
+            texts = [order[(number * per_file + k) % len(order)] for k in range(per_file)]
+            condition = kind + ("" if snr_db is None else f"{snr_db:g}dB")
+            name = f"{language}{number:02d}_{voice_name.replace('+', '_')}_{rate}wpm_{condition}"
+            clip = _one_file(out, name, Voice(voice_name, rate), texts, (kind, snr_db), rng)
+            clips.append(replace(clip, language=language, condition=condition))
     return clips
 
 
 def _one_file(
-    out: Path, name: str, voice: Voice, texts: list[str], snr_db: float | None, rng: random.Random
+    out: Path,
+    name: str,
+    voice: Voice,
+    texts: list[str],
+    background: tuple[str, float | None],
+    rng: random.Random,
 ) -> Clip:
     rate = voice.sample_rate
     pieces: list[npt.NDArray[np.float32]] = []
@@ -111,32 +125,59 @@ def _one_file(
         utterances.append(((cursor + first) / rate, (cursor + last) / rate))
         pieces.append(spoken.samples)
         cursor += len(spoken.samples)
-        gap = round(rng.uniform(0.6, 2.5 if index + 1 < len(texts) else 1.0) * rate)
+        low, high = rng.choice(PAUSE_BANDS_S) if index + 1 < len(texts) else (1.0, 1.0)
+        gap = round(rng.uniform(low, high) * rate)
         pieces.append(np.zeros(gap, np.float32))
         cursor += gap
     audio = np.concatenate(pieces)
+    kind, snr_db = background
     if snr_db is not None:
-        speech_power = float(np.mean(audio[np.abs(audio) > AUDIBLE] ** 2))
-        noise = np.random.default_rng(len(name)).standard_normal(len(audio))
-        audio = audio + (noise * np.sqrt(speech_power / 10 ** (snr_db / 10))).astype(np.float32)
+        noise_rng = np.random.default_rng(rng.randrange(2**32))
+        make = _background(kind, voice, texts)
+        audio = backgrounds.mix(audio, make(len(audio), rate, noise_rng), snr_db, AUDIBLE)
     path = out / f"{name}.wav"
     _write_wav(path, audio, rate)
-    suffix = "" if snr_db is None else f"_snr{snr_db:g}"
-    return Clip(name + suffix, path, " ".join(texts), tuple(words), tuple(utterances))
+    return Clip(name, path, " ".join(texts), tuple(words), tuple(utterances))
+
+
+def _background(
+    kind: str, voice: Voice, texts: list[str]
+) -> Callable[[int, int, np.random.Generator], npt.NDArray[np.float32]]:
+    if kind == "white":
+        return backgrounds.white
+    if kind == "tones":
+        return backgrounds.tones
+    if kind == "babble":  # the file's own sentences, backwards: no words to recognise
+        return backgrounds.babble([voice.say(text).samples for text in texts])
+    raise ValueError(f"unknown background {kind!r}")
 
 
 def _sentence_words(spoken: Spoken, offset: int, first: int, last: int) -> list[TruthWord]:
+    """The sentence's words on the file's clock. A timed word's group runs to the next
+    timed word: words inside it (joined by espeak-ng) share its times, flagged unknown."""
     rate = spoken.sample_rate
-    starts = [max(s, first) for s in spoken.starts]
+    starts = list(spoken.starts)
+    starts[0] = first  # the sentence opens with its first word, event or not
+    timed = [k for k, s in enumerate(starts) if s is not None]
     audible = np.abs(spoken.samples) > AUDIBLE
-    ends = []
-    for a, b in zip(starts, [*starts[1:], last], strict=True):
+    out: list[TruthWord] = []
+    for k, next_k in zip(timed, [*timed[1:], len(starts)], strict=True):
+        a = max(int(starts[k] or 0), first)
+        b = last if next_k == len(starts) else max(int(starts[next_k] or 0), a)
         sounding = np.flatnonzero(audible[a:b])  # a comma's pause is no part of the word
-        ends.append(a + int(sounding[-1]) + 1 if sounding.size else b)
-    return [
-        TruthWord(text, (offset + a) / rate, (offset + b) / rate, k == 0)
-        for k, (text, a, b) in enumerate(zip(spoken.words, starts, ends, strict=True))
-    ]
+        end = a + int(sounding[-1]) + 1 if sounding.size else b
+        for j in range(k, next_k):
+            out.append(
+                TruthWord(
+                    spoken.words[j],
+                    (offset + a) / rate,
+                    (offset + end) / rate,
+                    after_pause=j == 0,
+                    start_known=j == k,
+                    end_known=j == next_k - 1,
+                )
+            )
+    return out
 
 
 def _write_wav(path: Path, audio: npt.NDArray[np.float32], rate: int) -> None:
