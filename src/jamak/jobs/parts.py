@@ -27,11 +27,9 @@ from jamak.asr.parts import PartPlan, plan_parts
 from jamak.asr.recognizer import SAMPLE_RATE
 from jamak.asr.seams import merge_parts, shifted, transcript_from_dict, transcript_to_dict
 from jamak.errors import (
-    InvalidTransitionError,
     JamakError,
     JobCancelledError,
     JobError,
-    JobNotFoundError,
     MediaError,
     ObjectNotFoundError,
 )
@@ -42,9 +40,15 @@ from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
 from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
-from jamak.jobs.runner import named_as_uploaded, recognition_options, run_job, store_subtitles
+from jamak.jobs.runner import (
+    job_reporter,
+    local_media,
+    recognition_options,
+    run_job,
+    store_subtitles,
+)
 from jamak.jobs.runner import subtitle_request as _subtitle_request
-from jamak.jobs.steps import fail, guarded, mark_running, stored
+from jamak.jobs.steps import fail, guarded, mark_running, mark_succeeded, stored
 from jamak.media import DecodedAudio, decode_audio, write_listening_copy
 from jamak.pipeline import render_subtitles
 
@@ -128,14 +132,7 @@ def run_part(
     if current.status is not JobStatus.RUNNING:
         return current
     logger.info("job %s: part %d started (worker %s)", job.id, index, worker_id)
-    reporter = ProgressReporter(
-        store,
-        job.id,
-        min_interval_s=progress_interval_s,
-        stop_requested=stop_requested,
-        time_limit_s=limits.time_limit_s,
-        part=index,
-    )
+    reporter = job_reporter(store, job.id, progress_interval_s, stop_requested, limits, index)
     try:
         plan = read_plan(objects, job.id)
         if not 0 <= index < len(plan.parts):
@@ -194,11 +191,7 @@ def _merge(job: Job, store: JobStore, objects: ObjectStore) -> Job:
     ProgressReporter(store, job.id).report(
         ProgressUpdate(100.0, plan.duration_s, plan.duration_s, merged.language)
     )
-    outputs = store_subtitles(job, subtitles, objects)
-    try:
-        return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
-    except (InvalidTransitionError, JobNotFoundError) as err:
-        raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
+    return mark_succeeded(store, job, store_subtitles(job, subtitles, objects))
 
 
 def read_plan(objects: ObjectStore, job_id: str) -> PartPlan:
@@ -210,5 +203,5 @@ def read_plan(objects: ObjectStore, job_id: str) -> PartPlan:
 
 
 def _decode(job: Job, objects: ObjectStore, limits: JobLimits) -> DecodedAudio:
-    with objects.local_path(job.media_key) as path, named_as_uploaded(path, job) as media:
+    with local_media(job, objects, limits) as media:
         return decode_audio(media, limits=limits.media)

@@ -29,6 +29,7 @@ from jamak.jobs.parts import merge_job, plan_job, run_part
 from jamak.jobs.ports import JobQueue, JobStore, ObjectStore
 from jamak.jobs.recognizers import RecognizerProvider
 from jamak.jobs.runner import run_job
+from jamak.jobs.steps import INTERNAL_ERROR_KIND, internal_error
 from jamak.media import probe
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def run_part_task(
         )
     except Exception as err:  # not the job's fault (see run_part): the task fails, the job too
         logger.exception("job %s: part %d: internal error", parent.id, task.part_index)
-        failed = _finish(store, task, JobStatus.FAILED, error=f"internal error: {err}"[:300])
+        failed = _finish(store, task, JobStatus.FAILED, error=internal_error(err))
         _fail_parent(store, parent, failed)
         return failed
     if stop_requested is not None and stop_requested() and after.status is JobStatus.RUNNING:
@@ -175,5 +176,5 @@ def _fail_parent(store: JobStore, parent: Job, task: Job) -> None:
             parent.id,
             JobStatus.FAILED,
             error=f"part {(task.part_index or 0) + 1} of {parent.parts}: {task.error}",
-            error_kind="InternalError",
+            error_kind=INTERNAL_ERROR_KIND,
         )

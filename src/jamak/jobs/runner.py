@@ -22,19 +22,16 @@ from typing import get_args
 
 from jamak.asr.options import RecognitionOptions, Task
 from jamak.errors import (
-    InvalidTransitionError,
-    JobCancelledError,
     JobError,
-    JobNotFoundError,
 )
 from jamak.jobs.keys import output_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
-from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.jobs.model import Job, JobOptions
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
 from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
-from jamak.jobs.steps import guarded, mark_running, stored
+from jamak.jobs.steps import guarded, mark_running, mark_succeeded, stored
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 
 logger = logging.getLogger(__name__)
@@ -136,10 +133,8 @@ def _transcribe(
     request = subtitle_request(job.options)
     decoding = recognition_options(job.options, recognition)
     recognizer = recognizers.for_model(job.options.model)
-    if limits.scratch.enabled:
-        limits.scratch.check(objects.size(job.media_key))  # before a byte is fetched
     with listening_copy_file(job) as copy:
-        with objects.local_path(job.media_key) as path, named_as_uploaded(path, job) as media:
+        with local_media(job, objects, limits) as media:
             result = transcribe_to_subtitles(
                 media,
                 recognizer=recognizer,
@@ -156,10 +151,7 @@ def _transcribe(
         )
         outputs = store_subtitles(job, result.subtitles, objects)
         store_listening_copy(job, copy, objects)
-    try:
-        return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
-    except (InvalidTransitionError, JobNotFoundError) as err:
-        raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
+    return mark_succeeded(store, job, outputs)
 
 
 def store_subtitles(
@@ -180,15 +172,27 @@ def job_reporter(
     interval_s: float,
     stop_requested: Callable[[], bool] | None,
     limits: JobLimits,
+    part: int | None = None,
 ) -> ProgressReporter:
-    """The job's progress callback, which also ends it at its time limit."""
+    """The job's (or one part's) progress callback, which also ends it at its time limit."""
     return ProgressReporter(
         store,
         job_id,
         min_interval_s=interval_s,
         stop_requested=stop_requested,
         time_limit_s=limits.time_limit_s,
+        part=part,
     )
+
+
+@contextmanager
+def local_media(job: Job, objects: ObjectStore, limits: JobLimits) -> Iterator[Path]:
+    """The job's media as a local file under its uploaded name, the scratch disk checked
+    first (before a byte is fetched): the one way every worker step reaches the media."""
+    if limits.scratch.enabled:
+        limits.scratch.check(objects.size(job.media_key))
+    with objects.local_path(job.media_key) as path, named_as_uploaded(path, job) as media:
+        yield media
 
 
 @contextmanager

@@ -78,3 +78,12 @@ def stored(store: JobStore, job: Job) -> Job:
 def internal_error(err: Exception) -> str:
     detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
     return f"internal error: {detail}"[:_MAX_ERROR_CHARS]
+
+
+def mark_succeeded(store: JobStore, job: Job, outputs: dict[str, str]) -> Job:
+    """The last write of a job's success; a job cancelled or deleted meanwhile stops the
+    step quietly (its own status stands) instead of failing it."""
+    try:
+        return store.transition(job.id, JobStatus.SUCCEEDED, outputs=outputs)
+    except (InvalidTransitionError, JobNotFoundError) as err:
+        raise JobCancelledError(f"job {job.id} changed while finishing: {err}") from err
