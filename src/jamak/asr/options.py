@@ -12,7 +12,9 @@ Task = Literal["transcribe", "translate"]
 class RecognitionOptions:
     language: str | None = None  # None: detect from the first speech
     task: Task = "transcribe"  # "translate": any language to English text
-    beam_size: int = 5
+    beam_size: int = 5  # the beam of a beam search (1: greedy only)
+    # Greedy first, beam search only where the decoder doubts the greedy read (jamak.asr.speed).
+    greedy_first: bool = False
     batch_size: int = 8
     word_timestamps: bool = True
     # Word times moved onto the voice the detector and frame energy found (see
