@@ -10,7 +10,7 @@ an engine can change (or be faked) without touching it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -58,6 +58,11 @@ class DecodedRead:
     avg_logprob: float
 
 
+# Picks the greedy reads worth a beam search (jamak.asr.doubt): only what a read says of
+# itself, so the choice never depends on what else shares its batch.
+SecondLook = Callable[[DecodedRead], bool]
+
+
 class Decoder(Protocol):
     """A Whisper engine bound to one file, its language and task, and its decoding options.
 
@@ -72,10 +77,16 @@ class Decoder(Protocol):
         ...
 
     def decode(
-        self, windows: Sequence[Window], prompts: Sequence[Sequence[int]]
+        self,
+        windows: Sequence[Window],
+        prompts: Sequence[Sequence[int]],
+        *,
+        second_look: SecondLook | None = None,
     ) -> list[DecodedRead]:
         """Each window read once with timestamps, conditioned on its own prompt (earlier text
-        as tokens); one read per window, in order."""
+        as tokens); one read per window, in order. By the engine's beam search; or, given
+        ``second_look``, greedily first, and the greedy reads it picks searched again by
+        beam (the engine reuses their encoding) before anything is returned."""
         ...
 
     def decode_penalised(

@@ -15,13 +15,14 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
+import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 
-from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord
+from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, SecondLook
 from jamak.asr.keeping import Judge
 from jamak.asr.kernels import chosen_family, read_cpu
 from jamak.asr.loading import load_model, resolve_compute_type, resolve_device
@@ -147,7 +148,11 @@ class _Engine:
         return int(self.tokenizer.timestamp_begin)
 
     def decode(
-        self, windows: Sequence[Window], prompts: Sequence[Sequence[int]]
+        self,
+        windows: Sequence[Window],
+        prompts: Sequence[Sequence[int]],
+        *,
+        second_look: SecondLook | None = None,
     ) -> list[DecodedRead]:
         """In as few batches as the prompts allow: CTranslate2 needs one prompt length."""
         reads: dict[int, DecodedRead] = {}
@@ -156,8 +161,10 @@ class _Engine:
             encoded = self.encoded.pop(tuple(batch), None)
             if encoded is None:
                 encoded = _encode(self.model, self.audio, batch)
-            results, _ = self._read(batch, [prompts[i] for i in members], encoded, 1.0, 0.0)
-            reads.update(zip(members, results, strict=True))
+            batch_prompts = [prompts[i] for i in members]
+            results = self._search(batch, batch_prompts, encoded, second_look)
+            read, _ = self._finish(batch, results, encoded, 0.0)
+            reads.update(zip(members, read, strict=True))
         return [reads[i] for i in range(len(windows))]
 
     def decode_penalised(
@@ -166,43 +173,76 @@ class _Engine:
         encoded = _encode(self.model, self.audio, [window])
         last_speech_s = 0.0
         for penalty in penalties:
-            (read,), last_speech_s = self._read([window], [prompt], encoded, penalty, last_speech_s)
+            results = self._generate(encoded, [prompt], self.options.beam_size, penalty)
+            (read,), last_speech_s = self._finish([window], results, encoded, last_speech_s)
             yield read
 
-    def _read(
+    def _search(
         self,
         batch: Sequence[Window],
         prompts: Sequence[Sequence[int]],
         encoded: Any,
-        penalty: float,
-        last_speech_s: float,
-    ) -> tuple[list[DecodedRead], float]:
-        """One beam search over the batch, its reads cut into segments at timestamp pairs
-        as Whisper does, then words aligned. The alignment's last speech time (its guard
-        against over-long first words after a pause) runs through the batch in order and
-        is handed back."""
+        second_look: SecondLook | None,
+    ) -> list[Any]:
+        """The batch's results by beam search; or greedy, with the reads ``second_look``
+        picks searched again by beam on the same encoder output (only their rows)."""
+        if second_look is None:
+            return self._generate(encoded, prompts, self.options.beam_size, 1.0)
+        results = self._generate(encoded, prompts, 1, 1.0)
+        again = [
+            index
+            for index, (window, result) in enumerate(zip(batch, results, strict=True))
+            if second_look(_decoded(self._split(window, result.sequences_ids[0]), result))
+        ]
+        if again:
+            rows = _rows(encoded, again) or _encode(
+                self.model, self.audio, [batch[i] for i in again]
+            )
+            searched = self._generate(
+                rows, [prompts[i] for i in again], self.options.beam_size, 1.0
+            )
+            for index, result in zip(again, searched, strict=True):
+                results[index] = result
+        return results
+
+    def _generate(
+        self, encoded: Any, prompts: Sequence[Sequence[int]], beam_size: int, penalty: float
+    ) -> list[Any]:
         model, tokenizer = self.model, self.tokenizer
-        results = model.model.generate(
-            encoded,
-            [model.get_prompt(tokenizer, list(p), hotwords=self.options.hotwords) for p in prompts],
-            beam_size=self.options.beam_size,
-            patience=1.0,
-            length_penalty=1.0,
-            max_length=model.max_length,
-            suppress_blank=True,
-            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
-            return_scores=True,
-            return_no_speech_prob=True,
-            max_initial_timestamp_index=round(MAX_INITIAL_TIMESTAMP_S / TIME_PRECISION_S),
-            repetition_penalty=penalty,
-            no_repeat_ngram_size=0,
+        return list(
+            model.model.generate(
+                encoded,
+                [
+                    model.get_prompt(tokenizer, list(p), hotwords=self.options.hotwords)
+                    for p in prompts
+                ],
+                beam_size=beam_size,
+                patience=1.0,
+                length_penalty=1.0,
+                max_length=model.max_length,
+                suppress_blank=True,
+                suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+                return_scores=True,
+                return_no_speech_prob=True,
+                max_initial_timestamp_index=round(MAX_INITIAL_TIMESTAMP_S / TIME_PRECISION_S),
+                repetition_penalty=penalty,
+                no_repeat_ngram_size=0,
+            )
         )
+
+    def _finish(
+        self, batch: Sequence[Window], results: Sequence[Any], encoded: Any, last_speech_s: float
+    ) -> tuple[list[DecodedRead], float]:
+        """The batch's reads cut into segments at timestamp pairs as Whisper does, then
+        words aligned. The alignment's last speech time (its guard against over-long first
+        words after a pause) runs through the batch in order and is handed back."""
+        model = self.model
         tokens = [result.sequences_ids[0] for result in results]
         raw = [self._split(window, read) for window, read in zip(batch, tokens, strict=True)]
         if self.options.word_timestamps:
             sizes = [_frames(window, model) for window in batch]
             last_speech_s = model.add_word_timestamps(
-                raw, tokenizer, encoded, sizes, *PUNCTUATIONS, last_speech_s
+                raw, self.tokenizer, encoded, sizes, *PUNCTUATIONS, last_speech_s
             )
         reads = [_decoded(segments, result) for segments, result in zip(raw, results, strict=True)]
         return reads, last_speech_s
@@ -243,6 +283,15 @@ def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:
     logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)  # with length penalty 1
     typed = tuple(segment(raw) for raw in segments)
     return DecodedRead(typed, tuple(tokens), float(result.no_speech_prob), logprob)
+
+
+def _rows(encoded: Any, indices: Sequence[int]) -> Any | None:
+    """Some rows of a CPU encoder output, for the few reads searched again; ``None`` on
+    another device, where those windows are encoded again instead."""
+    if encoded.device != "cpu":
+        return None
+    rows = np.ascontiguousarray(np.asarray(encoded)[list(indices)])
+    return ctranslate2.StorageView.from_array(rows)
 
 
 def _encode(model: WhisperModel, audio: Audio, windows: Sequence[Window]) -> Any:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 
-from jamak.asr.decoder import Decoder
+from jamak.asr.decoder import Decoder, SecondLook
 from jamak.asr.keeping import Judge, Outcome, settle
 from jamak.asr.prompts import PROMPT_TOKENS, chain_prompts
 from jamak.asr.windows import Window, next_read, plan_chains
@@ -125,11 +125,13 @@ def read_lanes(
     initial_tokens: Sequence[int],
     parallel: int,
     report_share: Callable[[float], None],
+    second_look: SecondLook | None = None,
 ) -> tuple[Segment, ...]:
     """Every lane advances one read per chain per step, as soon as its last step is done;
     lanes run on ``parallel`` threads at once. Progress is the share of the chains' audio
     read (chains advance interleaved, not from the start of the file). The segments come
-    back in file order, whatever order the lanes finished in."""
+    back in file order, whatever order the lanes finished in. ``second_look``: reads are
+    greedy first, and those it picks searched again by beam (:meth:`Decoder.decode`)."""
     chains = [chain for lane in lanes for chain in lane]
     bounds = [sum(len(lane) for lane in lanes[:index]) for index in range(len(lanes))]
     total_s = sum(chain.duration_s for chain in chains)
@@ -139,7 +141,8 @@ def read_lanes(
         def submit(members: Sequence[int]) -> None:
             active = [index for index in members if not chains[index].finished]
             if active:
-                step = _Step(decoder, judge, initial_tokens, [chains[i] for i in active])
+                chosen = [chains[i] for i in active]
+                step = _Step(decoder, judge, initial_tokens, chosen, second_look)
                 pending[pool.submit(step.run)] = active
 
         try:
@@ -168,11 +171,12 @@ class _Step:
     judge: Judge
     initial_tokens: Sequence[int]
     chains: Sequence[Chain]
+    second_look: SecondLook | None
 
     def run(self) -> list[Outcome]:
         windows = [chain.reading for chain in self.chains if chain.reading is not None]
         prompts = chain_prompts([chain.history for chain in self.chains], self.initial_tokens)
-        reads = self.decoder.decode(windows, prompts)
+        reads = self.decoder.decode(windows, prompts, second_look=self.second_look)
         return [
             settle(self.decoder, window, prompt, read, self.judge)
             for window, prompt, read in zip(windows, prompts, reads, strict=True)

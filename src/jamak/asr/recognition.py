@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from jamak.asr.decoder import Decoder
+from jamak.asr.doubt import worth_a_beam
 from jamak.asr.keeping import Judge
 from jamak.asr.language import (
     LANGUAGE_WINDOWS,
@@ -125,6 +126,7 @@ def _language_and_segments(
         initial_tokens=initial_tokens,
         parallel=parallel,
         report_share=report_share,
+        second_look=worth_a_beam if options.greedy_first and options.beam_size > 1 else None,
     )
     if not segments and options.language is None:
         # Whisper names a language even for music; with no words left, none was heard.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord
+from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, SecondLook
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.windows import Window
 
@@ -79,12 +79,24 @@ class FakeDecoder:
         default_factory=list
     )
     penalties: list[float] = field(default_factory=list)
+    looked_again: list[Window] = field(default_factory=list)
 
     def decode(
-        self, windows: Sequence[Window], prompts: Sequence[Sequence[int]]
+        self,
+        windows: Sequence[Window],
+        prompts: Sequence[Sequence[int]],
+        *,
+        second_look: SecondLook | None = None,
     ) -> list[DecodedRead]:
+        """The script's read for every window; with ``second_look``, the reads it picks are
+        read again (the same script: a fake has one way of reading) and recorded."""
         self.calls.append((tuple(windows), tuple(tuple(p) for p in prompts)))
-        return [self.script(w, p, 1.0) for w, p in zip(windows, prompts, strict=True)]
+        reads = [self.script(w, p, 1.0) for w, p in zip(windows, prompts, strict=True)]
+        if second_look is not None:
+            self.looked_again += [
+                w for w, read in zip(windows, reads, strict=True) if second_look(read)
+            ]
+        return reads
 
     def decode_penalised(
         self, window: Window, prompt: Sequence[int], penalties: Sequence[float]
