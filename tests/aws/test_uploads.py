@@ -68,7 +68,7 @@ def test_single_put_upload_becomes_a_job_with_subtitles(
     api: httpx.Client, aws_api: LiveServer, speech_wav: SpeechClip
 ) -> None:
     data = speech_wav.path.read_bytes()
-    ticket = _start(api, "interview.wav", len(data), formats="srt,vtt")
+    ticket = _start(api, "interview.wav", len(data), formats="srt,vtt", speed="accurate")
     assert ticket["multipart"] is None
 
     put = httpx.put(ticket["url"], content=data)
@@ -80,8 +80,10 @@ def test_single_put_upload_becomes_a_job_with_subtitles(
     assert job["id"] == ticket["job_id"]
     assert job["filename"] == "interview.wav"
     assert job["formats"] == ["srt", "vtt"]
+    assert job["options"]["speed"] == "accurate"
     finished = wait_finished(api, job["id"])
     assert finished["status"] == "succeeded", finished
+    assert finished["options"]["speed"] == "accurate"  # kept through DynamoDB and the worker
     srt = api.get(finished["downloads"]["srt"])
     assert srt.status_code == 200
     assert "-->" in srt.text
@@ -222,6 +224,8 @@ def test_too_large_unknown_and_invalid_uploads_are_refused(api: httpx.Client) ->
     assert_error(api.post("/api/uploads/0123456789abcdef/complete"), 404, "upload_not_found")
     bad = {"filename": "x.wav", "size_bytes": 10, "options": {"formats": "doc"}}
     assert_error(api.post("/api/uploads", json=bad), 422)
+    slow = {"filename": "x.wav", "size_bytes": 10, "options": {"speed": "slow"}}
+    assert "options.speed" in assert_error(api.post("/api/uploads", json=slow), 422)
 
 
 def test_aborting_a_multipart_upload_leaves_nothing_behind(

@@ -79,10 +79,17 @@ def desktop(browser: Any, web_server: LiveServer) -> Iterator[Any]:
 
 
 def test_upload_watch_play_seek_download_and_translate(
-    desktop: Any, webm_clip: Path, tmp_path: Path
+    desktop: Any, web_server: LiveServer, webm_clip: Path, tmp_path: Path
 ) -> None:
     page = desktop
     assert page.locator("html").get_attribute("lang") == "en"
+    # The speed choice comes from GET /api/config, on the server's default (balanced).
+    speed = page.locator("#speed")
+    assert speed.input_value() == "balanced"
+    assert speed.locator("option").all_inner_texts() == ["Fast", "Balanced", "Accurate"]
+    assert "Recommended" in page.locator("#speed-hint").inner_text()
+    speed.select_option("accurate")
+    assert "Slowest" in page.locator("#speed-hint").inner_text()
     page.set_input_files("#file-input", str(webm_clip))
     page.click("summary")  # "More options": short lines make several cues to click between
     page.fill("#max-chars", "12")
@@ -94,6 +101,11 @@ def test_upload_watch_play_seek_download_and_translate(
     card.locator("progress").wait_for()
     card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
     assert card.locator(".badge").inner_text() == "Done"
+    # The chosen speed reached the job, and its card says so.
+    job_id = (card.get_attribute("id") or "").removeprefix("job-")
+    with web_server.client() as client:
+        assert client.get(f"/api/jobs/{job_id}").json()["options"]["speed"] == "accurate"
+    assert "Speed: Accurate" in card.locator(".job-details").inner_text()
 
     # The finished job opens in the player: media, a showing VTT track, the cue list.
     cues = page.locator("#cues li")
@@ -151,6 +163,10 @@ def test_upload_watch_play_seek_download_and_translate(
     assert card.locator(".badge").inner_text() == "완료"
     assert page.locator("label[for=language]").inner_text() == "말하는 언어"
     assert "한국어" in page.locator("#language").inner_text()
+    assert page.locator("label[for=speed]").inner_text() == "속도"
+    assert speed.locator("option").all_inner_texts() == ["빠르게", "균형", "정확하게"]
+    assert speed.input_value() == "accurate"  # the choice survives the switch
+    assert "속도: 정확하게" in card.locator(".job-details").inner_text()
     page.screenshot(path="/tmp/jamak-desktop-ko.png", full_page=True)
     page.reload()
     page.wait_for_selector("body[data-ready=true]")

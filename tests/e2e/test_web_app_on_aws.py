@@ -100,6 +100,7 @@ def test_a_small_file_goes_to_s3_in_one_put_and_becomes_a_job(
     aws_page: Any, aws_web_server: LiveServer, traffic: Traffic, webm_clip: Path
 ) -> None:
     page = aws_page
+    page.locator("#speed").select_option("fast")
     upload_and_wait(page, webm_clip)
     page.locator("#cues li").first.wait_for()
     assert traffic.form_posts == []  # nothing went through POST /api/jobs
@@ -110,6 +111,8 @@ def test_a_small_file_goes_to_s3_in_one_put_and_becomes_a_job(
     job_id = only_job_id(aws_web_server, webm_clip.name)
     stored = aws_web_server.services.objects.size(f"jobs/{job_id}/media")
     assert stored == webm_clip.stat().st_size
+    with aws_web_server.client() as client:  # the chosen speed came along the direct path
+        assert client.get(f"/api/jobs/{job_id}").json()["options"]["speed"] == "fast"
 
 
 def test_a_large_file_goes_up_in_parts_and_becomes_a_job(

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jamak.asr import catalog
+from jamak.asr.speed import DEFAULT_SPEED, SPEEDS, Speed
 from jamak.errors import ModelNotOfferedError, SubtitleFormatError
 from jamak.jobs.model import DEFAULT_FORMATS, Job, JobOptions, JobStatus
 from jamak.subtitles import formats as subtitle_formats
@@ -59,6 +60,11 @@ class JobOptionsOut(BaseModel):
     max_chars_per_line: int | None
     max_lines: int | None
     max_chars_per_s: float | None
+    speed: Literal["fast", "balanced", "accurate"] | str = Field(
+        DEFAULT_SPEED,
+        description="how reads were decoded: `fast` (greedy only), `balanced` (greedy, "
+        "beam search where the decoder doubts), `accurate` (beam search throughout)",
+    )
 
 
 class JobLinks(BaseModel):
@@ -151,6 +157,11 @@ class UploadOptions(BaseModel):
     max_lines: int | None = Field(None, ge=1, le=4)
     max_chars_per_s: float | None = Field(None, gt=0, le=100)
     initial_prompt: str | None = Field(None, max_length=1000)
+    speed: Speed | None = Field(
+        None,
+        description="`fast`, `balanced` or `accurate` (see GET /api/config); "
+        "default: the server's (`default_speed`)",
+    )
 
     @field_validator("model")
     @classmethod
@@ -181,16 +192,27 @@ class UploadOptions(BaseModel):
     def _blank_is_default(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("speed", mode="before")
+    @classmethod
+    def _blank_speed(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("initial_prompt")
     @classmethod
     def _blank_prompt(cls, value: str | None) -> str | None:
         return value or None
 
     def to_job_options(
-        self, *, default_model: str, offered_models: Sequence[str] = ()
+        self,
+        *,
+        default_model: str,
+        offered_models: Sequence[str] = (),
+        default_speed: Speed = DEFAULT_SPEED,
     ) -> JobOptions:
         """The job's options; a model outside ``offered_models`` (when given) is refused:
-        on AWS those are the models baked into the worker image, the only ones it can run."""
+        on AWS those are the models baked into the worker image, the only ones it can run.
+        A job that names no speed gets the deployment's, stored with it, so a later change of
+        ``JAMAK_SPEED`` never changes how a queued job is read."""
         model = self.model or default_model
         if offered_models and model not in offered_models:
             raise ModelNotOfferedError(
@@ -205,6 +227,7 @@ class UploadOptions(BaseModel):
             max_chars_per_line=self.max_chars_per_line,
             max_lines=self.max_lines,
             max_chars_per_s=self.max_chars_per_s,
+            speed=self.speed or default_speed,
         )
 
 
@@ -222,6 +245,13 @@ class ConfigOut(BaseModel):
     formats: list[str]
     default_formats: list[str]
     max_upload_mb: int
+    speeds: list[str] = Field(
+        list(SPEEDS),
+        description="the speed presets a job may name, fastest first: `fast` (greedy "
+        "only), `balanced` (greedy, beam search where the decoder doubts), `accurate` "
+        "(beam search throughout)",
+    )
+    default_speed: str = Field(DEFAULT_SPEED, description="the speed of a job that names none")
     direct_uploads: bool = Field(
         False,
         description="upload through `POST /api/uploads` (presigned URLs straight to the object "

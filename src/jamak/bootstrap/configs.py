@@ -14,6 +14,7 @@ from pathlib import Path
 from jamak.asr import catalog
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.parts import PartSettings
+from jamak.asr.speed import DEFAULT_SPEED, Speed
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
 from jamak.backends.embedded.config import WorkerProcessConfig
@@ -44,6 +45,8 @@ class ApiConfig:
     rate_limit_per_minute: int = 0  # API requests per user per process; 0: unlimited
     # The models jobs may ask for, the default among them; empty: the whole catalog.
     offered_models: tuple[str, ...] = ()
+    # The speed preset of a job that names none (JAMAK_SPEED); the upload form starts on it.
+    default_speed: Speed = DEFAULT_SPEED
 
 
 def offered_models(settings: Settings) -> tuple[str, ...]:
@@ -73,6 +76,7 @@ def api_config(settings: Settings) -> ApiConfig:
         presign_expiry_s=settings.aws_presign_expiry_s,
         rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
         offered_models=offered_models(settings),
+        default_speed=settings.speed,
     )
 
 

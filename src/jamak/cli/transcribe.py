@@ -29,6 +29,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.options import Task as TaskName
 from jamak.asr.recognizer import Recognizer
 from jamak.asr.registry import ModelRegistry
+from jamak.asr.speed import Speed, with_speed
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
 from jamak.bootstrap import build_model_registry, job_limits
 from jamak.errors import JamakError
@@ -55,7 +56,15 @@ ModelOption = Annotated[
 LanguageOption = Annotated[str, typer.Option(help="'auto' or a language code (ko, en...).")]
 TaskOption = Annotated[TaskName, typer.Option(help="'translate' writes English.")]
 BatchSizeOption = Annotated[int | None, typer.Option(min=1, help="Windows per batch.")]
-BeamSizeOption = Annotated[int | None, typer.Option(min=1)]
+BeamSizeOption = Annotated[int | None, typer.Option(min=1, help="The beam of a search.")]
+SpeedOption = Annotated[
+    Speed | None,
+    typer.Option(
+        help="fast (greedy only), balanced (greedy; beam search where the decoder doubts) "
+        "or accurate (beam search throughout); default: JAMAK_SPEED, else balanced.",
+        show_default=False,
+    ),
+]
 DeviceOption = Annotated[DeviceName | None, typer.Option(help="cpu, cuda or auto.")]
 PromptOption = Annotated[str | None, typer.Option(help="Vocabulary or style to steer recognition.")]
 HotwordsOption = Annotated[str | None, typer.Option(help="Words to favour.")]
@@ -91,6 +100,7 @@ def transcribe(
     task: TaskOption = "transcribe",
     batch_size: BatchSizeOption = None,
     beam_size: BeamSizeOption = None,
+    speed: SpeedOption = None,
     device: DeviceOption = None,
     initial_prompt: PromptOption = None,
     hotwords: HotwordsOption = None,
@@ -105,13 +115,16 @@ def transcribe(
     settings = Settings()
     if device is not None:
         settings = settings.model_copy(update={"device": device})
-    recognition = RecognitionOptions(
-        language=None if language == "auto" else language,
-        task=task,
-        beam_size=beam_size or settings.beam_size,
-        batch_size=batch_size or settings.batch_size,
-        initial_prompt=initial_prompt,
-        hotwords=hotwords,
+    recognition = with_speed(
+        RecognitionOptions(
+            language=None if language == "auto" else language,
+            task=task,
+            beam_size=beam_size or settings.beam_size,
+            batch_size=batch_size or settings.batch_size,
+            initial_prompt=initial_prompt,
+            hotwords=hotwords,
+        ),
+        speed or settings.speed,
     )
     settings, parallel = _share_the_cores(settings, files=len(files), jobs=jobs)
     registry = build_model_registry(settings, workers=parallel)

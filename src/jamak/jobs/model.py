@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from jamak.asr.options import Task
+from jamak.asr.speed import DEFAULT_SPEED, Speed
 from jamak.errors import InvalidTransitionError
 
 
@@ -62,6 +63,9 @@ class JobOptions:
     max_chars_per_line: int | None = None  # None: the language's default rule
     max_lines: int | None = None
     max_chars_per_s: float | None = None
+    # How reads are decoded (jamak.asr.speed); a job stored before speeds existed has no
+    # such key and reads as the default, which is what its worker would have done since.
+    speed: Speed = DEFAULT_SPEED
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import get_args
 
 from jamak.asr.options import RecognitionOptions, Task
+from jamak.asr.speed import SPEEDS, is_speed, with_speed
 from jamak.errors import (
     JobError,
 )
@@ -89,18 +90,22 @@ def run_job(
 
 
 def recognition_options(options: JobOptions, defaults: RecognitionOptions) -> RecognitionOptions:
-    """The recogniser's options for a job: the deployment's defaults, then the job's own.
+    """The recogniser's options for a job: the deployment's defaults, then the job's own,
+    decoded at the job's speed (the deployment's beam stays the beam of a search).
 
     A job is stored data (JSON in a table, written by whichever version of jamak), so its
-    task is checked against the recogniser's type once more before recognition."""
+    task and speed are checked against the recogniser's types once more before recognition."""
     if options.task not in _TASKS:
         raise JobError(f"unknown task {options.task!r}; use one of: {', '.join(_TASKS)}")
-    return replace(
+    if not is_speed(options.speed):
+        raise JobError(f"unknown speed {options.speed!r}; use one of: {', '.join(SPEEDS)}")
+    own = replace(
         defaults,
         language=options.language,
         task=options.task,
         initial_prompt=options.initial_prompt,
     )
+    return with_speed(own, options.speed)
 
 
 def subtitle_request(options: JobOptions) -> SubtitleRequest:

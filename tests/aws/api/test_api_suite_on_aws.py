@@ -17,6 +17,10 @@ from tests.integration.api.test_events import *  # noqa: F403
 from tests.integration.api.test_lifecycle import *  # noqa: F403
 from tests.integration.api.test_listing import *  # noqa: F403
 from tests.integration.api.test_media import *  # noqa: F403
+from tests.integration.api.test_speed import (  # noqa: F401 (its own embedded server stays out)
+    test_a_chosen_speed_is_stored_and_shown_wherever_the_job_is,
+    test_an_unknown_speed_is_a_422_naming_the_choices_and_makes_no_job,
+)
 from tests.integration.api.test_upload import *  # noqa: F403
 
 pytestmark = pytest.mark.aws

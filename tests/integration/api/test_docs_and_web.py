@@ -36,6 +36,8 @@ def test_config_lists_models_and_formats(api_only: LiveServer) -> None:
     assert config["default_model"] == api_only.settings.model
     assert config["formats"] == ["srt", "vtt", "txt", "tsv", "json"]
     assert config["max_upload_mb"] == api_only.settings.max_upload_mb
+    assert config["speeds"] == ["fast", "balanced", "accurate"]
+    assert config["default_speed"] == api_only.settings.speed
     on_aws = api_only.settings.backend == "aws"
     assert config["direct_uploads"] is on_aws
     assert config["live_updates"] == ("poll" if on_aws else "events")

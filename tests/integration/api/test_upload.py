@@ -24,6 +24,7 @@ def test_several_files_make_one_job_each(
         max_chars_per_line="30",
         max_lines="1",
         initial_prompt="subtitles",
+        speed="fast",
     )
 
     assert response.status_code == 201, response.text
@@ -44,6 +45,7 @@ def test_several_files_make_one_job_each(
             "max_chars_per_line": 30,
             "max_lines": 1,
             "max_chars_per_s": None,
+            "speed": "fast",
         }
     finished = [wait_finished(client, job["id"]) for job in jobs]
     assert [job["status"] for job in finished] == ["succeeded", "succeeded"]
@@ -57,6 +59,7 @@ def test_defaults_come_from_settings(
 
     assert job["options"]["model"] == server.settings.model
     assert job["options"]["language"] is None  # "auto": detect
+    assert job["options"]["speed"] == server.settings.speed == "balanced"
     assert job["formats"] == ["srt", "vtt", "txt", "tsv", "json"]
 
 
@@ -103,6 +106,7 @@ def test_bad_options_are_422_naming_the_field(client: httpx.Client, tone_wav: Pa
         "formats": ("srt,docx", "docx"),
         "language": ("korean!", "language code"),
         "task": ("summarise", "task"),
+        "speed": ("slow", "speed: Input should be 'fast', 'balanced' or 'accurate'"),
         "max_lines": ("0", "max_lines"),
         "colour": ("blue", "colour"),
     }

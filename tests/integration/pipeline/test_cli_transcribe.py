@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,32 @@ def test_all_good_files_exit_zero_with_progress(
     assert result.returncode == 0, result.stderr
     assert " s" in result.stderr  # the audio-seconds progress column
     assert (tmp_path / f"{media_matrix['wav'].path.stem}.srt").read_text(encoding="utf-8")
+
+
+def test_the_fast_speed_writes_subtitles(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    wav = media_matrix["wav"].path
+    result = _run(
+        "transcribe", str(wav), "-o", str(tmp_path), "--model", "tiny.en", "--speed", "fast"
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(srt.parse((tmp_path / f"{wav.stem}.srt").read_text(encoding="utf-8")))
+
+
+def test_an_unknown_speed_is_refused_naming_the_choices() -> None:
+    result = _run("transcribe", "whatever.wav", "--speed", "slow")
+    assert result.returncode == 2
+    assert all(name in result.stderr for name in ("'slow'", "fast", "balanced", "accurate"))
+
+
+def test_help_offers_the_speeds() -> None:
+    wide = {**os.environ, "COLUMNS": "200"}  # the choices on one line
+    result = subprocess.run(
+        [*JAMAK, "transcribe", "--help"], capture_output=True, text=True, env=wide, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--speed" in result.stdout and "fast|balanced|accurate" in result.stdout
 
 
 def test_an_unknown_format_is_refused_before_any_work(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ def _settings(tmp_path: Path) -> Settings:
         model="tiny.en",
         beam_size=3,
         batch_size=4,
+        speed="fast",
         max_upload_mb=7,
         lease_s=12.0,
     )
@@ -29,6 +30,7 @@ def test_the_embedded_backend_has_no_direct_uploads_and_streams_events(tmp_path:
         assert services.direct_uploads is None
         assert services.live_updates == "events"
         assert services.api.default_model == "tiny.en"
+        assert services.api.default_speed == "fast"  # for jobs that name none
         assert services.api.max_upload_bytes == 7 * 1024 * 1024
         assert services.api.spool_dir == tmp_path / "data" / "uploads"
         assert (services.recognition.beam_size, services.recognition.batch_size) == (3, 4)

@@ -181,6 +181,7 @@ def test_job_options_reach_the_recogniser_over_the_deployment_defaults(
             language="de",
             task="translate",
             beam_size=2,
+            greedy_first=True,  # the default speed, balanced
             batch_size=3,
             initial_prompt="Jamak, Whisper",
         )

@@ -1,6 +1,6 @@
 """``GET /api/config``: what a client needs to build an upload form.
 
-The web app fills its model and format choices from here, so a model added to the catalog or
+The web app fills its model, speed and format choices from here, so a model added to the catalog or
 a format added to the registry shows up without touching the page.
 """
 
@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from jamak.api.deps import ServicesDep
 from jamak.api.schemas import ConfigOut, ModelOut
 from jamak.asr import catalog
+from jamak.asr.speed import SPEEDS
 from jamak.jobs.model import DEFAULT_FORMATS
 from jamak.subtitles import formats
 
@@ -31,6 +32,8 @@ def get_config(services: ServicesDep) -> ConfigOut:
         formats=list(formats.names()),
         default_formats=[name for name in DEFAULT_FORMATS if name in formats.names()],
         max_upload_mb=services.api.max_upload_bytes // (1024 * 1024),
+        speeds=list(SPEEDS),
+        default_speed=services.api.default_speed,
         direct_uploads=services.direct_uploads is not None,
         live_updates=services.live_updates,
     )

@@ -103,6 +103,7 @@ def start_upload(
         options=body.options.to_job_options(
             default_model=services.api.default_model,
             offered_models=services.api.offered_models,
+            default_speed=services.api.default_speed,
         ),
         store=services.store,
         submit_limits=services.submit_limits,

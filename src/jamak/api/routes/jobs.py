@@ -150,7 +150,9 @@ def _job_options(form: UploadForm, api: ApiConfig) -> JobOptions:
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from None
     return upload_options.to_job_options(
-        default_model=api.default_model, offered_models=api.offered_models
+        default_model=api.default_model,
+        offered_models=api.offered_models,
+        default_speed=api.default_speed,
     )
 
 

@@ -5,6 +5,7 @@ import { jobFailure, refusal, refusalDetail } from "./errors.js";
 import { initialLanguage, language, languageName, onLanguageChange, setLanguage, t } from "./i18n.js";
 import * as player from "./player.js";
 import * as session from "./session.js";
+import { fillSpeeds, setUpSpeeds, speedDetail } from "./speed.js";
 
 // Spoken-language choices; names come from Intl.DisplayNames in the page's language.
 const LANGUAGES = ["ko", "en", "ja", "zh", "es", "fr", "de", "ru", "pt", "it", "vi", "th", "id", "ar", "hi", "tr"];
@@ -76,6 +77,7 @@ function chosenOptions() {
   const formats = Array.from($("formats").querySelectorAll("input:checked"), (input) => input.value);
   return {
     model: $("model").value,
+    speed: $("speed").value,
     language: $("language").value,
     task: $("task").value,
     formats: Array.from(new Set([...formats, "vtt"])).join(","),
@@ -235,6 +237,8 @@ function renderJob(job) {
     details.push(t("job.processed", { done: player.formatTime(job.processed_s), total: player.formatTime(job.duration_s) }));
   }
   if (job.language) details.push(t("job.language", { language: languageName(job.language) }));
+  const speed = speedDetail(job);
+  if (speed) details.push(speed);
   if (details.length) parts.push(element("p", "job-details", details.join(" · ")));
   if (job.status === "failed") parts.push(renderFailure(job));
   parts.push(renderActions(job));
@@ -355,6 +359,7 @@ function watch(id) {
 function applyLanguage() {
   if (state.config) {
     fillModels();
+    fillSpeeds(state.config);
     fillLanguages();
   }
   for (const job of state.jobs.values()) renderJob(job);
@@ -377,6 +382,7 @@ async function start() {
   }
   $("app").hidden = false;
   setUpDropzone();
+  setUpSpeeds();
   $("upload-form").addEventListener("submit", submitUploads);
   $("refresh").addEventListener("click", () => loadJobs().catch((error) => showError(error)));
   $("more").addEventListener("click", () => loadJobs({ more: true }).catch((error) => showError(error)));
@@ -384,6 +390,7 @@ async function start() {
     state.config = await api.getConfig();
     player.useDirectMedia(state.config.direct_uploads);
     fillModels();
+    fillSpeeds(state.config);
     fillLanguages();
     fillFormats();
     await loadJobs();
