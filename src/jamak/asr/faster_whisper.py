@@ -195,8 +195,12 @@ class _Engine:
             if second_look(_decoded(self._split(window, result.sequences_ids[0]), result))
         ]
         if again:
-            rows = _rows(encoded, again) or _encode(
-                self.model, self.audio, [batch[i] for i in again]
+            # A view on ``kept``'s memory, which must outlive the search.
+            kept = _rows(encoded, again)
+            rows = (
+                ctranslate2.StorageView.from_array(kept)
+                if kept is not None
+                else _encode(self.model, self.audio, [batch[i] for i in again])
             )
             searched = self._generate(
                 rows, [prompts[i] for i in again], self.options.beam_size, 1.0
@@ -285,13 +289,12 @@ def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:
     return DecodedRead(typed, tuple(tokens), float(result.no_speech_prob), logprob)
 
 
-def _rows(encoded: Any, indices: Sequence[int]) -> Any | None:
-    """Some rows of a CPU encoder output, for the few reads searched again; ``None`` on
-    another device, where those windows are encoded again instead."""
+def _rows(encoded: Any, indices: Sequence[int]) -> np.ndarray | None:
+    """Some rows of a CPU encoder output (a copy), for the few reads searched again;
+    ``None`` on another device, where those windows are encoded again instead."""
     if encoded.device != "cpu":
         return None
-    rows = np.ascontiguousarray(np.asarray(encoded)[list(indices)])
-    return ctranslate2.StorageView.from_array(rows)
+    return np.ascontiguousarray(np.asarray(encoded)[list(indices)])
 
 
 def _encode(model: WhisperModel, audio: Audio, windows: Sequence[Window]) -> Any:

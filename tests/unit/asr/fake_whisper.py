@@ -71,7 +71,9 @@ Script = Callable[[Window, Sequence[int], float], DecodedRead]
 
 @dataclass
 class FakeDecoder:
-    """Reads with ``script`` (window, prompt, repetition penalty) and records every call."""
+    """Reads with ``script`` (window, prompt, repetition penalty) and records every call;
+    a read searched again after a greedy one (``second_look``) is ``searched``'s, when
+    given: a fake's beam search may write something else."""
 
     script: Script
     timestamp_begin: int = TIMESTAMP_BEGIN
@@ -80,6 +82,7 @@ class FakeDecoder:
     )
     penalties: list[float] = field(default_factory=list)
     looked_again: list[Window] = field(default_factory=list)
+    searched: Script | None = None
 
     def decode(
         self,
@@ -88,14 +91,15 @@ class FakeDecoder:
         *,
         second_look: SecondLook | None = None,
     ) -> list[DecodedRead]:
-        """The script's read for every window; with ``second_look``, the reads it picks are
-        read again (the same script: a fake has one way of reading) and recorded."""
         self.calls.append((tuple(windows), tuple(tuple(p) for p in prompts)))
         reads = [self.script(w, p, 1.0) for w, p in zip(windows, prompts, strict=True)]
-        if second_look is not None:
-            self.looked_again += [
-                w for w, read in zip(windows, reads, strict=True) if second_look(read)
-            ]
+        if second_look is None:
+            return reads
+        search = self.searched or self.script
+        for index, (window, prompt) in enumerate(zip(windows, prompts, strict=True)):
+            if second_look(reads[index]):
+                self.looked_again.append(window)
+                reads[index] = search(window, prompt, 1.0)
         return reads
 
     def decode_penalised(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from jamak.asr.decoder import DecodedRead, DecodedSegment
+from jamak.asr.decoder import DecodedRead, DecodedSegment, SecondLook
 from jamak.asr.keeping import Judge, Outcome
 from jamak.asr.reading import (
     CHAIN_WINDOWS,
@@ -36,6 +36,7 @@ def _read(
     initial: Sequence[int] = (),
     parallel: int = 1,
     shares: list[float] | None = None,
+    second_look: SecondLook | None = None,
 ) -> tuple[Segment, ...]:
     return read_lanes(
         tuple(tuple(lane) for lane in lanes),
@@ -44,6 +45,7 @@ def _read(
         initial_tokens=initial,
         parallel=parallel,
         report_share=(shares if shares is not None else []).append,
+        second_look=second_look,
     )
 
 
@@ -178,3 +180,35 @@ def test_lanes_read_side_by_side_and_report_their_progress() -> None:
     assert max(len(windows) for windows, _ in decoder.calls) == 2
     assert shares == sorted(shares)
     assert shares[-1] == pytest.approx(1.0)
+
+
+def test_only_the_reads_picked_for_a_second_look_are_replaced_by_the_beam_search() -> None:
+    speech = _windows(4)
+    greedy_words = [SpokenWord(i, w.start_s + 1.0) for i, w in enumerate(speech, start=1)]
+    beam_words = [SpokenWord(i + 100, w.start_s + 1.0) for i, w in enumerate(speech, start=1)]
+    doubtful = {speech[1].start_s, speech[3].start_s}
+
+    def greedy(window: Window, prompt: Sequence[int], _: float) -> DecodedRead:
+        read = read_words(window, greedy_words)
+        unsure = window.start_s in doubtful
+        return DecodedRead(
+            read.segments, read.tokens, read.no_speech_prob, -2.0 if unsure else -0.1
+        )
+
+    decoder = FakeDecoder(greedy, searched=lambda window, _, __: read_words(window, beam_words))
+    lanes = plan_lanes(speech, speech, batch_size=4, parallel=1)
+    segments = _read(lanes, decoder, second_look=lambda read: read.avg_logprob < -1.0)
+    assert [s.text for s in segments] == [" w1", " w102", " w3", " w104"]
+    assert [w.start_s for w in decoder.looked_again] == sorted(doubtful)
+
+
+def test_without_a_second_look_nothing_is_read_twice() -> None:
+    speech = _windows(3)
+    words = [SpokenWord(i, w.start_s + 1.0) for i, w in enumerate(speech, start=1)]
+    decoder = FakeDecoder(
+        lambda window, _, __: read_words(window, words),
+        searched=lambda window, _, __: pytest.fail("searched without a second look"),
+    )
+    segments = _read(plan_lanes(speech, speech, batch_size=4, parallel=1), decoder)
+    assert [s.text for s in segments] == [w.text for w in words]
+    assert decoder.looked_again == []

@@ -1,0 +1,91 @@
+"""Speed presets on the real model: a second look by beam search is the beam's own read.
+
+``balanced`` decodes every read greedily and searches again, by beam, only the reads the
+decoder doubts, on the encoder output it already has (just those rows of the batch). Were
+the rows mixed up, or the greedy read leaked into the searched one, a chain would write
+text neither search wrote; so a read searched again must be exactly what ``accurate``
+writes for it, and one left alone exactly what ``fast`` writes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jamak.asr.decoder import DecodedRead
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.registry import ModelRegistry
+from jamak.asr.speed import SPEEDS, with_speed
+from jamak.media import decode_audio
+from jamak.transcript import Transcript
+from tests.support.media import speak
+
+pytestmark = pytest.mark.model
+
+SENTENCES = (
+    "The quick brown fox jumps over the lazy dog.",
+    "Please bring the red umbrella when it rains tomorrow.",
+    "Seven ships sailed across the northern sea at dawn.",
+    "My sister plays the piano every evening after dinner.",
+    "A small bakery on the corner sells fresh bread.",
+    "The museum opens at nine and closes at five.",
+)
+
+
+@pytest.fixture(scope="module")
+def two_chains(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, float]:
+    """Twelve sentences a window each: two chains of six, read side by side in one batch.
+    Also returns a time between the chains, in the first half of the silence before the
+    second: its first read starts mid-way through that silence (a window reaches into the
+    quiet before its speech), and Whisper may open its first segment right there."""
+    folder = tmp_path_factory.mktemp("speeds")
+    gap = np.zeros(16_000 * 28, dtype=np.float32)
+    parts: list[np.ndarray] = []
+    for i, sentence in enumerate(SENTENCES):
+        parts += [decode_audio(speak(sentence, folder / f"{i}.wav")).samples, gap]
+    half = (sum(len(part) for part in parts) - 0.75 * len(gap)) / 16_000
+    return np.concatenate(parts + parts), half
+
+
+def _halves(transcript: Transcript, half_s: float) -> tuple[str, str]:
+    first = " ".join(s.text for s in transcript.segments if s.start_s < half_s)
+    second = " ".join(s.text for s in transcript.segments if s.start_s >= half_s)
+    return first, second
+
+
+def test_a_read_searched_again_is_the_beams_and_one_left_alone_the_greedy_ones(
+    model_registry: ModelRegistry,
+    two_chains: tuple[np.ndarray, float],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    audio, half_s = two_chains
+    recognizer = model_registry.recognizer("tiny.en")
+    base = RecognitionOptions(batch_size=8, beam_size=5)
+
+    def recognise(speed: str) -> Transcript:
+        return recognizer.recognize(audio, options=with_speed(base, speed))  # type: ignore[arg-type]
+
+    fast, accurate = recognise("fast"), recognise("accurate")
+
+    def second_chain_only(read: DecodedRead) -> bool:
+        return bool(read.segments) and read.segments[0].start_s >= half_s
+
+    monkeypatch.setattr("jamak.asr.recognition.worth_a_beam", second_chain_only)
+    mixed = recognise("balanced")
+    assert _halves(mixed, half_s)[0] == _halves(fast, half_s)[0]
+    assert _halves(mixed, half_s)[1] == _halves(accurate, half_s)[1]
+    assert len(mixed.segments) >= 10  # a sentence or two may go unheard by tiny.en
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_every_speed_hears_the_sentences(
+    model_registry: ModelRegistry, two_chains: tuple[np.ndarray, float], speed: str
+) -> None:
+    audio, _ = two_chains
+    transcript = model_registry.recognizer("tiny.en").recognize(
+        audio,
+        options=with_speed(RecognitionOptions(batch_size=8), speed),  # type: ignore[arg-type]
+    )
+    text = transcript.text.lower()
+    for keyword in ("lazy", "umbrella", "tomorrow", "northern", "dawn"):
+        assert text.count(keyword) == 2, (speed, keyword, transcript.text)

@@ -1,0 +1,30 @@
+"""Which greedy reads are searched again by beam: the decoder's own doubt, nothing else."""
+
+from __future__ import annotations
+
+from jamak.asr.decoder import DecodedRead, DecodedSegment
+from jamak.asr.doubt import DOUBTFUL_GREEDY_AVG_LOGPROB, worth_a_beam
+
+
+def _read(text: str, avg_logprob: float) -> DecodedRead:
+    tokens = tuple(range(1, 1 + max(1, len(text.split()))))
+    segment = DecodedSegment(text, 0.0, 5.0, tokens)
+    return DecodedRead((segment,), tokens, no_speech_prob=0.05, avg_logprob=avg_logprob)
+
+
+def test_a_confident_read_is_kept_as_the_greedy_search_wrote_it() -> None:
+    read = _read(" The birch canoe slid on the smooth planks.", -0.2)
+    assert not worth_a_beam(read)
+
+
+def test_a_read_with_close_calls_is_searched_again() -> None:
+    just_under = DOUBTFUL_GREEDY_AVG_LOGPROB - 0.01
+    assert worth_a_beam(_read(" The birch canoe slid on the smooth planks.", just_under))
+
+
+def test_a_read_that_loops_is_searched_again_however_sure_the_decoder_is() -> None:
+    assert worth_a_beam(_read(" I'm sorry." * 40, -0.05))
+
+
+def test_an_empty_read_has_nothing_to_search_for() -> None:
+    assert not worth_a_beam(DecodedRead((), (), no_speech_prob=0.9, avg_logprob=-3.0))
