@@ -297,7 +297,7 @@ def _jamak(plan: ProfilePlan, stages: Stages) -> Callable[[Any], str]:
     whisper = recognizer.model
     whisper.model = TimedModel(whisper.model, stages)
     whisper.feature_extractor = TimedFeatures(whisper.feature_extractor, stages)
-    adapter.speech_map = stages.timed("vad", adapter.speech_map)  # type: ignore[assignment]
+    setattr(adapter, "speech_map", stages.timed("vad", vars(adapter)["speech_map"]))  # noqa: B010
     original = adapter._Engine.decode_penalised
 
     def penalised(engine: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -310,7 +310,7 @@ def _jamak(plan: ProfilePlan, stages: Stages) -> Callable[[Any], str]:
             stages.count("retries")
             yield read
 
-    adapter._Engine.decode_penalised = penalised  # type: ignore[method-assign]
+    setattr(adapter._Engine, "decode_penalised", penalised)  # noqa: B010
     options = RecognitionOptions(beam_size=plan.beam_size, batch_size=plan.batch_size)
 
     def transcribe(audio: Any) -> str:
@@ -328,7 +328,7 @@ def _batched(plan: ProfilePlan, stages: Stages) -> Callable[[Any], str]:
     )
     whisper.model = TimedModel(whisper.model, stages)
     whisper.feature_extractor = TimedFeatures(whisper.feature_extractor, stages)
-    fw.get_speech_timestamps = stages.timed("vad", fw.get_speech_timestamps)
+    setattr(fw, "get_speech_timestamps", stages.timed("vad", fw.get_speech_timestamps))  # noqa: B010
     pipeline = BatchedInferencePipeline(whisper)
 
     def transcribe(audio: Any) -> str:

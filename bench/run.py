@@ -188,8 +188,9 @@ def _jobs(
         minutes = workload.audio_s / 60
         title = f"one long file, {minutes:.1f} min (MP3, {recording.clip_count} clips joined)"
         jobs.append(Job("long", title, "x real time", workload, clips, recording))
-    for recipe in chosen if long_minutes > 0 and kept is not None else ():
-        built = recordings.build(recipe, every_clip, target_s=long_minutes * 60, folder=kept)
+    for recipe in chosen if long_minutes > 0 else ():
+        folder = kept or scratch / "recordings"
+        built = recordings.build(recipe, every_clip, target_s=long_minutes * 60, folder=folder)
         if built is None:
             log.info("no recording %s: fewer than two of its clips in the corpus", recipe.name)
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ def tone(seconds: float, *, quiet_s: float = 0.0) -> np.ndarray:
     return np.concatenate([edge, loud, edge])
 
 
-def loader(calls: list[Path]):  # type: ignore[no-untyped-def]
+def loader(calls: list[Path]) -> Callable[[Path], np.ndarray]:
     def load(path: Path) -> np.ndarray:
         calls.append(path)
         return tone(1.0)
