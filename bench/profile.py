@@ -311,6 +311,7 @@ def _jamak(plan: ProfilePlan, stages: Stages) -> Callable[[Any], str]:
             yield read
 
     setattr(adapter._Engine, "decode_penalised", penalised)  # noqa: B010
+    stages.seconds["retries"], stages.calls["retries"] = 0.0, 0  # measured, even if none ran
     options = RecognitionOptions(beam_size=plan.beam_size, batch_size=plan.batch_size)
 
     def transcribe(audio: Any) -> str:
