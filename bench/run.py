@@ -1,9 +1,12 @@
 """``python -m bench.run``: jamak against faster-whisper, side by side, in one command.
 
 Order of work: read the corpus, resolve the model folder (the one jamak itself loads), decode
-every clip once, build the long recording, then run each system on the clips and on the long
-recording, score what each wrote, and report. Each system runs in a scratch folder that is
-removed at the end; only the report is kept (``--out``).
+every clip once, build the long recordings (the joined clips, and one speaker's sentences:
+bench/recordings.py), then run each system on the clips and on each long recording, score
+what each wrote, profile jamak and fw-batched stage by stage on each long recording
+(bench/profile.py), time a short job behind the long ones on jamak-service, and report. Each
+system runs in a scratch folder that is removed at the end; only the report and the
+one-speaker recordings (``--out``/recordings, reused by later runs) are kept.
 """
 
 from __future__ import annotations
