@@ -57,7 +57,7 @@ def build(
         pieces += [samples, gap]
         references.append(clip.reference)
         length += samples.size + gap.size
-    _write_mp3(np.concatenate(pieces), path)
+    write_mp3(np.concatenate(pieces), path)
     reference = " ".join(text for text in references if text)
     return LongRecording(path, length / SAMPLE_RATE, reference, language, len(references))
 
@@ -70,7 +70,7 @@ def _one_language(clips: Sequence[Clip]) -> tuple[str, list[Clip]]:
     return language, kept
 
 
-def _write_mp3(samples: Samples, path: Path) -> None:
+def write_mp3(samples: Samples, path: Path) -> None:
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libmp3lame", rate=SAMPLE_RATE, layout="mono")
         stream.bit_rate = MP3_BIT_RATE

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tests.support.eval import eval_dir, read_manifest
 
-from bench.longform import _write_mp3
+from bench.longform import write_mp3
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.parts import plan_parts
 from jamak.asr.registry import ModelRegistry
@@ -55,7 +55,7 @@ def main() -> None:
     audio = joined_english(args.length_s)
     with tempfile.TemporaryDirectory() as scratch:
         mp3 = Path(scratch) / "long.mp3"
-        _write_mp3(audio, mp3)
+        write_mp3(audio, mp3)
         started = time.perf_counter()
         decode_audio(mp3)
         spent = time.perf_counter() - started

@@ -48,6 +48,7 @@ class Section:
     audio_s: float
     decode_s: float
     rows: tuple[Row, ...]
+    profiles: tuple[Mapping[str, Any], ...] = ()  # bench/profile.py results, long files only
 
     def relative_speed(self, row: Row, anchor: str) -> float | None:
         base = next((r.speed for r in self.rows if r.system == anchor), None)
@@ -78,11 +79,39 @@ def table(section: Section) -> str:
         lines.append(cells)
         if row.failed or row.note:
             notes.append(f"{row.system}: {row.failed} item(s) failed {row.note}".strip())
+        if "first_job_done_s" in row.timings_s:
+            first = row.timings_s["first_job_done_s"]
+            notes.append(f"{row.system}: first job finished {first:.1f} s after the upload began")
     notes.append(
         f"decoding every file once took {section.decode_s:.1f} s: inside jamak's times, "
         "outside the anchors' (they are given decoded samples)"
     )
     return "\n".join([section.title, _layout(lines), *notes])
+
+
+def latency_table(latency: Mapping[str, Any]) -> str:
+    """jamak-service's latency run as text: a short job behind the long ones, and alone."""
+    if "note" in latency:
+        return f"latency (jamak-service): {latency['note']}"
+
+    def seconds(name: str) -> str:
+        value = latency.get(name)
+        return "—" if value is None else f"{value:.1f} s"
+
+    longs = ", ".join(latency["long_files"])
+    return "\n".join(
+        [
+            f"latency (jamak-service): {latency['short_file']} submitted behind {longs}",
+            f"  first job finished after the uploads began: {seconds('first_job_done_s')}",
+            f"  every long job finished: {seconds('long_jobs_done_s')}",
+            f"  short job, submit to succeeded, behind the long ones: "
+            f"{seconds('short_behind_long_s')} (processing {seconds('short_processing_behind_s')})",
+            f"  short job, submit to succeeded, on an idle service: "
+            f"{seconds('short_alone_s')} (processing {seconds('short_processing_alone_s')})",
+            f"  behind / alone: {_fmt(latency.get('behind_over_alone'), '{:.1f}×')}",
+            f"  statuses: {', '.join(latency['statuses'])}",
+        ]
+    )
 
 
 def document(sections: Sequence[Section], *, meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,6 +159,10 @@ def _section_json(section: Section) -> dict[str, Any]:
         "audio_s": round(section.audio_s, 2),
         "decode_s": round(section.decode_s, 2),
         "rows": [_row_json(section, row) for row in section.rows],
+        "profiles": [
+            {name: value for name, value in found.items() if name != "text"}
+            for found in section.profiles
+        ],
     }
 
 

@@ -1,9 +1,12 @@
 """``python -m bench.run``: jamak against faster-whisper, side by side, in one command.
 
 Order of work: read the corpus, resolve the model folder (the one jamak itself loads), decode
-every clip once, build the long recording, then run each system on the clips and on the long
-recording, score what each wrote, and report. Each system runs in a scratch folder that is
-removed at the end; only the report is kept (``--out``).
+every clip once, build the long recordings (the joined clips, and one speaker's sentences:
+bench/recordings.py), then run each system on the clips and on each long recording, score
+what each wrote, profile jamak and fw-batched stage by stage on each long recording
+(bench/profile.py), time a short job behind the long ones on jamak-service, and report. Each
+system runs in a scratch folder that is removed at the end; only the report and the
+one-speaker recordings (``--out``/recordings, reused by later runs) are kept.
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import corpus, longform, machine, report, scoring
+from bench import corpus, longform, machine, profile, recordings, report, scoring
 from bench.report import Row, Section
 from bench.runners import (
     REPO_ROOT,
     SYSTEMS,
     Decoding,
+    JamakServiceRunner,
     RunFailedError,
     Runner,
     SystemUnavailableError,
@@ -84,6 +88,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--service-workers", type=int, help="jamak-service's worker processes [sized by jamak]"
     )
+    parser.add_argument(
+        "--recordings",
+        default=",".join(r.name for r in recordings.RECIPES),
+        help="one-speaker long recordings besides the joined clips ('' for none)",
+    )
+    parser.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="per-stage profile of jamak and fw-batched on each long file",
+    )
+    parser.add_argument(
+        "--latency",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="jamak-service: a short job's wait behind the long files, against alone",
+    )
+    parser.add_argument("--short-clip", default="en_jfk", help="the short job of --latency")
     return parser.parse_args(argv)
 
 
@@ -95,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Every system runs in a child process, which CTranslate2 reads this in.
         os.environ["CT2_FORCE_CPU_ISA"] = args.cpu_isa
     clips = corpus.read_corpus(args.corpus, languages=args.languages.split(","))
+    every_clip = clips  # the one-speaker recordings take their clips from the whole corpus
     if args.quick:
         clips = corpus.quick_selection(clips)
     if args.clips:
@@ -109,12 +132,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         long_minutes = QUICK_LONG_MINUTES if args.quick else LONG_MINUTES
     with tempfile.TemporaryDirectory(prefix="jamak-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
-        jobs = _jobs(clips, long_minutes, scratch)
+        kept = args.out / "recordings"
+        chosen = [r for r in recordings.RECIPES if r.name in args.recordings.split(",")]
+        jobs = _jobs(clips, long_minutes, scratch, every_clip, chosen, kept)
         _warm_page_cache([decoding.model_path, *(c.path for c in clips)])
         sections = [
             _run_section(job, runners, scratch / job.section, repeat=args.repeat) for job in jobs
         ]
-    _report(sections, args, decoding, clips, facts)
+        if args.profile:
+            pairs = zip(sections, jobs, strict=True)
+            sections = [_profiled(section, job, decoding, scratch) for section, job in pairs]
+        latency = None
+        long_media = [job.workload.items[0].media_path for job in jobs if job.long is not None]
+        if args.latency and long_media and "jamak-service" in args.systems.split(","):
+            short = _short_clip(every_clip, clips, args.short_clip)
+            latency = _latency(runners, long_media, short, scratch / "latency")
+    _report(sections, args, decoding, clips, facts, latency)
     return 0
 
 
@@ -134,7 +167,14 @@ def _decoding(args: argparse.Namespace) -> Decoding:
     )
 
 
-def _jobs(clips: tuple[corpus.Clip, ...], long_minutes: float, scratch: Path) -> list[Job]:
+def _jobs(
+    clips: tuple[corpus.Clip, ...],
+    long_minutes: float,
+    scratch: Path,
+    every_clip: Sequence[corpus.Clip] = (),
+    chosen: Sequence[recordings.Recipe] = (),
+    kept: Path | None = None,
+) -> list[Job]:
     log.info("decoding %d clips once for the anchors", len(clips))
     decoded = prepare("clips", [(c.name, c.path) for c in clips], scratch / "audio")
     title = f"{len(clips)} clips, {decoded.audio_s:.1f} s of audio"
@@ -151,7 +191,60 @@ def _jobs(clips: tuple[corpus.Clip, ...], long_minutes: float, scratch: Path) ->
         minutes = workload.audio_s / 60
         title = f"one long file, {minutes:.1f} min (MP3, {recording.clip_count} clips joined)"
         jobs.append(Job("long", title, "x real time", workload, clips, recording))
+    for recipe in chosen if long_minutes > 0 else ():
+        folder = kept or scratch / "recordings"
+        built = recordings.build(recipe, every_clip, target_s=long_minutes * 60, folder=folder)
+        if built is None:
+            log.info("no recording %s: fewer than two of its clips in the corpus", recipe.name)
+            continue
+        long = built.recording
+        log.info(
+            "%s %s (%.1f min, %d clips)",
+            "reused" if built.reused else "built",
+            long.path,
+            long.duration_s / 60,
+            long.clip_count,
+        )
+        section = f"long-{recipe.name}"
+        workload = prepare("long", [("long", long.path)], scratch / section / "audio")
+        title = f"{recipe.title}: {workload.audio_s / 60:.1f} min (MP3, {long.clip_count} clips)"
+        jobs.append(Job(section, title, "x real time", workload, clips, long))
     return jobs
+
+
+def _profiled(section: Section, job: Job, decoding: Decoding, scratch: Path) -> Section:
+    """The section with a stage profile of jamak and fw-batched on its long file."""
+    if job.long is None:
+        return section
+    media = job.workload.items[0].media_path
+    found = []
+    for system in profile.SYSTEMS:
+        log.info("%s: profiling %s", job.section, system)
+        found.append(
+            profile.measure(system, decoding, media, scratch / "profile" / job.section / system)
+        )
+    return replace(section, profiles=tuple(found))
+
+
+def _short_clip(
+    every_clip: Sequence[corpus.Clip], clips: Sequence[corpus.Clip], name: str
+) -> corpus.Clip:
+    named = [clip for clip in every_clip if clip.name == name]
+    speech = [clip for clip in clips if clip.is_speech]
+    return (named or speech or list(clips))[0]
+
+
+def _latency(
+    runners: Sequence[Runner], long_media: list[Path], short: corpus.Clip, scratch: Path
+) -> dict[str, Any]:
+    service = next(r for r in runners if isinstance(r, JamakServiceRunner))
+    scratch.mkdir(parents=True)
+    log.info("latency: %s behind %d long file(s) on jamak-service", short.name, len(long_media))
+    try:
+        return service.latency(long_media, short.path, scratch)
+    except (SystemUnavailableError, RunFailedError, OSError) as err:
+        log.error("latency: %s", err)
+        return {"note": f"failed: {err}"}
 
 
 def _warm_page_cache(paths: Sequence[Path]) -> None:
@@ -220,6 +313,7 @@ def _report(
     decoding: Decoding,
     clips: Sequence[corpus.Clip],
     facts: dict[str, str | int | float],
+    latency: dict[str, Any] | None = None,
 ) -> None:
     now = datetime.now(UTC)
     meta: dict[str, Any] = {
@@ -255,6 +349,13 @@ def _report(
     for section in sections:
         print()
         print(report.table(section))
+        for found in section.profiles:
+            print()
+            print(profile.table(found))
+    if latency is not None:
+        meta["latency"] = latency
+        print()
+        print(report.latency_table(latency))
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"bench-{now:%Y%m%d-%H%M%S}"
     written = [report.write_json(report.document(sections, meta=meta), stem.with_suffix(".json"))]

@@ -20,10 +20,11 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -187,6 +188,82 @@ class JamakServiceRunner:
         self._startup_timeout_s = startup_timeout_s
 
     def run(self, workload: Workload, scratch: Path) -> RunResult:
+        with self._launched(scratch) as (process, port, log):
+            started = time.perf_counter()
+            try:
+                with PeakMemorySampler(process.pid) as memory:
+                    timings, texts, failed = self._serve(workload, port, process, started)
+                    wall_s = time.perf_counter() - started
+            except service.ServiceNotStartedError as err:
+                raise SystemUnavailableError(f"{err}: {tail(log)}") from err
+            except (service.ServiceError, httpx.HTTPError) as err:
+                raise RunFailedError(f"{err}: {tail(log)}") from err
+        return RunResult(self.name, wall_s, memory.peak_bytes, texts, failed, timings)
+
+    def latency(
+        self, long_media: Sequence[Path], short_media: Path, scratch: Path
+    ) -> dict[str, Any]:
+        """How long a short job waits behind long ones, against the same job on an idle service.
+
+        The long files (one file: twice) are uploaded first, to occupy every worker, then the
+        short one; when all are done the short one goes again, alone. Times from the client's
+        clock (submit to succeeded) and from the job's own ``started_at``/``finished_at``."""
+        longs = list(long_media) if len(long_media) > 1 else [long_media[0]] * 2
+        with self._launched(scratch) as (process, port, log):
+            try:
+                with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as client:
+                    service.wait_until_healthy(
+                        client,
+                        timeout_s=self._startup_timeout_s,
+                        alive=lambda: process.poll() is None,
+                    )
+                    return self._latency(client, longs, short_media)
+            except service.ServiceNotStartedError as err:
+                raise SystemUnavailableError(f"{err}: {tail(log)}") from err
+            except (service.ServiceError, httpx.HTTPError) as err:
+                raise RunFailedError(f"{err}: {tail(log)}") from err
+
+    def _latency(self, client: httpx.Client, longs: Sequence[Path], short: Path) -> dict[str, Any]:
+        model = self._decoding.model
+        deadline = time.monotonic() + 3600.0
+        uploaded = time.time()
+        long_ids = service.submit(client, longs, model=model)
+        behind_sent = time.perf_counter()
+        [behind_id] = service.submit(client, [short], model=model)
+        behind = service.wait_for(client, behind_id, deadline=deadline)
+        behind_s = time.perf_counter() - behind_sent
+        outcomes = [service.wait_for(client, job_id, deadline=deadline) for job_id in long_ids]
+        alone_sent = time.perf_counter()
+        [alone_id] = service.submit(client, [short], model=model)
+        alone = service.wait_for(client, alone_id, deadline=deadline)
+        alone_s = time.perf_counter() - alone_sent
+        jobs = {job_id: service.job(client, job_id) for job_id in [*long_ids, behind_id, alone_id]}
+        done = {job_id: service.epoch_s(job["finished_at"]) for job_id, job in jobs.items()}
+        loaded = [t for job_id, t in done.items() if job_id != alone_id and t is not None]
+        long_done = [t for job_id, t in done.items() if job_id in long_ids and t is not None]
+
+        def processing_s(job_id: str) -> float | None:
+            start = service.epoch_s(jobs[job_id]["started_at"])
+            end = service.epoch_s(jobs[job_id]["finished_at"])
+            return None if start is None or end is None else round(end - start, 2)
+
+        return {
+            "long_files": [path.name for path in longs],
+            "short_file": short.name,
+            "statuses": [o.status for o in [*outcomes, behind, alone]],
+            # From the first upload's start, while the service was loaded:
+            "first_job_done_s": round(min(loaded) - uploaded, 2) if loaded else None,
+            "long_jobs_done_s": round(max(long_done) - uploaded, 2) if long_done else None,
+            "short_behind_long_s": round(behind_s, 2),
+            "short_alone_s": round(alone_s, 2),
+            "short_processing_behind_s": processing_s(behind_id),
+            "short_processing_alone_s": processing_s(alone_id),
+            "behind_over_alone": round(behind_s / alone_s, 2) if alone_s else None,
+        }
+
+    @contextmanager
+    def _launched(self, scratch: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+        """``jamak serve`` on a free port with a data folder in ``scratch``, stopped after."""
         if importlib.util.find_spec("jamak.cli.serve") is None:
             raise SystemUnavailableError("not available yet: jamak has no `serve` command")
         port = service.free_port()
@@ -196,21 +273,13 @@ class JamakServiceRunner:
             command += ["--workers", str(self._workers)]
         log = scratch / "serve.log"
         with log.open("wb") as output:
-            started = time.perf_counter()
             process = subprocess.Popen(
                 command, cwd=scratch, env=jamak_env(self._decoding), stdout=output, stderr=output
             )
             try:
-                with PeakMemorySampler(process.pid) as memory:
-                    timings, texts, failed = self._serve(workload, port, process, started)
-                    wall_s = time.perf_counter() - started
-            except service.ServiceNotStartedError as err:
-                raise SystemUnavailableError(f"{err}: {tail(log)}") from err
-            except (service.ServiceError, httpx.HTTPError) as err:
-                raise RunFailedError(f"{err}: {tail(log)}") from err
+                yield process, port, log
             finally:
                 stop(process)
-        return RunResult(self.name, wall_s, memory.peak_bytes, texts, failed, timings)
 
     def _serve(
         self, workload: Workload, port: int, process: subprocess.Popen[bytes], started: float
@@ -221,6 +290,7 @@ class JamakServiceRunner:
                 client, timeout_s=self._startup_timeout_s, alive=lambda: process.poll() is None
             )
             healthy = time.perf_counter()
+            uploaded = time.time()
             paths = [item.media_path for item in workload.items]
             job_ids = service.submit(client, paths, model=self._decoding.model)
             deadline = time.monotonic() + time_limit_s(workload)
@@ -231,7 +301,13 @@ class JamakServiceRunner:
                 for item, outcome in zip(workload.items, outcomes, strict=True)
                 if outcome.status == "succeeded"
             }
+            done = [
+                service.epoch_s(service.job(client, job_id)["finished_at"]) for job_id in job_ids
+            ]
         timings = {"startup_s": healthy - started, "jobs_s": finished - healthy}
+        first = min((t for t in done if t is not None), default=None)
+        if first is not None:
+            timings["first_job_done_s"] = first - uploaded  # from the upload's start
         return timings, texts, len(outcomes) - len(texts)
 
 

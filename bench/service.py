@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -87,6 +89,17 @@ def wait_for(client: httpx.Client, job_id: str, *, deadline: float) -> Outcome:
         if status in TERMINAL:
             return Outcome(job_id, status, job.get("error"))
     raise ServiceError(f"job {job_id} did not finish in time (last status {status})")
+
+
+def job(client: httpx.Client, job_id: str) -> dict[str, Any]:
+    """The job as ``GET /api/jobs/{id}`` reports it (status, created/started/finished times)."""
+    answer: dict[str, Any] = client.get(f"/api/jobs/{job_id}").raise_for_status().json()
+    return answer
+
+
+def epoch_s(stamp: str | None) -> float | None:
+    """A job time (ISO 8601, as the API writes it) as seconds since the epoch."""
+    return None if stamp is None else datetime.fromisoformat(stamp).timestamp()
 
 
 def transcript_text(client: httpx.Client, job_id: str) -> str:

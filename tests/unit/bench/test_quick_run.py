@@ -63,6 +63,13 @@ def test_quick_run_measures_every_system_on_the_same_clips(
             [wer] = row["error_rates"]
             assert wer["metric"] == "wer" and wer["value"] < 0.5, (section["name"], system)
         assert rows["fw-sequential"]["vs_fw_sequential"] == 1.0
+    assert [p["system"] for p in long["profiles"]] == ["jamak", "fw-batched"]
+    for found in long["profiles"]:
+        stages = {row["stage"]: row for row in found["stages"]}
+        assert stages["encoder"]["calls"] >= 1 and stages["decoder"]["seconds"] > 0
+        assert found["machine"]["cpu_kernels"] == report["machine"]["cpu_kernels"]
+    assert set(report["latency"]["statuses"]) == {"succeeded"}
+    assert report["latency"]["short_behind_long_s"] > 0
     clip_rows = {row["system"]: row for row in clips["rows"]}
     assert clip_rows["jamak-cli"]["non_speech_words"] == 0  # VAD: noise is never decoded
 
