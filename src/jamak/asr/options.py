@@ -13,8 +13,9 @@ class RecognitionOptions:
     language: str | None = None  # None: detect from the first speech
     task: Task = "transcribe"  # "translate": any language to English text
     beam_size: int = 5  # the beam of a beam search (1: greedy only)
-    # Greedy first, beam search only where the decoder doubts the greedy read (jamak.asr.speed).
-    greedy_first: bool = False
+    # Greedy first, beam search only where the decoder doubts the greedy read: the
+    # "balanced" speed, jamak's default (jamak.asr.speed); False: beam search throughout.
+    greedy_first: bool = True
     batch_size: int = 8
     word_timestamps: bool = True
     # Word times moved onto the voice the detector and frame energy found (see

@@ -75,7 +75,12 @@ AudioStreamOption = Annotated[
 ]
 JobsOption = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=1, help="Files at once [default: one per CPU core]."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Decoding streams, and so files at once (default: one per CPU core).",
+    ),
 ]
 
 
@@ -126,8 +131,9 @@ def transcribe(
         ),
         speed or settings.speed,
     )
-    settings, parallel = _share_the_cores(settings, files=len(files), jobs=jobs)
-    registry = build_model_registry(settings, workers=parallel)
+    settings, streams = _share_the_cores(settings, jobs=jobs)
+    registry = build_model_registry(settings, workers=streams)
+    parallel = min(streams, len(files))
     recognizer = _load_recognizer(registry, model or settings.model, console)
     output_dir.mkdir(parents=True, exist_ok=True)
     one_file = functools.partial(
@@ -168,20 +174,21 @@ def _subtitle_request(
         raise typer.BadParameter(str(err), param_hint="--format") from err
 
 
-def _share_the_cores(settings: Settings, *, files: int, jobs: int | None) -> tuple[Settings, int]:
-    """How many files at once, and the settings with each one's share of the CPU threads.
+def _share_the_cores(settings: Settings, *, jobs: int | None) -> tuple[Settings, int]:
+    """How many files at once, and the settings with each decoding stream's CPU threads.
 
-    On a CPU several files go at once, one per core, each on one thread: CTranslate2 gains
-    little from more threads on one short decode (measured: the 66 eval clips in 59 s two at
-    a time on one thread each, 85 s one after another on two threads). A single file keeps
-    every thread: its batches are large, and two streams measured no faster there while
-    holding twice the decoder memory. A GPU batches instead.
+    On a CPU the model runs one stream per core, each on one thread: CTranslate2 gains
+    little from more threads on one decode (measured: the 66 eval clips in 59 s two at a
+    time on one thread each, 85 s one after another on two threads), and greedy reads, in
+    small batches, least of all. A single file uses every stream too, its chains read in
+    one lane per stream (a 12-minute recording: 25.5 s on two streams of one thread, 27.9 s
+    on one stream of two). Files go at once up to the streams. A GPU batches instead.
     """
     on_cpu = resolve_device(settings.device) == "cpu"
-    parallel = jobs or (min(files, _streams_that_fit()) if on_cpu else 1)
+    streams = jobs or (_streams_that_fit() if on_cpu else 1)
     if on_cpu and not settings.cpu_threads:
-        settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // parallel)})
-    return settings, parallel
+        settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // streams)})
+    return settings, streams
 
 
 def _transcribe_all(

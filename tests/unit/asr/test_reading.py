@@ -147,8 +147,8 @@ def _windows(count: int) -> list[Window]:
 @pytest.mark.parametrize(
     ("windows", "batch_size", "parallel", "sizes"),
     [
-        (10, 8, 1, [2]),  # two chains of five windows, one batch
-        (10, 8, 2, [1, 1]),  # a lane per worker when there are chains enough
+        (2 * CHAIN_WINDOWS - 2, 8, 1, [2]),  # two chains a little short of full, one batch
+        (2 * CHAIN_WINDOWS - 2, 8, 2, [1, 1]),  # a lane per worker when there are chains enough
         (13 * CHAIN_WINDOWS, 4, 1, [4, 4, 4, 1]),
         (13 * CHAIN_WINDOWS, 4, 3, [4, 4, 4, 1]),
         (3, 8, 4, [1]),
@@ -170,7 +170,7 @@ def test_the_first_batch_is_the_first_read_of_each_chain_of_the_first_lane() -> 
 
 
 def test_lanes_read_side_by_side_and_report_their_progress() -> None:
-    speech = _windows(14)
+    speech = _windows(4 * CHAIN_WINDOWS - 6)  # four chains: two lanes of two
     words = [SpokenWord(i, w.start_s + 1.0) for i, w in enumerate(speech, start=1)]
     decoder = FakeDecoder(lambda window, prompt, _: read_words(window, words))
     shares: list[float] = []

@@ -9,12 +9,16 @@ import pytest
 
 from jamak.asr.keeping import Judge
 from jamak.asr.options import RecognitionOptions
+from jamak.asr.reading import CHAIN_WINDOWS
 from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.windows import Window
 from jamak.transcript import Transcript
 from tests.unit.asr.fake_whisper import FakeDecoder, HeardEverywhere, SpokenWord, read_words
 
-SPEECH = tuple(Window(40.0 * i, 40.0 * i + 20.0) for i in range(8))
+# Two chains of windows 40 s apart, the second starting at window FIRST_OF_SECOND.
+SPEECH = tuple(Window(40.0 * i, 40.0 * i + 20.0) for i in range(2 * CHAIN_WINDOWS - 4))
+FIRST_OF_SECOND = CHAIN_WINDOWS - 2
+DURATION_S = 40.0 * len(SPEECH)
 WORDS = [SpokenWord(i, w.start_s + 2.0) for i, w in enumerate(SPEECH, start=1)]
 SCORES = [[("<|de|>", 0.6), ("<|en|>", 0.4)], [("<|de|>", 0.2), ("<|en|>", 0.8)], [("<|de|>", 1.0)]]
 
@@ -49,7 +53,7 @@ def _recognise(
     progress: list[tuple[float, float]] = []
     model = ModelFacts("base", multilingual, 1, "int8", "cpu", "AVX2")
     transcript = recognise_speech(
-        Speech(400.0, speech, speech, Judge(HeardEverywhere(), 0.3)),
+        Speech(DURATION_S, speech, speech, Judge(HeardEverywhere(), 0.3)),
         engine.open,
         model=model,
         options=options,
@@ -62,14 +66,15 @@ def _recognise(
 def test_the_language_is_the_likeliest_over_the_first_two_windows_of_the_first_batch() -> None:
     engine = FakeEngine(WORDS)
     transcript, progress = _recognise(engine, RecognitionOptions())
-    assert engine.first == (Window(0.0, 30.0), Window(160.0, 190.0))  # one per chain
+    second = 40.0 * FIRST_OF_SECOND
+    assert engine.first == (Window(0.0, 30.0), Window(second, second + 30.0))  # one per chain
     # en 0.4 + 0.8 beats de 0.6 + 0.2; the third window (all de) is not asked
     assert transcript.language == "en"
     assert transcript.language_probability == pytest.approx(0.6)
     assert engine.languages == ["en"]
     assert [s.text for s in transcript.segments] == [w.text for w in WORDS]
-    assert progress[0] == (0.0, 400.0)
-    assert progress[-1] == (400.0, 400.0)
+    assert progress[0] == (0.0, DURATION_S)
+    assert progress[-1] == (DURATION_S, DURATION_S)
     assert (transcript.model, transcript.compute_type, transcript.cpu_kernels) == (
         "base",
         "int8",
@@ -103,4 +108,4 @@ def test_a_file_without_speech_opens_no_engine() -> None:
     )
     assert engine.first == ()
     assert (transcript.language, transcript.task, transcript.segments) == ("en", "transcribe", ())
-    assert progress == [(0.0, 400.0), (400.0, 400.0)]
+    assert progress == [(0.0, DURATION_S), (DURATION_S, DURATION_S)]
