@@ -286,11 +286,14 @@ def _jamak(plan: ProfilePlan, stages: Stages) -> Callable[[Any], str]:
     from jamak.asr.options import RecognitionOptions
     from jamak.asr.registry import ModelRegistry
 
+    # As `jamak transcribe` runs one file on a CPU: a stream per thread, one thread each
+    # (so stage seconds add up over the streams, and can pass the wall time).
     registry = ModelRegistry(
         model_dir=Path(plan.model_dir),
         device="cpu",
         compute_type=plan.compute_type,
-        cpu_threads=plan.threads,
+        cpu_threads=1,
+        workers=plan.threads,
         allow_download=False,
     )
     recognizer = registry.recognizer(plan.model)

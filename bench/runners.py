@@ -34,7 +34,7 @@ from bench.memory import PeakMemorySampler
 from bench.workload import Workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SYSTEMS = ("fw-sequential", "fw-batched", "jamak-cli", "jamak-service")
+SYSTEMS = ("fw-sequential", "fw-batched", "jamak-cli", "jamak-cli-fast", "jamak-service")
 STOP_GRACE_S = 60.0
 
 
@@ -139,12 +139,13 @@ class FasterWhisperRunner:
 
 
 class JamakCliRunner:
-    """``jamak transcribe`` on every item in one invocation, as a user would run it."""
+    """``jamak transcribe`` on every item in one invocation, as a user would run it; at
+    jamak's default speed, or at the ``speed`` preset named (``jamak-cli-fast``)."""
 
-    name = "jamak-cli"
-
-    def __init__(self, decoding: Decoding) -> None:
+    def __init__(self, decoding: Decoding, *, speed: str | None = None) -> None:
         self._decoding = decoding
+        self._speed = speed
+        self.name = f"jamak-cli-{speed}" if speed else "jamak-cli"
 
     def run(self, workload: Workload, scratch: Path) -> RunResult:
         d = self._decoding
@@ -156,6 +157,7 @@ class JamakCliRunner:
             *("--output-dir", str(out), "--format", "json", "--model", d.model),
             *("--language", "auto", "--device", "cpu"),
             *("--beam-size", str(d.beam_size), "--batch-size", str(d.batch_size)),
+            *(("--speed", self._speed) if self._speed else ()),
         ]
         measured = run_measured(
             command,
@@ -371,6 +373,8 @@ def build_runners(
         "fw-sequential": FasterWhisperRunner(SEQUENTIAL, decoding),
         "fw-batched": FasterWhisperRunner(BATCHED, decoding),
         "jamak-cli": JamakCliRunner(decoding),
+        "jamak-cli-fast": JamakCliRunner(decoding, speed="fast"),
+        "jamak-cli-accurate": JamakCliRunner(decoding, speed="accurate"),
         "jamak-service": JamakServiceRunner(decoding, workers=service_workers),
     }
     unknown = [name for name in names if name not in known]
