@@ -44,6 +44,10 @@ class ApiConfig:
     rate_limit_per_minute: int = 0  # API requests per user per process; 0: unlimited
     # The models jobs may ask for, the default among them; empty: the whole catalog.
     offered_models: tuple[str, ...] = ()
+    # Record each upload's declared length at submit (jamak.jobs.service.submit_job): the
+    # embedded queue's express worker claims short jobs by it; on S3 it would cost a
+    # second download, and nothing there claims by it.
+    read_durations: bool = False
 
 
 def offered_models(settings: Settings) -> tuple[str, ...]:
@@ -73,6 +77,7 @@ def api_config(settings: Settings) -> ApiConfig:
         presign_expiry_s=settings.aws_presign_expiry_s,
         rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
         offered_models=offered_models(settings),
+        read_durations=settings.backend == "embedded",
     )
 
 

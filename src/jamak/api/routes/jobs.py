@@ -176,4 +176,5 @@ def _submit(
         options=options,
         limits=services.submit_limits,
         exempt=principal.admin,
+        read_duration=services.api.read_durations,
     )
