@@ -16,7 +16,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.parts import PartSettings
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
-from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.backends.embedded.config import ExpressLane, WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
 from jamak.errors import ModelNotOfferedError, UnknownModelError
 from jamak.jobs.direct_uploads import DirectUploadLimits
@@ -149,6 +149,11 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
         log_level=settings.log_level,
         log_format=settings.log_format,
     )
+
+
+def express_lane(settings: Settings) -> ExpressLane:
+    """The embedded pool's workers for short jobs only."""
+    return ExpressLane(workers=settings.express_workers, max_duration_s=settings.express_max_s)
 
 
 def job_limits(settings: Settings) -> JobLimits:

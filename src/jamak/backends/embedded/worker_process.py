@@ -58,6 +58,7 @@ def worker_process_main(
                 recognition=config.recognition,
                 limits=config.limits,
                 split=config.split,
+                max_duration_s=config.max_duration_s,
             ),
         )
         ready.value = True
