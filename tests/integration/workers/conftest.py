@@ -71,6 +71,8 @@ class PacedRecognizer:
     """The scripted recogniser taking ``seconds_per_audio_s`` for each second of audio, as a
     real one does: a long file holds its worker, a short one is done at once."""
 
+    name = "paced"
+
     def __init__(self, seconds_per_audio_s: float) -> None:
         self.seconds_per_audio_s = seconds_per_audio_s
 
@@ -83,7 +85,7 @@ class PacedRecognizer:
     ) -> Transcript:
         steps = 10
         pause_s = len(audio) / SAMPLE_RATE * self.seconds_per_audio_s / steps
-        scripted = ScriptedRecognizer(steps=steps, seconds_per_step=pause_s, name="paced")
+        scripted = ScriptedRecognizer(steps=steps, seconds_per_step=pause_s, name=self.name)
         return scripted.recognize(audio, options=options, on_progress=on_progress)
 
 

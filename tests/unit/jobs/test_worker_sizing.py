@@ -1,9 +1,16 @@
-"""Default pool size: one core and 2 GB of available memory per worker, at least one."""
+"""Default pool size: one core and 2 GB of available memory per worker, at least one; an
+express worker on top where memory leaves room for its model."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 
+from jamak.backends.embedded import pool as pool_module
+from jamak.backends.embedded.config import ExpressLane
+from jamak.backends.embedded.pool import WorkerPool
 from jamak.backends.embedded.sizing import (
     GIB,
     available_memory_bytes,
@@ -12,6 +19,8 @@ from jamak.backends.embedded.sizing import (
     threads_per_worker,
     usable_cores,
 )
+from jamak.bootstrap import worker_process_config
+from jamak.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -61,3 +70,21 @@ def test_threads_split_the_cores(cores: int, workers: int, threads: int) -> None
 def test_this_machine_is_measured() -> None:
     assert usable_cores() >= 1
     assert available_memory_bytes() > 0
+
+
+@pytest.mark.parametrize(("memory_gib", "express"), [(64, 1), (5, 0)])
+def test_a_pool_runs_its_express_worker_only_where_memory_allows(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    memory_gib: int,
+    express: int,
+) -> None:
+    monkeypatch.setattr(pool_module, "available_memory_bytes", lambda: memory_gib * GIB)
+    config = worker_process_config(Settings(data_dir=tmp_path, model="scripted"))
+
+    with caplog.at_level(logging.WARNING, logger=pool_module.__name__):
+        pool = WorkerPool(config, workers=2, express=ExpressLane(workers=1))
+
+    assert (pool.size, pool.express_size) == (2, express)
+    assert ("express worker" in caplog.text) is (express == 0)
