@@ -20,6 +20,7 @@ from jamak.backends.embedded.sizing import (
     usable_cores,
 )
 from jamak.bootstrap import worker_process_config
+from jamak.jobs.recognizers import RecognizerConfig, model_registry_recognizers
 from jamak.settings import Settings
 
 
@@ -88,3 +89,15 @@ def test_a_pool_runs_its_express_worker_only_where_memory_allows(
 
     assert (pool.size, pool.express_size) == (2, express)
     assert ("express worker" in caplog.text) is (express == 0)
+
+
+@pytest.mark.parametrize(("streams", "expected"), [(1, 1), (0, min(2, usable_cores()))])
+def test_an_express_worker_decodes_one_stream(tmp_path: Path, streams: int, expected: int) -> None:
+    """Its model runs one recognition at a time on its one thread; a regular worker's runs
+    a second where the cores leave room."""
+    config = RecognizerConfig(model_dir=tmp_path, cpu_threads=1, streams=streams)
+    registry = model_registry_recognizers(config)
+    try:
+        assert registry.workers == expected  # type: ignore[attr-defined]
+    finally:
+        registry.close()

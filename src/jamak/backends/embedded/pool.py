@@ -85,7 +85,8 @@ class WorkerPool:
             )
         self._express_config = replace(
             config,
-            recognizer_config=replace(config.recognizer_config, cpu_threads=1),
+            # One thread, one decoding stream: a short job's few seconds on a busy machine.
+            recognizer_config=replace(config.recognizer_config, cpu_threads=1, streams=1),
             split=False,  # it never takes a long job, so it never plans one
             max_duration_s=lane.max_duration_s,
         )
