@@ -30,6 +30,9 @@ class WorkerProcessConfig:
     split: bool = True  # spread long jobs over the pool (jamak.jobs.pool_parts) when size > 1
     # An express worker's bound: it claims only whole jobs declared at most this long.
     max_duration_s: float | None = None
+    # Added to the process's niceness at start: the pool lowers its regular workers' when
+    # it runs an express worker, so the short job's one thread gets most of a core.
+    nice: int = 0
     log_level: str = "INFO"
     log_format: LogFormat = "text"
 

@@ -47,6 +47,10 @@ logger = logging.getLogger(__name__)
 
 _WATCH_INTERVAL_S = 0.2
 _MAX_RESTART_DELAY_S = 30.0
+# Regular workers' niceness beside an express worker: CFS then weighs each of their threads
+# at a third of the express worker's (335 against 1024), so a short job on a machine whose
+# cores the long jobs fill runs at most of one core's speed, not an equal share of it.
+REGULAR_NICE_WITH_EXPRESS = 5
 
 
 class WorkerPool:
@@ -83,12 +87,16 @@ class WorkerPool:
                 lane.workers,
                 self._size,
             )
+        if self._express_size:
+            # The express worker's thread must not be one among equals on a busy machine.
+            self._config = replace(self._config, nice=REGULAR_NICE_WITH_EXPRESS)
         self._express_config = replace(
             config,
             # One thread, one decoding stream: a short job's few seconds on a busy machine.
             recognizer_config=replace(config.recognizer_config, cpu_threads=1, streams=1),
             split=False,  # it never takes a long job, so it never plans one
             max_duration_s=lane.max_duration_s,
+            nice=0,
         )
         self._factory = recognizer_factory
         self._context = multiprocessing.get_context("spawn")
