@@ -14,7 +14,8 @@ processes, one thread each, that claim only short jobs (a declared length of at 
 bound; never a part task), so a clip of seconds submitted while long jobs hold every regular
 worker starts within a poll instead of after them. Regular workers take short jobs too,
 whoever is free first. A busy machine runs one thread more than it has cores for those few
-seconds, which is the point.
+seconds, which is the point; the regular workers then run at a lower priority, so that
+thread is not one among equals.
 
 ``jamak worker`` runs a pool on its own; ``jamak serve`` starts one beside the API.
 """
