@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 0  # 0: sized from the machine's cores and memory
+    # Extra embedded workers (one thread each) that take only jobs whose header declares at
+    # most express_max_s, so a short clip never waits behind hours of audio; 0: none.
+    express_workers: int = Field(default=1, ge=0)
+    express_max_s: float = Field(default=120.0, gt=0.0)
     max_upload_mb: int = 4096
     # Longer files are refused from their headers, before decoding (6 h; see media.limits).
     max_duration_s: float = 6 * 60 * 60.0

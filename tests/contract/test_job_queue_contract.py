@@ -232,3 +232,48 @@ def test_a_part_task_whose_workers_keep_dying_fails_its_job(job_queue: StoreAndQ
     failed = job_queue.get("job-0001")
     assert failed.status is JobStatus.FAILED
     assert failed.error == f"part 2 of 2: worker stopped responding {MAX_ATTEMPTS} times"
+
+
+def split_job(job_queue: StoreAndQueue, number: int, parts: int) -> list[str]:
+    """A long job a worker has planned: running with no lease, its part tasks queued."""
+    job_queue.add(replace(make_job(number), duration_s=1800.0))
+    job_queue.transition(f"job-{number:04d}", JobStatus.RUNNING)
+    return add_part_tasks(job_queue, f"job-{number:04d}", parts)
+
+
+def test_an_express_claim_takes_only_short_whole_jobs(job_queue: StoreAndQueue) -> None:
+    split_job(job_queue, 1, 2)
+    job_queue.add(replace(make_job(2), duration_s=3600.0))  # long
+    job_queue.add(make_job(3))  # its header declared no length
+    job_queue.add(replace(make_job(4), duration_s=120.0))  # short, at the bound
+    job_queue.add(replace(make_job(5), duration_s=11.0))  # short
+
+    claimed = [job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0)]
+    claimed.append(job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0))
+
+    assert [job.id for job in claimed if job] == ["job-0004", "job-0005"]
+    assert job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0) is None
+    # What the express worker left is still there for the others.
+    assert job_queue.claim("w1", lease_s=LONG_LEASE_S) is not None
+
+
+def test_a_new_job_goes_before_the_parts_of_a_job_already_running(
+    job_queue: StoreAndQueue,
+) -> None:
+    tasks = split_job(job_queue, 1, 4)
+    first = job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    assert first is not None and first.id == tasks[0]
+    job_queue.add(make_job(2))  # newer than every part, but nothing of it runs yet
+
+    claimed = job_queue.claim("w2", lease_s=LONG_LEASE_S)
+
+    assert claimed is not None and claimed.id == "job-0002"
+
+
+def test_two_split_jobs_share_the_workers(job_queue: StoreAndQueue) -> None:
+    first = split_job(job_queue, 1, 3)
+    second = split_job(job_queue, 2, 3)
+
+    claimed = [job_queue.claim(f"w{n}", lease_s=LONG_LEASE_S) for n in range(4)]
+
+    assert [job.id for job in claimed if job] == [first[0], second[0], first[1], second[1]]

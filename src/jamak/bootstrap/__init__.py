@@ -23,6 +23,7 @@ from jamak.bootstrap.configs import (
     aws_config,
     direct_upload_limits,
     embedded_config,
+    express_lane,
     job_limits,
     recognition_defaults,
     recognizer_config,
@@ -133,6 +134,7 @@ def build_worker_pool(
     return WorkerPool(
         worker_process_config(settings),
         workers=workers or settings.workers or None,
+        express=express_lane(settings),
         recognizer_factory=recognizer_factory,
     )
 
@@ -190,6 +192,7 @@ __all__ = [
     "build_worker_pool",
     "check_can_serve",
     "embedded_config",
+    "express_lane",
     "job_limits",
     "publish_queue_metrics",
     "recognizer_config",

@@ -17,7 +17,7 @@ from jamak.asr.parts import PartSettings
 from jamak.asr.speed import DEFAULT_SPEED, Speed
 from jamak.backends.aws.config import AwsConfig
 from jamak.backends.embedded import EmbeddedConfig
-from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.backends.embedded.config import ExpressLane, WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
 from jamak.errors import ModelNotOfferedError, UnknownModelError
 from jamak.jobs.direct_uploads import DirectUploadLimits
@@ -47,6 +47,10 @@ class ApiConfig:
     offered_models: tuple[str, ...] = ()
     # The speed preset of a job that names none (JAMAK_SPEED); the upload form starts on it.
     default_speed: Speed = DEFAULT_SPEED
+    # Record each upload's declared length at submit (jamak.jobs.service.submit_job): the
+    # embedded queue's express worker claims short jobs by it; on S3 it would cost a
+    # second download, and nothing there claims by it.
+    read_durations: bool = False
 
 
 def offered_models(settings: Settings) -> tuple[str, ...]:
@@ -77,6 +81,7 @@ def api_config(settings: Settings) -> ApiConfig:
         rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
         offered_models=offered_models(settings),
         default_speed=settings.speed,
+        read_durations=settings.backend == "embedded",
     )
 
 
@@ -148,6 +153,11 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
         log_level=settings.log_level,
         log_format=settings.log_format,
     )
+
+
+def express_lane(settings: Settings) -> ExpressLane:
+    """The embedded pool's workers for short jobs only."""
+    return ExpressLane(workers=settings.express_workers, max_duration_s=settings.express_max_s)
 
 
 def job_limits(settings: Settings) -> JobLimits:

@@ -76,6 +76,7 @@ def worker(
     with build_worker_pool(settings) as pool:
         typer.echo(
             f"jamak worker: {pool.size} worker(s), {pool.threads_per_worker} thread(s) each, "
+            f"{pool.express_size} express worker(s) for short jobs, "
             f"data in {settings.data_dir}; Ctrl-C to stop",
             err=True,
         )

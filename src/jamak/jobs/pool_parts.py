@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from jamak.asr.options import RecognitionOptions
-from jamak.errors import InvalidTransitionError, JamakError, JobError, JobNotFoundError
+from jamak.errors import InvalidTransitionError, JobError, JobNotFoundError
+from jamak.jobs.declared import declared_duration_s
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.parts import merge_job, plan_job, run_part
@@ -30,7 +31,6 @@ from jamak.jobs.ports import JobQueue, JobStore, ObjectStore
 from jamak.jobs.recognizers import RecognizerProvider
 from jamak.jobs.runner import run_job
 from jamak.jobs.steps import INTERNAL_ERROR_KIND, internal_error
-from jamak.media import probe
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def spread_job(
     limits: JobLimits,
 ) -> Job:
     """Plan a claimed job and queue its parts (or transcribe a short one whole)."""
-    declared_s = _declared_duration_s(job, objects)
+    declared_s = declared_duration_s(objects, job.media_key)
     if declared_s is not None and declared_s < limits.parts.min_split_s:
         # Short by its header: no plan, no second decoding, no voice activity pass.
         return run_job(
@@ -141,16 +141,6 @@ def run_part_task(
     if after.status is JobStatus.RUNNING and _all_parts_done(store, parent):
         merge_job(parent, store=store, objects=objects)
     return done
-
-
-def _declared_duration_s(job: Job, objects: ObjectStore) -> float | None:
-    """The length the file's header declares; None when it declares none or can't be read
-    (the plan then decodes it, and fails the job on a bad file with the usual message)."""
-    try:
-        with objects.local_path(job.media_key) as path:
-            return probe(path).duration_s
-    except JamakError:
-        return None
 
 
 def _all_parts_done(store: JobStore, parent: Job) -> bool:

@@ -87,7 +87,15 @@ class JobQueue(Protocol):
     handed out again (up to a retry limit) so a killed worker loses nothing.
     """
 
-    def claim(self, worker_id: str, *, lease_s: float) -> Job | None: ...
+    def claim(
+        self, worker_id: str, *, lease_s: float, max_duration_s: float | None = None
+    ) -> Job | None:
+        """The next queued job, leased to ``worker_id``; None when there is none.
+
+        Jobs none of whose part tasks is running come first, so a short job is not queued
+        behind every part of a long one. ``max_duration_s`` (an express worker): only whole
+        jobs whose declared ``duration_s`` is known and at most that, never a part task."""
+        ...
 
     def renew(self, job_id: str, worker_id: str, *, lease_s: float) -> bool:
         """False when the lease is no longer this worker's (reclaimed, cancelled, deleted)."""

@@ -37,6 +37,9 @@ class RecognizerConfig:
     cpu_threads: int = 0  # 0: CTranslate2 chooses
     allow_download: bool = True
     forced_cpu_isa: str | None = None  # CT2_FORCE_CPU_ISA, only to report the kernels run
+    # Recognitions one loaded model runs at once; 0: as the cores leave room for (see
+    # model_registry_recognizers). The pool's express worker sets 1: one thread in all.
+    streams: int = 0
 
 
 class RecognizerProvider(Protocol):
@@ -77,6 +80,8 @@ def model_registry_recognizers(config: RecognizerConfig) -> RecognizerProvider:
     # lets a lone long job use a core that other workers leave idle. Not more: each stream
     # holds its own decoder memory (about 1 GB at batch 8, beam 5). Alone (the AWS Batch
     # container), CTranslate2's own threading has the machine already.
+    if config.streams:
+        return open_model_registry(config, workers=config.streams)
     spare = usable_cores() // config.cpu_threads if config.cpu_threads else 1
     return open_model_registry(config, workers=max(1, min(MAX_STREAMS_PER_WORKER, spare)))
 

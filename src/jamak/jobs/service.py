@@ -20,6 +20,7 @@ from jamak.errors import (
     JobNotFoundError,
     ObjectNotFoundError,
 )
+from jamak.jobs.declared import declared_duration_s
 from jamak.jobs.keys import job_prefix, media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore, TrackedLauncher
@@ -39,15 +40,28 @@ def submit_job(
     options: JobOptions,
     limits: SubmitLimits = NO_LIMITS,
     exempt: bool = False,
+    read_duration: bool = False,
 ) -> Job:
     """Store the upload, record the job as queued, and start it; first refuse it when
     the queue or the owner's quota is full (:mod:`jamak.jobs.quotas`), before any byte
-    is stored. ``exempt``: the owner is an admin, free of per-user quotas."""
+    is stored. ``exempt``: the owner is an admin, free of per-user quotas.
+
+    ``read_duration``: record the length the stored file's header declares as the job's
+    ``duration_s`` (unknown when the header can't be read; that fails nothing here), so a
+    pulled queue can hand short jobs to its express worker. Only where the object store
+    is local: on S3 it would download the file again."""
     check_can_submit(store=store, owner=owner, limits=limits, exempt=exempt)
     job_id = new_job_id()
     key = media_key(job_id)
     objects.put_file(key, source)
-    job = Job(id=job_id, owner=owner, filename=filename, media_key=key, options=options)
+    job = Job(
+        id=job_id,
+        owner=owner,
+        filename=filename,
+        media_key=key,
+        options=options,
+        duration_s=declared_duration_s(objects, key) if read_duration else None,
+    )
     store.add(job)
     start_job(store=store, launcher=launcher, job=job)
     logger.info("job %s: queued (model %s)", job.id, job.options.model)

@@ -44,6 +44,8 @@ class WorkerConfig:
     # Spread a long job over the pool as part tasks (jamak.jobs.pool_parts): worth it only
     # where other workers can take the parts, i.e. a pool of more than one.
     split: bool = False
+    # An express worker: claim only whole jobs whose declared length is at most this.
+    max_duration_s: float | None = None
 
 
 class QueueWorker:
@@ -81,9 +83,12 @@ class QueueWorker:
         logger.info("worker %s: stopped", self._config.worker_id)
 
     def run_next(self, stop: threading.Event | None = None) -> Job | None:
-        """Claim and run the oldest queued job; None when the queue is empty."""
+        """Claim and run the next queued job (the queue's order; an express worker's: a
+        short one); None when there is none for this worker."""
         worker_id, lease_s = self._config.worker_id, self._config.lease_s
-        job = self._queue.claim(worker_id, lease_s=lease_s)
+        job = self._queue.claim(
+            worker_id, lease_s=lease_s, max_duration_s=self._config.max_duration_s
+        )
         if job is None:
             return None
         stopping = stop or threading.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,3 +173,20 @@ def test_a_chunked_upload_with_an_rfc5987_file_name(
     assert job["filename"] == "한글.wav"
     assert job["formats"] == ["srt"]
     assert queued_client.get(job["links"]["media"]).content == data
+
+
+def test_a_queued_job_knows_its_length_from_the_header(
+    queued_client: httpx.Client, tone_wav: Path, tmp_path: Path
+) -> None:
+    """The express worker picks short jobs by it before any worker has touched them; a file
+    whose header can't be read is still accepted, its length unknown."""
+    garbage = tmp_path / "noise.bin"
+    garbage.write_bytes(random.Random(5).randbytes(8192))
+
+    response = upload(queued_client, tone_wav, garbage)
+
+    assert response.status_code == 201, response.text
+    tone, unreadable = response.json()["jobs"]
+    assert tone["status"] == unreadable["status"] == "queued"
+    assert abs(tone["duration_s"] - 1.0) < 0.05
+    assert unreadable["duration_s"] is None

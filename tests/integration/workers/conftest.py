@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from jamak.asr.fake import ToneWordsRecognizer
-from jamak.asr.recognizer import Recognizer
+from jamak.asr.fake import ScriptedRecognizer, ToneWordsRecognizer
+from jamak.asr.options import RecognitionOptions
+from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback, Recognizer
 from jamak.bootstrap import Services, build_services
 from jamak.jobs.recognizers import RecognizerConfig, scripted_recognizers
 from jamak.settings import Settings
+from jamak.transcript import Transcript
 from tests.support.media import make_tone
 
 
@@ -63,3 +65,41 @@ class ToneWordProvider:
 def tone_word_recognizers(config: RecognizerConfig, *, seconds: float = 0.0) -> ToneWordProvider:
     """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
     return ToneWordProvider(seconds)
+
+
+class PacedRecognizer:
+    """The scripted recogniser taking ``seconds_per_audio_s`` for each second of audio, as a
+    real one does: a long file holds its worker, a short one is done at once."""
+
+    name = "paced"
+
+    def __init__(self, seconds_per_audio_s: float) -> None:
+        self.seconds_per_audio_s = seconds_per_audio_s
+
+    def recognize(
+        self,
+        audio: Audio,
+        *,
+        options: RecognitionOptions,
+        on_progress: ProgressCallback | None = None,
+    ) -> Transcript:
+        steps = 10
+        pause_s = len(audio) / SAMPLE_RATE * self.seconds_per_audio_s / steps
+        scripted = ScriptedRecognizer(steps=steps, seconds_per_step=pause_s, name=self.name)
+        return scripted.recognize(audio, options=options, on_progress=on_progress)
+
+
+class PacedProvider:
+    def __init__(self, seconds_per_audio_s: float) -> None:
+        self.seconds_per_audio_s = seconds_per_audio_s
+
+    def for_model(self, name: str) -> Recognizer:
+        return PacedRecognizer(self.seconds_per_audio_s)
+
+    def close(self) -> None:
+        pass
+
+
+def paced_recognizers(config: RecognizerConfig, *, seconds_per_audio_s: float) -> PacedProvider:
+    """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
+    return PacedProvider(seconds_per_audio_s)

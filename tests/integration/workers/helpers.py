@@ -37,7 +37,9 @@ def wait_for(condition: Callable[[], bool], *, timeout_s: float, what: str) -> f
     return time.monotonic()
 
 
-def submit(services: Services, media: bytes, *, filename: str = "talk.wav") -> Job:
+def submit(
+    services: Services, media: bytes, *, filename: str = "talk.wav", read_duration: bool = False
+) -> Job:
     return submit_job(
         store=services.store,
         objects=services.objects,
@@ -46,4 +48,5 @@ def submit(services: Services, media: bytes, *, filename: str = "talk.wav") -> J
         filename=filename,
         source=io.BytesIO(media),
         options=JobOptions(model="scripted", formats=("srt", "txt")),
+        read_duration=read_duration,
     )

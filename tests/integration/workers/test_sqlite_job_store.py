@@ -3,14 +3,16 @@ shared by several connections at once."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from jamak.backends.embedded import SqliteJobStore
-from jamak.backends.embedded.schema import SCHEMA_VERSION
+from jamak.backends.embedded.schema import MIGRATIONS, SCHEMA_VERSION
 from jamak.errors import StorageError
 from jamak.jobs.model import Job, JobStatus
 
@@ -52,6 +54,29 @@ def test_a_database_from_a_newer_jamak_is_refused(tmp_path: Path) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StorageError, match="newer"):
         SqliteJobStore(path)
+
+
+def test_jobs_queued_before_the_express_lane_are_claimed_by_their_length(tmp_path: Path) -> None:
+    """A data directory from before schema 4 gains the duration and parent columns from the
+    jobs already in it, so its queued short jobs go to the express worker too."""
+    path = tmp_path / "jobs.sqlite3"
+    with sqlite3.connect(path) as db:
+        for version, statements in enumerate(MIGRATIONS[:3], start=1):
+            for statement in statements:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version}")
+        for job in (replace(make_job(1), duration_s=3600.0), replace(make_job(2), duration_s=9.0)):
+            db.execute(
+                "INSERT INTO jobs (id, owner, status, created_at, data) VALUES (?, ?, ?, ?, ?)",
+                (job.id, job.owner, str(job.status), job.created_at, json.dumps(job.to_dict())),
+            )
+    store = SqliteJobStore(path)
+    try:
+        claimed = store.claim("express", lease_s=60.0, max_duration_s=120.0)
+        assert claimed is not None and claimed.id == "job-0002"
+        assert store.claim("express", lease_s=60.0, max_duration_s=120.0) is None
+    finally:
+        store.close()
 
 
 def test_two_stores_on_one_file_see_each_others_changes(tmp_path: Path) -> None:

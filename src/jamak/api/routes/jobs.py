@@ -178,4 +178,5 @@ def _submit(
         options=options,
         limits=services.submit_limits,
         exempt=principal.admin,
+        read_duration=services.api.read_durations,
     )

@@ -28,5 +28,20 @@ class WorkerProcessConfig:
     recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
     limits: JobLimits = field(default_factory=JobLimits)
     split: bool = True  # spread long jobs over the pool (jamak.jobs.pool_parts) when size > 1
+    # An express worker's bound: it claims only whole jobs declared at most this long.
+    max_duration_s: float | None = None
+    # Added to the process's niceness at start: the pool lowers its regular workers' when
+    # it runs an express worker, so the short job's one thread gets most of a core.
+    nice: int = 0
     log_level: str = "INFO"
     log_format: LogFormat = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class ExpressLane:
+    """Workers beside the pool's regular ones that claim only short jobs (a known declared
+    length of at most ``max_duration_s``), one thread each, so a short clip submitted while
+    long jobs hold every regular worker starts within a poll instead of after them."""
+
+    workers: int = 0
+    max_duration_s: float = 120.0

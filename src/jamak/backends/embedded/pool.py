@@ -9,6 +9,14 @@ between jobs (:mod:`jamak.backends.embedded.worker_process`). The
 parent only watches: a child that dies is started again, and its job comes back through
 the queue once its lease runs out.
 
+The express lane (:class:`~jamak.backends.embedded.config.ExpressLane`): a few more
+processes, one thread each, that claim only short jobs (a declared length of at most its
+bound; never a part task), so a clip of seconds submitted while long jobs hold every regular
+worker starts within a poll instead of after them. Regular workers take short jobs too,
+whoever is free first. A busy machine runs one thread more than it has cores for those few
+seconds, which is the point; the regular workers then run at a lower priority, so that
+thread is not one among equals.
+
 ``jamak worker`` runs a pool on its own; ``jamak serve`` starts one beside the API.
 """
 
@@ -25,10 +33,11 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 
 from jamak.backends.embedded import open_backend
-from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.backends.embedded.config import ExpressLane, WorkerProcessConfig
 from jamak.backends.embedded.sizing import (
     available_memory_bytes,
     default_worker_count,
+    express_worker_count,
     threads_per_worker,
     usable_cores,
 )
@@ -39,6 +48,10 @@ logger = logging.getLogger(__name__)
 
 _WATCH_INTERVAL_S = 0.2
 _MAX_RESTART_DELAY_S = 30.0
+# Regular workers' niceness beside an express worker: CFS then weighs each of their threads
+# at a third of the express worker's (335 against 1024), so a short job on a machine whose
+# cores the long jobs fill runs at most of one core's speed, not an equal share of it.
+REGULAR_NICE_WITH_EXPRESS = 5
 
 
 class WorkerPool:
@@ -47,18 +60,44 @@ class WorkerPool:
         config: WorkerProcessConfig,
         *,
         workers: int | None = None,
+        express: ExpressLane | None = None,
         recognizer_factory: RecognizerFactory = model_registry_recognizers,
     ) -> None:
         """``workers``: processes (None or 0: as many as the cores and memory allow); each
-        gets an equal share of the cores unless ``config`` sets its threads."""
+        gets an equal share of the cores unless ``config`` sets its threads. ``express``:
+        the short-job workers on top (None: none), as many as memory leaves room for."""
         cores = usable_cores()
-        self._size = workers or default_worker_count(cores, available_memory_bytes())
+        memory = available_memory_bytes()
+        self._size = workers or default_worker_count(cores, memory)
         threads = config.recognizer_config.cpu_threads or threads_per_worker(cores, self._size)
         self._config = replace(
             config,
             recognizer_config=replace(config.recognizer_config, cpu_threads=threads),
             # A long job is spread over the workers only where there are others to take parts.
             split=config.split and self._size > 1,
+            max_duration_s=None,
+        )
+        lane = express or ExpressLane()
+        self._express_size = express_worker_count(lane.workers, self._size, memory)
+        if self._express_size < lane.workers:
+            logger.warning(
+                "memory (%.1f GiB available) leaves room for %d of %d express worker(s) "
+                "beside %d worker(s); short jobs wait for a regular worker",
+                memory / (1 << 30),
+                self._express_size,
+                lane.workers,
+                self._size,
+            )
+        if self._express_size:
+            # The express worker's thread must not be one among equals on a busy machine.
+            self._config = replace(self._config, nice=REGULAR_NICE_WITH_EXPRESS)
+        self._express_config = replace(
+            config,
+            # One thread, one decoding stream: a short job's few seconds on a busy machine.
+            recognizer_config=replace(config.recognizer_config, cpu_threads=1, streams=1),
+            split=False,  # it never takes a long job, so it never plans one
+            max_duration_s=lane.max_duration_s,
+            nice=0,
         )
         self._factory = recognizer_factory
         self._context = multiprocessing.get_context("spawn")
@@ -72,6 +111,11 @@ class WorkerPool:
         return self._size
 
     @property
+    def express_size(self) -> int:
+        """Express workers running beside the :attr:`size` regular ones."""
+        return self._express_size
+
+    @property
     def threads_per_worker(self) -> int:
         return self._config.recognizer_config.cpu_threads
 
@@ -80,15 +124,24 @@ class WorkerPool:
         open_backend(self._config.backend).close()
         with self._lock:
             self._slots = [
-                _Slot(index, self._context.RawValue(ctypes.c_bool, False))
-                for index in range(self._size)
+                _Slot(
+                    index,
+                    self._context.RawValue(ctypes.c_bool, False),
+                    express=index >= self._size,
+                )
+                for index in range(self._size + self._express_size)
             ]
             for slot in self._slots:
                 self._spawn(slot)
         self._watcher = threading.Thread(target=self._watch, name="worker-pool", daemon=True)
         self._watcher.start()
         logger.info(
-            "started %d worker(s) with %d thread(s) each", self._size, self.threads_per_worker
+            "started %d worker(s) with %d thread(s) each, and %d express worker(s) for jobs "
+            "up to %g s",
+            self._size,
+            self.threads_per_worker,
+            self._express_size,
+            self._express_config.max_duration_s,
         )
 
     def stop(self, timeout_s: float = 30.0) -> None:
@@ -134,10 +187,11 @@ class WorkerPool:
 
     def _spawn(self, slot: _Slot) -> None:
         slot.ready.value = False
+        config = self._express_config if slot.express else self._config
         process = self._context.Process(
             target=worker_process_main,
-            args=(self._config, self._factory, slot.index, slot.ready, os.getpid()),
-            name=f"jamak-worker-{slot.index}",
+            args=(config, self._factory, slot.index, slot.ready, os.getpid()),
+            name=f"jamak-{'express' if slot.express else 'worker'}-{slot.index}",
             daemon=True,  # never outlive the parent, even if stop() is never called
         )
         process.start()
@@ -178,8 +232,9 @@ class WorkerPool:
 class _Slot:
     """One place in the pool, refilled with a new process whenever its process dies."""
 
-    def __init__(self, index: int, ready: ctypes.c_bool) -> None:
+    def __init__(self, index: int, ready: ctypes.c_bool, *, express: bool = False) -> None:
         self.index = index
+        self.express = express  # takes short jobs only
         # Set by the process once it can take jobs. A lock-free shared flag: a worker killed
         # mid-write must not leave a lock that the parent then waits on forever.
         self.ready = ready

@@ -62,6 +62,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # on every submit and would otherwise walk all of that user's finished ones.
         "CREATE INDEX jobs_by_owner_status ON jobs (owner, status, created_at, id)",
     ),
+    (
+        # What the claim chooses by (SqliteJobStore.claim): the length the media's header
+        # declared at submit, so an express worker takes only short jobs before touching
+        # one, and the job a part task belongs to, so the next free worker prefers a job
+        # none of whose parts is running yet. Generated from the JSON document, so no
+        # write can leave them out of step with it; virtual, so old rows need no rewrite.
+        "ALTER TABLE jobs ADD COLUMN duration_s REAL "
+        "GENERATED ALWAYS AS (json_extract(data, '$.duration_s')) VIRTUAL",
+        "ALTER TABLE jobs ADD COLUMN parent_id TEXT "
+        "GENERATED ALWAYS AS (json_extract(data, '$.parent_id')) VIRTUAL",
+        "CREATE INDEX jobs_by_parent ON jobs (parent_id, status)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,11 @@ with one two-thread worker). Each worker also holds its own model (int8: about 0
 base, 0.5 GB for small, 1.6 GB for large-v3) plus one job's decoded audio (an hour of 16 kHz
 float32 is 230 MB) and decoding buffers, so it is given 2 GB of the memory available now;
 fewer workers beat a machine that swaps.
+
+The express workers (jamak.backends.embedded.pool) come on top: they take only short jobs,
+so they add no cores to the count (a few seconds of an extra thread, oversubscribing a busy
+machine on purpose), but each holds a model of its own, so they are counted against memory
+after the regular workers, and left out where it is short.
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ from pathlib import Path
 
 from jamak.asr.cpu import usable_cores
 
-__all__ = ["available_memory_bytes", "default_worker_count", "threads_per_worker", "usable_cores"]
+__all__ = [
+    "available_memory_bytes",
+    "default_worker_count",
+    "express_worker_count",
+    "threads_per_worker",
+    "usable_cores",
+]
 
 GIB = 1 << 30
 CORES_PER_WORKER = 1
@@ -43,6 +54,13 @@ def default_worker_count(cores: int, available_bytes: int) -> int:
     by_cores = cores // CORES_PER_WORKER
     by_memory = available_bytes // MEMORY_PER_WORKER_BYTES
     return max(1, min(by_cores, by_memory))
+
+
+def express_worker_count(wanted: int, workers: int, available_bytes: int) -> int:
+    """How many of the ``wanted`` express workers fit in memory beside ``workers`` regular
+    ones; an express worker's audio is short, but its model is as large as theirs."""
+    room = available_bytes // MEMORY_PER_WORKER_BYTES - workers
+    return max(0, min(wanted, room))
 
 
 def threads_per_worker(cores: int, workers: int) -> int:

@@ -153,15 +153,25 @@ class SqliteJobStore:
     # --- JobQueue ---------------------------------------------------------------------
 
     @translate_errors
-    def claim(self, worker_id: str, *, lease_s: float) -> Job | None:
+    def claim(
+        self, worker_id: str, *, lease_s: float, max_duration_s: float | None = None
+    ) -> Job | None:
+        """The next queued job, fairly: first the jobs none of whose parts is running (a
+        short job is not queued behind every part of a long one), then the jobs with the
+        fewest parts running (two long jobs share the workers), then the oldest.
+        ``max_duration_s``: only whole jobs whose header declared at most that length (the
+        express lane); one of unknown length is never short."""
         now = self._clock()
-        if not self._anything_to_claim(now):
+        if not self._anything_to_claim(now, max_duration_s):
             return None
         with self._write() as db:
             self._expire_leases(db, now)
+            short, params = _short_only(max_duration_s)
             row = db.execute(
-                "SELECT data FROM jobs WHERE status = ? ORDER BY created_at, id LIMIT 1",
-                (_QUEUED,),
+                f"SELECT data FROM jobs AS q WHERE status = ?{short} "
+                "ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = ? "
+                "AND r.parent_id = coalesce(q.parent_id, q.id)), created_at, id LIMIT 1",
+                (_QUEUED, *params, _RUNNING),
             ).fetchone()
             if row is None:
                 return None
@@ -236,14 +246,16 @@ class SqliteJobStore:
             raise JobNotFoundError(f"no job {job_id}")
         return _load(row[0])
 
-    def _anything_to_claim(self, now: float) -> bool:
-        """A cheap read first, so idle workers polling don't take the write lock."""
+    def _anything_to_claim(self, now: float, max_duration_s: float | None) -> bool:
+        """A cheap read first, so idle workers polling don't take the write lock (nor an
+        express worker while only long jobs wait)."""
+        short, params = _short_only(max_duration_s)
         row = (
             self._connection()
             .execute(
-                "SELECT 1 FROM jobs WHERE status = ? "
+                f"SELECT 1 FROM jobs WHERE (status = ?{short}) "
                 "OR (status = ? AND lease_expires_at < ?) LIMIT 1",
-                (_QUEUED, _RUNNING, now),
+                (_QUEUED, *params, _RUNNING, now),
             )
             .fetchone()
         )
@@ -269,6 +281,17 @@ class SqliteJobStore:
             "WHERE id = ?",
             (str(job.status), _dump(job), job.id),
         )
+
+
+def _short_only(max_duration_s: float | None) -> tuple[str, tuple[float, ...]]:
+    """The claim's extra condition for an express worker, and its parameters: a whole job
+    (no part task) whose declared length is known and at most ``max_duration_s``."""
+    if max_duration_s is None:
+        return "", ()
+    return (
+        " AND parent_id IS NULL AND duration_s IS NOT NULL AND duration_s <= ?",
+        (max_duration_s,),
+    )
 
 
 def _dump(job: Job) -> str:

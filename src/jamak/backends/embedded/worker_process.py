@@ -37,6 +37,7 @@ def worker_process_main(
         fmt=config.log_format,
         text_format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
     )
+    _lower_priority(config.nice)
     stop = threading.Event()
     _stop_on_signals(stop)
     _stop_when_orphaned(stop, parent_pid)
@@ -58,6 +59,7 @@ def worker_process_main(
                 recognition=config.recognition,
                 limits=config.limits,
                 split=config.split,
+                max_duration_s=config.max_duration_s,
             ),
         )
         ready.value = True
@@ -65,6 +67,18 @@ def worker_process_main(
     finally:
         recognizers.close()
         backend.close()
+
+
+def _lower_priority(nice: int) -> None:
+    """Yield the CPU to an express worker (which keeps the parent's priority): on a busy
+    machine the scheduler then gives its short job most of a core, not a thread's equal
+    share among the long jobs' threads. A long job loses only those few seconds."""
+    if nice <= 0:
+        return
+    try:
+        os.nice(nice)
+    except OSError as err:  # not allowed here: the express worker just gets an equal share
+        logger.warning("could not lower this worker's priority: %s", err)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,14 +112,30 @@ class InMemoryJobStore:
 
     # --- JobQueue ---------------------------------------------------------------------
 
-    def claim(self, worker_id: str, *, lease_s: float) -> Job | None:
+    def claim(
+        self, worker_id: str, *, lease_s: float, max_duration_s: float | None = None
+    ) -> Job | None:
+        """In the SQLite store's order: jobs with no part running first, then fewest parts
+        running, then oldest; ``max_duration_s``: whole jobs declared at most that long."""
         with self._lock:
             now = self._clock()
             self._expire_leases(now)
-            queued = [r for r in self._records.values() if r.job.status is JobStatus.QUEUED]
+            queued = [
+                r
+                for r in self._records.values()
+                if r.job.status is JobStatus.QUEUED and _fits(r.job, max_duration_s)
+            ]
             if not queued:
                 return None
-            record = min(queued, key=lambda r: newest_first_key(r.job))
+            running = Counter(
+                r.job.parent_id
+                for r in self._records.values()
+                if r.job.status is JobStatus.RUNNING and r.job.parent_id is not None
+            )
+            record = min(
+                queued,
+                key=lambda r: (running[r.job.parent_id or r.job.id], r.job.created_at, r.job.id),
+            )
             record.job = apply_transition(record.job, JobStatus.RUNNING, now=now)
             record.lease_owner, record.lease_expires_at = worker_id, now + lease_s
             return record.job
@@ -170,3 +187,11 @@ class InMemoryJobStore:
                 parent = self._records.get(record.job.parent_id or "")
                 if parent is not None and record.job.status is JobStatus.FAILED:
                     parent.job = part_failed(parent.job, record.job, now=now)
+
+
+def _fits(job: Job, max_duration_s: float | None) -> bool:
+    """Whether an express claim (``max_duration_s`` set) may take ``job``."""
+    if max_duration_s is None:
+        return True
+    declared = job.duration_s
+    return job.parent_id is None and declared is not None and declared <= max_duration_s
