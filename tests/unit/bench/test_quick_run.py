@@ -52,7 +52,7 @@ def test_quick_run_measures_every_system_on_the_same_clips(
     clips, long = report["sections"]
     assert (clips["name"], clips["items"], long["name"], long["items"]) == ("clips", 3, "long", 1)
     assert long["audio_s"] >= 15.0
-    systems = ["fw-sequential", "fw-batched", "jamak-cli", "jamak-service"]
+    systems = ["fw-sequential", "fw-batched", "jamak-cli", "jamak-cli-fast", "jamak-service"]
     for section in (clips, long):
         rows = {row["system"]: row for row in section["rows"]}
         assert list(rows) == systems
