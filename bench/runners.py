@@ -158,11 +158,13 @@ class JamakCliRunner:
             *("--language", "auto", "--device", "cpu"),
             *("--beam-size", str(d.beam_size), "--batch-size", str(d.batch_size)),
             *(("--speed", self._speed) if self._speed else ()),
+            # As jamak runs by itself on that many cores: a decoding stream per core.
+            *("--jobs", str(d.threads)),
         ]
         measured = run_measured(
             command,
             cwd=scratch,  # away from any jamak.env in the checkout
-            env=jamak_env(d, cpu_threads=d.threads),
+            env=jamak_env(d, cpu_threads=1),
             log=scratch / "jamak.log",
             timeout_s=time_limit_s(workload),
         )

@@ -183,10 +183,15 @@ def _share_the_cores(settings: Settings, *, jobs: int | None) -> tuple[Settings,
     small batches, least of all. A single file uses every stream too, its chains read in
     one lane per stream (a 12-minute recording: 25.5 s on two streams of one thread, 27.9 s
     on one stream of two). Files go at once up to the streams. A GPU batches instead.
+    ``JAMAK_CPU_THREADS`` set gives each stream that many threads, and so fewer streams.
     """
     on_cpu = resolve_device(settings.device) == "cpu"
-    streams = jobs or (_streams_that_fit() if on_cpu else 1)
-    if on_cpu and not settings.cpu_threads:
+    if not on_cpu:
+        return settings, jobs or 1
+    # JAMAK_CPU_THREADS is each stream's threads: as many streams as the cores hold.
+    fitting = max(1, usable_cores() // settings.cpu_threads) if settings.cpu_threads else None
+    streams = jobs or min(fitting or _streams_that_fit(), _streams_that_fit())
+    if not settings.cpu_threads:
         settings = settings.model_copy(update={"cpu_threads": max(1, usable_cores() // streams)})
     return settings, streams
 
