@@ -13,14 +13,14 @@ PLAN names the mode, the model folder, the decoding settings and the ``.npy`` fi
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from bench.child import child_main
 
 SEQUENTIAL = "sequential"
 BATCHED = "batched"
@@ -84,10 +84,7 @@ def _text(segments: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    plan_path, result_path = argv if argv is not None else sys.argv[1:]
-    plan = AnchorPlan.from_json(Path(plan_path).read_text(encoding="utf-8"))
-    result = run(plan)
-    Path(result_path).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    child_main(argv, AnchorPlan.from_json, run)
 
 
 if __name__ == "__main__":

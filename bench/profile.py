@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.child import child_main
 from bench.runners import REPO_ROOT, Decoding, RunFailedError, run_measured, tail
 
 JAMAK = "jamak"
@@ -371,10 +372,7 @@ def table(profile: Mapping[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    plan_path, result_path = argv if argv is not None else sys.argv[1:]
-    plan = ProfilePlan.from_json(Path(plan_path).read_text(encoding="utf-8"))
-    result = run(plan)
-    Path(result_path).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    child_main(argv, ProfilePlan.from_json, run)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from jamak.subtitles import build_cues, check_cues
 from jamak.subtitles.rules import SubtitleRules
 from tests.support.matrix import SpeechClip
 from tests.support.media import make_noise, make_silence, speak
+from tests.support.sentences import EVERYDAY
 
 pytestmark = pytest.mark.model
 
@@ -117,14 +118,7 @@ def test_batches_give_the_same_words_as_one_window_at_a_time(
     """Batching is a speed choice only: the text must not depend on the batch size, even
     where windows are conditioned on the text before them (a window per sentence here,
     more windows than one chain holds)."""
-    sentences = [
-        "The quick brown fox jumps over the lazy dog.",
-        "Please bring the red umbrella when it rains tomorrow.",
-        "Seven ships sailed across the northern sea at dawn.",
-        "My sister plays the piano every evening after dinner.",
-        "A small bakery on the corner sells fresh bread.",
-        "The museum opens at nine and closes at five.",
-    ]
+    sentences = EVERYDAY
     gap = np.zeros(16_000 * 28, dtype=np.float32)  # each sentence gets a window of its own
     parts = []
     for i, sentence in enumerate(sentences):

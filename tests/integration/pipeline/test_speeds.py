@@ -19,17 +19,11 @@ from jamak.asr.speed import SPEEDS, with_speed
 from jamak.media import decode_audio
 from jamak.transcript import Transcript
 from tests.support.media import speak
+from tests.support.sentences import EVERYDAY
 
 pytestmark = pytest.mark.model
 
-SENTENCES = (
-    "The quick brown fox jumps over the lazy dog.",
-    "Please bring the red umbrella when it rains tomorrow.",
-    "Seven ships sailed across the northern sea at dawn.",
-    "My sister plays the piano every evening after dinner.",
-    "A small bakery on the corner sells fresh bread.",
-    "The museum opens at nine and closes at five.",
-)
+SENTENCES = EVERYDAY
 
 
 @pytest.fixture(scope="module")
