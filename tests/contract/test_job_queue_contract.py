@@ -236,17 +236,17 @@ def test_a_part_task_whose_workers_keep_dying_fails_its_job(job_queue: StoreAndQ
 
 def split_job(job_queue: StoreAndQueue, number: int, parts: int) -> list[str]:
     """A long job a worker has planned: running with no lease, its part tasks queued."""
-    job_queue.add(replace(make_job(number), duration_s=1800.0))
+    job_queue.add(replace(make_job(number), declared_s=1800.0))
     job_queue.transition(f"job-{number:04d}", JobStatus.RUNNING)
     return add_part_tasks(job_queue, f"job-{number:04d}", parts)
 
 
 def test_an_express_claim_takes_only_short_whole_jobs(job_queue: StoreAndQueue) -> None:
     split_job(job_queue, 1, 2)
-    job_queue.add(replace(make_job(2), duration_s=3600.0))  # long
+    job_queue.add(replace(make_job(2), declared_s=3600.0))  # long
     job_queue.add(make_job(3))  # its header declared no length
-    job_queue.add(replace(make_job(4), duration_s=120.0))  # short, at the bound
-    job_queue.add(replace(make_job(5), duration_s=11.0))  # short
+    job_queue.add(replace(make_job(4), declared_s=120.0))  # short, at the bound
+    job_queue.add(replace(make_job(5), declared_s=11.0))  # short
 
     claimed = [job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0)]
     claimed.append(job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0))

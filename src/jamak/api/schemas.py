@@ -92,7 +92,12 @@ class JobOut(BaseModel):
     )
     filename: str = Field(description="the uploaded file's name")
     processed_s: float = Field(description="audio seconds recognised so far")
-    duration_s: float | None
+    duration_s: float | None = Field(description="the media's length, once a worker has read it")
+    declared_s: float | None = Field(
+        default=None,
+        description="the length the file's header claimed at upload (embedded backend), "
+        "before any worker read it; may be wrong for a damaged file",
+    )
     language: str | None = Field(description="the requested or detected language")
     options: JobOptionsOut
     formats: list[str] = Field(description="requested subtitle formats")
@@ -117,6 +122,7 @@ class JobOut(BaseModel):
             filename=job.filename,
             processed_s=job.processed_s,
             duration_s=job.duration_s,
+            declared_s=job.declared_s,
             language=job.language or job.options.language,
             options=JobOptionsOut.model_validate(job.options.to_dict()),
             formats=list(job.options.formats),

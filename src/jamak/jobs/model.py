@@ -94,7 +94,10 @@ class Job:
     status: JobStatus = JobStatus.QUEUED
     progress: float = 0.0  # percent, 0-100
     processed_s: float = 0.0  # audio seconds recognised so far
-    duration_s: float | None = None
+    duration_s: float | None = None  # measured: once a worker has probed the media
+    # What the media's header claimed at submit (embedded backend): the express worker's
+    # pick of short jobs, and nothing else; a header may lie, so no quota or limit uses it.
+    declared_s: float | None = None
     language: str | None = None
     error: str | None = None
     # The failure's class name (CorruptMediaError, InternalError...): a bounded label for

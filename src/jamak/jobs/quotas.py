@@ -5,12 +5,12 @@ from :meth:`JobStore.list` (an index on owner and on status in SQLite, a query o
 so no port grows a method. Counting stops as soon as a limit is reached, so a check costs
 at most a few pages.
 
-Audio hours: a job's duration is known once a worker has probed it (``duration_s``), or,
-in the embedded backend, from its header at submit, so the daily quota counts the known
-durations of the caller's jobs created in the last 24 h, and a queued job whose length is
-not known yet (AWS) counts nothing. The concurrent-jobs quota bounds the overshoot that
-allows to ``max_active_jobs_per_user`` files (each also capped by the media duration
-limit); refusing at probe time instead would fail jobs that were already
+Audio hours: a job's duration is known only once a worker has probed it (``duration_s``;
+the length its header claimed at submit, ``declared_s``, may lie and counts nothing), so
+the daily quota counts the probed durations of the caller's jobs created in the last 24 h
+(running and finished ones), and a queued job counts nothing yet. The concurrent-jobs quota
+bounds the overshoot that allows to ``max_active_jobs_per_user`` files (each also capped
+by the media duration limit); refusing at probe time instead would fail jobs that were already
 accepted, which is worse for a user than a 429 on the next submit.
 """
 

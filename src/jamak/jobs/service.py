@@ -47,7 +47,7 @@ def submit_job(
     is stored. ``exempt``: the owner is an admin, free of per-user quotas.
 
     ``read_duration``: record the length the stored file's header declares as the job's
-    ``duration_s`` (unknown when the header can't be read; that fails nothing here), so a
+    ``declared_s`` (unknown when the header can't be read; that fails nothing here), so a
     pulled queue can hand short jobs to its express worker. Only where the object store
     is local: on S3 it would download the file again."""
     check_can_submit(store=store, owner=owner, limits=limits, exempt=exempt)
@@ -60,7 +60,7 @@ def submit_job(
         filename=filename,
         media_key=key,
         options=options,
-        duration_s=declared_duration_s(objects, key) if read_duration else None,
+        declared_s=declared_duration_s(objects, key) if read_duration else None,
     )
     store.add(job)
     start_job(store=store, launcher=launcher, job=job)

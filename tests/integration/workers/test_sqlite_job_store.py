@@ -57,15 +57,15 @@ def test_a_database_from_a_newer_jamak_is_refused(tmp_path: Path) -> None:
 
 
 def test_jobs_queued_before_the_express_lane_are_claimed_by_their_length(tmp_path: Path) -> None:
-    """A data directory from before schema 4 gains the duration and parent columns from the
-    jobs already in it, so its queued short jobs go to the express worker too."""
+    """A data directory from before schema 4 gains the declared-length and parent columns
+    from the jobs already in it (generated from their JSON), so the claim can use them."""
     path = tmp_path / "jobs.sqlite3"
     with sqlite3.connect(path) as db:
         for version, statements in enumerate(MIGRATIONS[:3], start=1):
             for statement in statements:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {version}")
-        for job in (replace(make_job(1), duration_s=3600.0), replace(make_job(2), duration_s=9.0)):
+        for job in (replace(make_job(1), declared_s=3600.0), replace(make_job(2), declared_s=9.0)):
             db.execute(
                 "INSERT INTO jobs (id, owner, status, created_at, data) VALUES (?, ?, ?, ?, ?)",
                 (job.id, job.owner, str(job.status), job.created_at, json.dumps(job.to_dict())),

@@ -33,14 +33,15 @@ def test_a_submit_records_the_declared_duration(
 ) -> None:
     job = submit(store, objects, tone_bytes, read=True)
 
-    assert job.duration_s == pytest.approx(2.0, abs=0.05)
-    assert store.get(job.id).duration_s == job.duration_s
+    assert job.declared_s == pytest.approx(2.0, abs=0.05)
+    assert store.get(job.id).declared_s == job.declared_s
+    assert job.duration_s is None  # measured only by a worker
 
 
 def test_without_reading_the_duration_is_unknown(
     store: InMemoryJobStore, objects: InMemoryObjectStore, tone_bytes: bytes
 ) -> None:
-    assert submit(store, objects, tone_bytes, read=False).duration_s is None
+    assert submit(store, objects, tone_bytes, read=False).declared_s is None
 
 
 def test_an_unreadable_header_leaves_the_duration_unknown_and_the_job_queued(
@@ -48,5 +49,5 @@ def test_an_unreadable_header_leaves_the_duration_unknown_and_the_job_queued(
 ) -> None:
     job = submit(store, objects, random.Random(3).randbytes(4096), read=True)
 
-    assert job.duration_s is None
+    assert job.declared_s is None
     assert store.get(job.id).status is JobStatus.QUEUED

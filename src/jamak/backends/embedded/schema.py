@@ -68,8 +68,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # one, and the job a part task belongs to, so the next free worker prefers a job
         # none of whose parts is running yet. Generated from the JSON document, so no
         # write can leave them out of step with it; virtual, so old rows need no rewrite.
-        "ALTER TABLE jobs ADD COLUMN duration_s REAL "
-        "GENERATED ALWAYS AS (json_extract(data, '$.duration_s')) VIRTUAL",
+        "ALTER TABLE jobs ADD COLUMN declared_s REAL "
+        "GENERATED ALWAYS AS (json_extract(data, '$.declared_s')) VIRTUAL",
         "ALTER TABLE jobs ADD COLUMN parent_id TEXT "
         "GENERATED ALWAYS AS (json_extract(data, '$.parent_id')) VIRTUAL",
         "CREATE INDEX jobs_by_parent ON jobs (parent_id, status)",

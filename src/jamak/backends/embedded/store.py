@@ -289,7 +289,7 @@ def _short_only(max_duration_s: float | None) -> tuple[str, tuple[float, ...]]:
     if max_duration_s is None:
         return "", ()
     return (
-        " AND parent_id IS NULL AND duration_s IS NOT NULL AND duration_s <= ?",
+        " AND parent_id IS NULL AND declared_s IS NOT NULL AND declared_s <= ?",
         (max_duration_s,),
     )
 

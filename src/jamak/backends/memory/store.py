@@ -193,5 +193,5 @@ def _fits(job: Job, max_duration_s: float | None) -> bool:
     """Whether an express claim (``max_duration_s`` set) may take ``job``."""
     if max_duration_s is None:
         return True
-    declared = job.duration_s
+    declared = job.declared_s
     return job.parent_id is None and declared is not None and declared <= max_duration_s
