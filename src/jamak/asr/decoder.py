@@ -60,7 +60,8 @@ class DecodedRead:
 
 # Picks the greedy reads worth a beam search (jamak.asr.doubt): only what a read says of
 # itself, so the choice never depends on what else shares its batch.
-SecondLook = Callable[[DecodedRead], bool]
+# Given the read and the prompt it was conditioned on.
+SecondLook = Callable[[DecodedRead, Sequence[int]], bool]
 
 
 class Decoder(Protocol):

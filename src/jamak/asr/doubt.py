@@ -4,22 +4,46 @@ Beam search costs a CPU about twice the decoding time of a greedy read, and on m
 it writes the same words: a beam helps where the best next token is a close call. The
 decoder says where that is. A read whose average log-probability is low had close calls
 (or guessed), and a read that loops is greedy decoding's typical failure (openai/whisper
-falls back on the same two signs, there from beam search to sampling). Only those reads are
+falls back on the same two signs, there from beam search to sampling). A third sign is
+greedy decoding's own: a read that writes again a run of what its prompt already says is
+copying its context, not hearing the audio (seen on AVX kernels: a sonnet's closing couplet
+read as the sentence before it, once more). Only those reads are
 read again by beam search (``balanced``, :mod:`jamak.asr.speed`); the threshold is
 measured in bench/README.md ("Speed presets") across kernel families.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from jamak.asr.decoder import DecodedRead
 from jamak.asr.keeping import loops
 
 # A greedy read with an average log-probability under this is read again by beam search.
 DOUBTFUL_GREEDY_AVG_LOGPROB = -0.5
+# A read sharing a run of this many text tokens with its prompt copies it (about six words:
+# longer than the set phrases speech repeats from one sentence to the next).
+COPIED_RUN_TOKENS = 8
 
 
-def worth_a_beam(read: DecodedRead) -> bool:
-    """A read with any text the decoder was unsure of, or that repeats itself."""
+def worth_a_beam(read: DecodedRead, prompt: Sequence[int] = ()) -> bool:
+    """A read with any text the decoder was unsure of, that repeats itself, or that
+    repeats its prompt."""
     if not read.tokens:
         return False
-    return read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB or loops(read)
+    unsure = read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB
+    return unsure or loops(read) or copies(read, prompt)
+
+
+def copies(read: DecodedRead, prompt: Sequence[int]) -> bool:
+    """Whether the read's text holds a run of ``COPIED_RUN_TOKENS`` tokens of its prompt's
+    text. Timestamps are left out of both (they differ between reads of the same words):
+    they are the tokens from the lowest one that opens or closes a segment on."""
+    edges = [t for segment in read.segments for t in (segment.tokens[:1] + segment.tokens[-1:])]
+    if not edges:
+        return False
+    first_time, size = min(edges), COPIED_RUN_TOKENS
+    text = [t for segment in read.segments for t in segment.tokens if t < first_time]
+    context = [t for t in prompt if t < first_time]
+    runs = {tuple(context[i : i + size]) for i in range(len(context) - size + 1)}
+    return any(tuple(text[i : i + size]) in runs for i in range(len(text) - size + 1))

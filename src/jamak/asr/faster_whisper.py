@@ -191,8 +191,10 @@ class _Engine:
         results = self._generate(encoded, prompts, 1, 1.0)
         again = [
             index
-            for index, (window, result) in enumerate(zip(batch, results, strict=True))
-            if second_look(_decoded(self._split(window, result.sequences_ids[0]), result))
+            for index, (window, prompt, result) in enumerate(
+                zip(batch, prompts, results, strict=True)
+            )
+            if second_look(_decoded(self._split(window, result.sequences_ids[0]), result), prompt)
         ]
         if again:
             # A view on ``kept``'s memory, which must outlive the search.

@@ -97,7 +97,7 @@ class FakeDecoder:
             return reads
         search = self.searched or self.script
         for index, (window, prompt) in enumerate(zip(windows, prompts, strict=True)):
-            if second_look(reads[index]):
+            if second_look(reads[index], prompt):
                 self.looked_again.append(window)
                 reads[index] = search(window, prompt, 1.0)
         return reads
