@@ -26,24 +26,20 @@ DOUBTFUL_GREEDY_AVG_LOGPROB = -0.5
 COPIED_RUN_TOKENS = 8
 
 
-def worth_a_beam(read: DecodedRead, prompt: Sequence[int] = ()) -> bool:
+def worth_a_beam(read: DecodedRead, prompt: Sequence[int], *, timestamp_begin: int) -> bool:
     """A read with any text the decoder was unsure of, that repeats itself, or that
-    repeats its prompt."""
+    repeats its prompt (tokens from ``timestamp_begin`` on are times, not text)."""
     if not read.tokens:
         return False
     unsure = read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB
-    return unsure or loops(read) or copies(read, prompt)
+    return unsure or loops(read) or copies(read, prompt, timestamp_begin=timestamp_begin)
 
 
-def copies(read: DecodedRead, prompt: Sequence[int]) -> bool:
+def copies(read: DecodedRead, prompt: Sequence[int], *, timestamp_begin: int) -> bool:
     """Whether the read's text holds a run of ``COPIED_RUN_TOKENS`` tokens of its prompt's
-    text. Timestamps are left out of both (they differ between reads of the same words):
-    they are the tokens from the lowest one that opens or closes a segment on."""
-    edges = [t for segment in read.segments for t in (segment.tokens[:1] + segment.tokens[-1:])]
-    if not edges:
-        return False
-    first_time, size = min(edges), COPIED_RUN_TOKENS
-    text = [t for segment in read.segments for t in segment.tokens if t < first_time]
-    context = [t for t in prompt if t < first_time]
+    text. Timestamps are left out of both: they differ between reads of the same words."""
+    size = COPIED_RUN_TOKENS
+    text = [t for segment in read.segments for t in segment.tokens if t < timestamp_begin]
+    context = [t for t in prompt if t < timestamp_begin]
     runs = {tuple(context[i : i + size]) for i in range(len(context) - size + 1)}
     return any(tuple(text[i : i + size]) in runs for i in range(len(text) - size + 1))

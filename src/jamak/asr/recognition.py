@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from jamak.asr.decoder import Decoder
@@ -119,14 +120,20 @@ def _language_and_segments(
         language, probability = most_likely_language(engine.language_scores()[:LANGUAGE_WINDOWS])
     else:
         language, probability = asked, 1.0
+    decoder = engine.decoder(language)
+    second_look = (
+        partial(worth_a_beam, timestamp_begin=decoder.timestamp_begin)
+        if options.greedy_first and options.beam_size > 1
+        else None
+    )
     segments = read_lanes(
         lanes,
-        engine.decoder(language),
+        decoder,
         speech.judge,
         initial_tokens=initial_tokens,
         parallel=parallel,
         report_share=report_share,
-        second_look=worth_a_beam if options.greedy_first and options.beam_size > 1 else None,
+        second_look=second_look,
     )
     if not segments and options.language is None:
         # Whisper names a language even for music; with no words left, none was heard.

@@ -61,7 +61,7 @@ def test_a_read_searched_again_is_the_beams_and_one_left_alone_the_greedy_ones(
 
     fast, accurate = recognise("fast"), recognise("accurate")
 
-    def second_chain_only(read: DecodedRead, prompt: object) -> bool:
+    def second_chain_only(read: DecodedRead, prompt: object, **_: object) -> bool:
         return bool(read.segments) and read.segments[0].start_s >= half_s
 
     monkeypatch.setattr("jamak.asr.recognition.worth_a_beam", second_chain_only)
