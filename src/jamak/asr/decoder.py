@@ -60,8 +60,10 @@ class DecodedRead:
 
 # Picks the greedy reads worth a beam search (jamak.asr.doubt): only what a read says of
 # itself, so the choice never depends on what else shares its batch.
-# Given the read and the prompt it was conditioned on.
-SecondLook = Callable[[DecodedRead, Sequence[int]], bool]
+# Given the read, the prompt it was conditioned on, and a way to read the same window
+# greedily with no prompt at all (called only when the choice needs it: it costs a read).
+Unprompted = Callable[[], DecodedRead]
+SecondLook = Callable[[DecodedRead, Sequence[int], Unprompted], bool]
 
 
 class Decoder(Protocol):

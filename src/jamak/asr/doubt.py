@@ -7,16 +7,23 @@ decoder says where that is. A read whose average log-probability is low had clos
 falls back on the same two signs, there from beam search to sampling). A third sign is
 greedy decoding's own: a read that writes again a run of what its prompt already says is
 copying its context, not hearing the audio (seen on AVX kernels: a sonnet's closing couplet
-read as the sentence before it, once more). Only those reads are
-read again by beam search (``balanced``, :mod:`jamak.asr.speed`); the threshold is
-measured in bench/README.md ("Speed presets") across kernel families.
+read as the sentence before it, once more). But speakers do say things again (a passage read
+twice, a refrain), and a beam search of every such read made a recording with repeated
+passages half again as slow. So a read that copies its prompt is first read once more,
+greedily and with no prompt: if that read says the same words, the audio said them and the
+greedy read stands (letters, not tokens: without a prompt Whisper may write other casing
+and punctuation). Only reads still in doubt are read again by beam search
+(``balanced``, :mod:`jamak.asr.speed`); the thresholds are measured in bench/README.md
+("Speed presets") across kernel families.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
-from jamak.asr.decoder import DecodedRead
+from jamak.asr.decoder import DecodedRead, Unprompted
 from jamak.asr.keeping import loops
 
 # A greedy read with an average log-probability under this is read again by beam search.
@@ -24,15 +31,29 @@ DOUBTFUL_GREEDY_AVG_LOGPROB = -0.5
 # A read sharing a run of this many text tokens with its prompt copies it (about six words:
 # longer than the set phrases speech repeats from one sentence to the next).
 COPIED_RUN_TOKENS = 8
+# Two reads of one window say the same when this share of their letters line up (difflib's
+# ratio): a sentence misheard in a word or two scores 0.9 and more, two different sentences
+# 0.2-0.4 (the letters any two sentences of a language share).
+SAME_TEXT_RATIO = 0.8
 
 
-def worth_a_beam(read: DecodedRead, prompt: Sequence[int], *, timestamp_begin: int) -> bool:
+def worth_a_beam(
+    read: DecodedRead,
+    prompt: Sequence[int],
+    unprompted: Unprompted,
+    *,
+    timestamp_begin: int,
+) -> bool:
     """A read with any text the decoder was unsure of, that repeats itself, or that
-    repeats its prompt (tokens from ``timestamp_begin`` on are times, not text)."""
+    repeats its prompt unless the audio heard without the prompt says the same (tokens from
+    ``timestamp_begin`` on are times, not text)."""
     if not read.tokens:
         return False
-    unsure = read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB
-    return unsure or loops(read) or copies(read, prompt, timestamp_begin=timestamp_begin)
+    if read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB or loops(read):
+        return True
+    if not copies(read, prompt, timestamp_begin=timestamp_begin):
+        return False
+    return not agree(read, unprompted())
 
 
 def copies(read: DecodedRead, prompt: Sequence[int], *, timestamp_begin: int) -> bool:
@@ -43,3 +64,19 @@ def copies(read: DecodedRead, prompt: Sequence[int], *, timestamp_begin: int) ->
     context = [t for t in prompt if t < timestamp_begin]
     runs = {tuple(context[i : i + size]) for i in range(len(context) - size + 1)}
     return any(tuple(text[i : i + size]) in runs for i in range(len(text) - size + 1))
+
+
+def agree(read: DecodedRead, other: DecodedRead) -> bool:
+    """Whether two reads of one window say the same: their letters and digits, in any
+    script, line up (casing, spaces and punctuation left out)."""
+    ours, theirs = _letters(read), _letters(other)
+    if not ours or not theirs:
+        return ours == theirs
+    return SequenceMatcher(a=ours, b=theirs, autojunk=False).ratio() >= SAME_TEXT_RATIO
+
+
+def _letters(read: DecodedRead) -> str:
+    return _NOT_LETTERS.sub("", " ".join(segment.text for segment in read.segments).lower())
+
+
+_NOT_LETTERS = re.compile(r"[\W_]+")

@@ -189,27 +189,44 @@ class _Engine:
         if second_look is None:
             return self._generate(encoded, prompts, self.options.beam_size, 1.0)
         results = self._generate(encoded, prompts, 1, 1.0)
+
+        def unprompted(index: int) -> DecodedRead:
+            kept, rows = self._rows_of(encoded, batch, [index])
+            (result,) = self._generate(rows, [()], 1, 1.0)
+            del kept  # the rows' memory outlived the read
+            return _decoded(self._split(batch[index], result.sequences_ids[0]), result)
+
         again = [
             index
             for index, (window, prompt, result) in enumerate(
                 zip(batch, prompts, results, strict=True)
             )
-            if second_look(_decoded(self._split(window, result.sequences_ids[0]), result), prompt)
+            if second_look(
+                _decoded(self._split(window, result.sequences_ids[0]), result),
+                prompt,
+                partial(unprompted, index),
+            )
         ]
         if again:
-            # A view on ``kept``'s memory, which must outlive the search.
-            kept = _rows(encoded, again)
-            rows = (
-                ctranslate2.StorageView.from_array(kept)
-                if kept is not None
-                else _encode(self.model, self.audio, [batch[i] for i in again])
-            )
+            kept, rows = self._rows_of(encoded, batch, again)
             searched = self._generate(
                 rows, [prompts[i] for i in again], self.options.beam_size, 1.0
             )
+            del kept
             for index, result in zip(again, searched, strict=True):
                 results[index] = result
         return results
+
+    def _rows_of(
+        self, encoded: Any, batch: Sequence[Window], indices: Sequence[int]
+    ) -> tuple[np.ndarray | None, Any]:
+        """Some windows' encoder output, for a read of them alone: a copy of their rows
+        (returned first: the view on it needs its memory while it is used), or encoded
+        again on a device whose output can't be sliced here."""
+        kept = _rows(encoded, indices)
+        if kept is None:
+            return None, _encode(self.model, self.audio, [batch[i] for i in indices])
+        return kept, ctranslate2.StorageView.from_array(kept)
 
     def _generate(
         self, encoded: Any, prompts: Sequence[Sequence[int]], beam_size: int, penalty: float

@@ -9,6 +9,8 @@ writes for it, and one left alone exactly what ``fast`` writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -61,7 +63,7 @@ def test_a_read_searched_again_is_the_beams_and_one_left_alone_the_greedy_ones(
 
     fast, accurate = recognise("fast"), recognise("accurate")
 
-    def second_chain_only(read: DecodedRead, prompt: object, **_: object) -> bool:
+    def second_chain_only(read: DecodedRead, *_: object, **__: object) -> bool:
         return bool(read.segments) and read.segments[0].start_s >= half_s
 
     monkeypatch.setattr("jamak.asr.recognition.worth_a_beam", second_chain_only)
@@ -69,6 +71,53 @@ def test_a_read_searched_again_is_the_beams_and_one_left_alone_the_greedy_ones(
     assert _halves(mixed, half_s)[0] == _halves(fast, half_s)[0]
     assert _halves(mixed, half_s)[1] == _halves(accurate, half_s)[1]
     assert len(mixed.segments) >= 10  # a sentence or two may go unheard by tiny.en
+
+
+def test_a_window_read_again_without_its_prompt_hears_that_windows_audio(
+    model_registry: ModelRegistry,
+    two_chains: tuple[np.ndarray, float],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The unprompted read behind the copied-prompt check (:mod:`jamak.asr.doubt`) reads
+    the rows of its own window: it writes the sentence spoken there. (The prompted reads are
+    no yardstick: tiny.en's greedy and beam reads here sometimes copy the sentence before,
+    which is what the check is for.) Left alone, every read is the greedy one."""
+    audio, _ = two_chains
+    recognizer = model_registry.recognizer("tiny.en")
+    base = RecognitionOptions(batch_size=8, beam_size=5)
+    heard: list[tuple[float, float, set[str]]] = []
+
+    def words(text: str) -> set[str]:
+        return {word.strip(".,!?-").lower() for word in text.split()} - {""}
+
+    def check(
+        read: DecodedRead, prompt: object, unprompted: Callable[[], DecodedRead], **_: object
+    ) -> bool:
+        alone = unprompted()
+        if alone.segments:
+            text = " ".join(segment.text for segment in alone.segments)
+            heard.append((alone.segments[0].start_s, alone.segments[-1].end_s, words(text)))
+        return False
+
+    fast = recognizer.recognize(audio, options=with_speed(base, "fast"))
+    monkeypatch.setattr("jamak.asr.recognition.worth_a_beam", check)
+    checked = recognizer.recognize(audio, options=with_speed(base, "balanced"))
+    assert checked.text == fast.text
+    assert len(heard) >= 10
+    onsets = _onsets_s(audio)
+    assert len(onsets) == 2 * len(SENTENCES)
+    for start_s, _end_s, alone in heard:
+        nearest = min(range(len(onsets)), key=lambda i: abs(onsets[i] - start_s))
+        closest = max(SENTENCES, key=lambda sentence: len(alone & words(sentence)))
+        # tiny.en mishears a word or two ("nog"), never a whole sentence.
+        assert closest == SENTENCES[nearest % len(SENTENCES)], (start_s, alone)
+
+
+def _onsets_s(audio: np.ndarray, *, min_gap_s: float = 5.0) -> list[float]:
+    """Where each sentence starts: the fixture's gaps are exact zeros."""
+    sounding = np.flatnonzero(audio)
+    after_gap = np.flatnonzero(np.diff(sounding) > min_gap_s * 16_000) + 1
+    return [float(sounding[0]) / 16_000] + [float(sounding[i]) / 16_000 for i in after_gap]
 
 
 @pytest.mark.parametrize("speed", SPEEDS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, SecondLook
 from jamak.asr.timestamps import TIME_PRECISION_S
@@ -82,6 +83,7 @@ class FakeDecoder:
     )
     penalties: list[float] = field(default_factory=list)
     looked_again: list[Window] = field(default_factory=list)
+    unprompted: list[Window] = field(default_factory=list)  # read again with no prompt
     searched: Script | None = None
 
     def decode(
@@ -97,10 +99,15 @@ class FakeDecoder:
             return reads
         search = self.searched or self.script
         for index, (window, prompt) in enumerate(zip(windows, prompts, strict=True)):
-            if second_look(reads[index], prompt):
+            unprompted = partial(self._unprompted, window)
+            if second_look(reads[index], prompt, unprompted):
                 self.looked_again.append(window)
                 reads[index] = search(window, prompt, 1.0)
         return reads
+
+    def _unprompted(self, window: Window) -> DecodedRead:
+        self.unprompted.append(window)
+        return self.script(window, (), 1.0)
 
     def decode_penalised(
         self, window: Window, prompt: Sequence[int], penalties: Sequence[float]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jamak.asr.decoder import DecodedRead, DecodedSegment
-from jamak.asr.doubt import COPIED_RUN_TOKENS, DOUBTFUL_GREEDY_AVG_LOGPROB, worth_a_beam
+from jamak.asr.doubt import COPIED_RUN_TOKENS, DOUBTFUL_GREEDY_AVG_LOGPROB, agree, worth_a_beam
 
 TIMESTAMP_BEGIN = 50_000  # the first timestamp token of these reads
+
+
+def _never_asked() -> DecodedRead:
+    raise AssertionError("read again without a prompt, though nothing was copied")
 
 
 def _read(text: str, avg_logprob: float) -> DecodedRead:
@@ -16,7 +22,7 @@ def _read(text: str, avg_logprob: float) -> DecodedRead:
 
 def test_a_confident_read_is_kept_as_the_greedy_search_wrote_it() -> None:
     read = _read(" The birch canoe slid on the smooth planks.", -0.2)
-    assert not worth_a_beam(read, (), timestamp_begin=TIMESTAMP_BEGIN)
+    assert not worth_a_beam(read, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
 
 
 def test_a_read_with_close_calls_is_searched_again() -> None:
@@ -24,36 +30,92 @@ def test_a_read_with_close_calls_is_searched_again() -> None:
     assert worth_a_beam(
         _read(" The birch canoe slid on the smooth planks.", just_under),
         (),
+        _never_asked,
         timestamp_begin=TIMESTAMP_BEGIN,
     )
 
 
 def test_a_read_that_loops_is_searched_again_however_sure_the_decoder_is() -> None:
-    assert worth_a_beam(_read(" I'm sorry." * 40, -0.05), (), timestamp_begin=TIMESTAMP_BEGIN)
+    assert worth_a_beam(
+        _read(" I'm sorry." * 40, -0.05), (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN
+    )
 
 
 def test_an_empty_read_has_nothing_to_search_for() -> None:
     assert not worth_a_beam(
         DecodedRead((), (), no_speech_prob=0.9, avg_logprob=-3.0),
         (),
+        _never_asked,
         timestamp_begin=TIMESTAMP_BEGIN,
     )
 
 
-def _timed(text_tokens: tuple[int, ...], avg_logprob: float = -0.1) -> DecodedRead:
+def _timed(
+    text_tokens: tuple[int, ...], avg_logprob: float = -0.1, text: str = " words"
+) -> DecodedRead:
     """One segment: an opening and a closing timestamp (from 50 000 up) around the text."""
     tokens = (50_000, *text_tokens, 50_100)
-    segment = DecodedSegment(" words", 0.0, 2.0, tokens)
+    segment = DecodedSegment(text, 0.0, 2.0, tokens)
     return DecodedRead((segment,), tokens, no_speech_prob=0.05, avg_logprob=avg_logprob)
 
 
-def test_a_confident_read_that_copies_a_run_of_its_prompt_is_searched_again() -> None:
+BEFORE = " So long lives this, and this gives life to thee."
+COUPLET = " So long as men can breathe or eyes can see,"
+
+
+def test_a_read_copying_its_prompt_where_the_audio_alone_says_otherwise_is_searched_again() -> None:
     prompt = (50_010, *range(100, 120), 50_090)  # the text before, with its timestamps
-    copied = _timed(tuple(range(105, 105 + COPIED_RUN_TOKENS)))
-    assert worth_a_beam(copied, prompt, timestamp_begin=TIMESTAMP_BEGIN)
+    copied = _timed(tuple(range(105, 105 + COPIED_RUN_TOKENS)), text=BEFORE)
+    heard = _timed(tuple(range(300, 312)), text=COUPLET)  # what the greedy read replaced
+    assert worth_a_beam(copied, prompt, lambda: heard, timestamp_begin=TIMESTAMP_BEGIN)
+
+
+def test_a_run_the_audio_says_again_without_a_prompt_is_a_speaker_repeating_it() -> None:
+    prompt = (50_010, *range(100, 120), 50_090)
+    copied = _timed(tuple(range(105, 105 + COPIED_RUN_TOKENS)), text=BEFORE)
+    asked: list[int] = []
+
+    def unprompted() -> DecodedRead:
+        # Other tokens, casing and punctuation; the same words.
+        asked.append(1)
+        return _timed(
+            tuple(range(400, 413)), text=" so long lives this and this gives life to thee"
+        )
+
+    assert not worth_a_beam(copied, prompt, unprompted, timestamp_begin=TIMESTAMP_BEGIN)
+    assert asked == [1]
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "same"),
+    [
+        (
+            " The quick brown fox jumps over the lazy dog.",
+            " the quick brown fox jump over the lazy nog",
+            True,
+        ),
+        (
+            " My sister plays the piano every evening.",
+            " Seven ships sailed across the northern sea.",
+            False,
+        ),
+        (" 오늘은 날씨가 좋네요.", " 오늘은 날씨가 좋네요", True),
+        (" 오늘은 날씨가 좋네요.", " 내일 회의는 세 시에 시작합니다.", False),
+        ("", "", True),
+        (" Words.", "", False),
+    ],
+)
+def test_two_reads_agree_when_their_letters_line_up(ours: str, theirs: str, same: bool) -> None:
+    assert agree(_timed((1,), text=ours), _timed((2,), text=theirs)) is same
+
+
+def test_a_doubtful_read_is_searched_again_without_reading_it_unprompted_first() -> None:
+    prompt = tuple(range(100, 120))
+    copied = _timed(tuple(range(105, 105 + COPIED_RUN_TOKENS)), avg_logprob=-0.9)
+    assert worth_a_beam(copied, prompt, _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
 
 
 def test_a_phrase_shorter_than_the_run_may_come_again() -> None:
     prompt = tuple(range(100, 120))
     echoed = _timed((*range(105, 105 + COPIED_RUN_TOKENS - 1), 7, 8, 9))
-    assert not worth_a_beam(echoed, prompt, timestamp_begin=TIMESTAMP_BEGIN)
+    assert not worth_a_beam(echoed, prompt, _never_asked, timestamp_begin=TIMESTAMP_BEGIN)

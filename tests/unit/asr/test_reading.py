@@ -197,7 +197,7 @@ def test_only_the_reads_picked_for_a_second_look_are_replaced_by_the_beam_search
 
     decoder = FakeDecoder(greedy, searched=lambda window, _, __: read_words(window, beam_words))
     lanes = plan_lanes(speech, speech, batch_size=4, parallel=1)
-    segments = _read(lanes, decoder, second_look=lambda read, _: read.avg_logprob < -1.0)
+    segments = _read(lanes, decoder, second_look=lambda read, _, __: read.avg_logprob < -1.0)
     assert [s.text for s in segments] == [" w1", " w102", " w3", " w104"]
     assert [w.start_s for w in decoder.looked_again] == sorted(doubtful)
 
