@@ -25,9 +25,13 @@ from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.media import SAMPLE_RATE, decode_audio
 from jamak.settings import Settings
 from tests.support.matrix import SpeechClip
-from tests.support.media import write_wav
+from tests.support.media import speak, write_wav
+from tests.support.sentences import EVERYDAY
 
 pytestmark = pytest.mark.aws
+
+SAID = 6  # times each sentence of EVERYDAY is said in the long file
+LAST_WORDS = ("dog", "tomorrow", "dawn", "dinner", "corner", "five")
 
 
 def _environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,10 +157,12 @@ def test_worker_run_transcribes_a_clip_as_the_batch_container_does(
 
 @pytest.mark.model
 def test_worker_plan_parts_and_merge_transcribe_a_long_file_as_the_batch_jobs_do(
-    moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, speech_wav: SpeechClip, tmp_path: Any
+    moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    # Near three minutes of speech (the clip 30 times, a second apart), parts of a minute:
-    # a cut is searched within a minute of each target, so two parts.
+    # Six everyday sentences said six times, a second apart (140 s), parts of a minute: a
+    # cut is searched within a minute of each target, so two parts. (Not one sentence said
+    # over and over: five identical sentences in one read look like a decoder loop, and
+    # what tiny.en keeps of them moves with the CPU, which is not what this test is about.)
     _environment(moto_settings, monkeypatch)
     for name, value in {
         "JAMAK_CPU_THREADS": "2",
@@ -165,11 +171,14 @@ def test_worker_plan_parts_and_merge_transcribe_a_long_file_as_the_batch_jobs_do
         "JAMAK_SPLIT_FROM_S": "60",
     }.items():
         monkeypatch.setenv(name, value)
-    clip = decode_audio(speech_wav.path).samples
+    said = [
+        decode_audio(speak(text, tmp_path / f"{i}.wav")).samples for i, text in enumerate(EVERYDAY)
+    ]
     pause = np.zeros(SAMPLE_RATE, dtype=np.float32)
-    long_wav = write_wav(
-        tmp_path / "long.wav", np.concatenate([clip, pause] * 30)[None, :], SAMPLE_RATE
-    )
+    sentences = [
+        piece for i in range(SAID * len(EVERYDAY)) for piece in (said[i % len(said)], pause)
+    ]
+    long_wav = write_wav(tmp_path / "long.wav", np.concatenate(sentences)[None, :], SAMPLE_RATE)
     store = DynamoJobStore(dynamodb_client(aws_config(moto_settings)), moto_settings.aws_table)
     objects = S3ObjectStore(s3_client(aws_config(moto_settings)), moto_settings.aws_bucket)
     job = Job(
@@ -204,6 +213,10 @@ def test_worker_plan_parts_and_merge_transcribe_a_long_file_as_the_batch_jobs_do
     assert done.attempts == 1
     with objects.open(done.outputs["txt"]) as txt:
         heard = txt.read().decode().lower()
-    # tiny.en garbles the repeated synthetic sentence differently each time ("a wick
-    # roundfark"), but hears its last word: thirty times, none lost or doubled at the seam.
-    assert 27 <= heard.count("home") <= 30, heard
+    # Each sentence's last word (tiny.en hears "bread" as something else, so its
+    # sentence's "corner"), SAID times: measured 33-35 of 36 under the AVX2, AVX512, AVX and
+    # GENERIC kernels of an AMD EPYC (Zen 4), a word misheard here and there, never one
+    # written twice at the seam.
+    counts = {word: heard.count(word) for word in LAST_WORDS}
+    assert sum(counts.values()) >= SAID * len(LAST_WORDS) - 4, (counts, heard)
+    assert max(counts.values()) <= SAID, (counts, heard)

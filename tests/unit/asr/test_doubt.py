@@ -101,6 +101,8 @@ def test_a_run_the_audio_says_again_without_a_prompt_is_a_speaker_repeating_it()
         ),
         (" 오늘은 날씨가 좋네요.", " 오늘은 날씨가 좋네요", True),
         (" 오늘은 날씨가 좋네요.", " 내일 회의는 세 시에 시작합니다.", False),
+        # The prompted read skipped a sentence said again: a third of what was heard.
+        (" It runs back home. It runs back home.", " It runs back home. " * 3, False),
         ("", "", True),
         (" Words.", "", False),
     ],
