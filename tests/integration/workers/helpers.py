@@ -14,14 +14,21 @@ from jamak.bootstrap import Services
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.service import submit_job
 
+WORK_S = 0.003  # a bare worker's work on one job
+
 
 def drain_queue(db_path: Path, worker_id: str, start: Barrier, claims_path: Path) -> None:
-    """A bare worker: claim and finish jobs until the queue is empty, writing what it got."""
+    """A bare worker: claim and finish jobs until the queue is empty, writing what it got.
+
+    It works a moment on each job, as a real worker does: claiming back to back, one process
+    could drain the whole queue while the others sleep in SQLite's busy back-off (seen on a
+    loaded 2-core machine), and the test would no longer see them compete."""
     store = SqliteJobStore(db_path)
     start.wait()
     claimed: list[str] = []
     while (job := store.claim(worker_id, lease_s=60.0)) is not None:
         claimed.append(job.id)
+        time.sleep(WORK_S)
         store.transition(job.id, JobStatus.SUCCEEDED, outputs={})
     store.close()
     claims_path.write_text("\n".join(claimed))
