@@ -9,7 +9,6 @@ one, which measurably costs words: see bench/README.md), and word alignment.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -285,10 +284,14 @@ class _Engine:
 
 
 def _frames(window: Window, model: WhisperModel) -> int:
-    """Encoder frames to align words over: whole seconds, as faster-whisper counts them. A
-    window of 30 s and a rounding error must not ask for a 31st second (CTranslate2 reads
-    past the end of its buffer)."""
-    return int(math.ceil(min(window.duration_s, WHISPER_WINDOW_S)) * model.frames_per_second)
+    """Feature frames of the window's own audio, as faster-whisper's sequential decoding
+    counts them, never more than a full window (a rounding error must not ask for a 3001st
+    frame: CTranslate2 reads past the end of its buffer). Not rounded up to whole seconds:
+    word alignment then reaches into the padding after a window shorter than 30 s and piles
+    there the words it finds no room for (a read's last nine words all at one instant,
+    0.9 s past the end of the file, and a cue over no speech)."""
+    frames = round(window.duration_s * model.frames_per_second)
+    return int(min(frames, model.feature_extractor.nb_max_frames))
 
 
 def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:
