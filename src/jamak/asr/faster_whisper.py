@@ -190,9 +190,8 @@ class _Engine:
         results = self._generate(encoded, prompts, 1, 1.0)
 
         def unprompted(index: int) -> DecodedRead:
-            kept, rows = self._rows_of(encoded, batch, [index])
+            _kept, rows = self._rows_of(encoded, batch, [index])  # held while rows is read
             (result,) = self._generate(rows, [()], 1, 1.0)
-            del kept  # the rows' memory outlived the read
             return _decoded(self._split(batch[index], result.sequences_ids[0]), result)
 
         again = [
@@ -207,11 +206,10 @@ class _Engine:
             )
         ]
         if again:
-            kept, rows = self._rows_of(encoded, batch, again)
+            _kept, rows = self._rows_of(encoded, batch, again)  # held while rows is read
             searched = self._generate(
                 rows, [prompts[i] for i in again], self.options.beam_size, 1.0
             )
-            del kept
             for index, result in zip(again, searched, strict=True):
                 results[index] = result
         return results
@@ -220,7 +218,7 @@ class _Engine:
         self, encoded: Any, batch: Sequence[Window], indices: Sequence[int]
     ) -> tuple[np.ndarray | None, Any]:
         """Some windows' encoder output, for a read of them alone: a copy of their rows
-        (returned first: the view on it needs its memory while it is used), or encoded
+        (returned first, for the caller to hold while it uses the view on its memory), or encoded
         again on a device whose output can't be sliced here."""
         kept = _rows(encoded, indices)
         if kept is None:

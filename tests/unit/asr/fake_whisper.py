@@ -83,7 +83,6 @@ class FakeDecoder:
     )
     penalties: list[float] = field(default_factory=list)
     looked_again: list[Window] = field(default_factory=list)
-    unprompted: list[Window] = field(default_factory=list)  # read again with no prompt
     searched: Script | None = None
 
     def decode(
@@ -106,7 +105,6 @@ class FakeDecoder:
         return reads
 
     def _unprompted(self, window: Window) -> DecodedRead:
-        self.unprompted.append(window)
         return self.script(window, (), 1.0)
 
     def decode_penalised(
