@@ -4,14 +4,21 @@ voice does.
 Whisper's alignment puts the first word after a pause (and the first word of a window)
 in the quiet before it, sometimes by seconds, and ends words early; subtitles built on
 those times appear before anyone speaks and vanish while the words are still being said.
-Given where the voice is (:func:`jamak.asr.voicing.voiced_regions`), each word is
-corrected in two passes, keeping Whisper's order and text untouched:
+First the words are put back in time order: the alignment of a read that stopped early
+sometimes pins its last word to the window's end, after words of the next read. The
+fewest words are moved (those off the longest run in order), each only as far as order
+asks. Then, given where the voice is (:func:`jamak.asr.voicing.voiced_regions`), each word
+is corrected in three passes, keeping that order and Whisper's text untouched:
 
 * a word that starts in a silence starts at the next onset instead (words placed together
   in the silence move together, keeping their spacing as far as room allows), unless the
   silence is not quiet from the word to the onset: frames as loud as the file's speech
   there say the detector more likely missed quiet speech (a whisper, a voice trailing off)
   than that Whisper placed the word early;
+* a word after a pause (as Whisper marks one: a new segment, a gap, a word drawn out over
+  it) that opens with sound quieter than the voice itself (talk behind the speaker,
+  music, a noisy room, which the detector may call speech, so there is no silence to
+  find) starts where the voice comes in, with the words put before that point;
 * a word that ends a stretch of voice (the next word starts after a silence, or there is
   none) ends with that stretch: extended when it ran early, pulled back out of the silence
   when it ran late. It never passes the next word's start.
@@ -23,6 +30,9 @@ time, as nothing here knows better.
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -35,12 +45,17 @@ MIN_WORD_S = 0.02  # one timestamp step: a word never shrinks below it
 def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segment, ...]:
     """``segments`` with word (and so segment) times on the voice; text unchanged.
 
-    Segments without words, and everything when no voice was found, are kept as they are.
+    Segments without words are kept as they are; where no voice was found, words are only
+    put in order.
     """
     words = [word for segment in segments for word in segment.words]
-    if not words or not voicing.regions:
+    if not words:
         return tuple(segments)
-    moved = iter(_refine(words, voicing))
+    # Each word's segment, as the index of the segment's last word: Whisper's own
+    # timestamps put a boundary around it.
+    closing = [index for index, segment in enumerate(segments) for _ in segment.words]
+    segment_end = [len(closing) - 1 - closing[::-1].index(c) for c in closing]
+    moved = iter(_refine(words, voicing, segment_end))
     out: list[Segment] = []
     for segment in segments:
         if not segment.words:
@@ -51,17 +66,70 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
     return tuple(out)
 
 
-def _refine(words: Sequence[Word], voicing: Voicing) -> list[Word]:
+def _refine(words: Sequence[Word], voicing: Voicing, segment_end: Sequence[int]) -> list[Word]:
+    words = _in_time_order(words)
     regions, onsets = voicing.regions, [region.start_s for region in voicing.regions]
     starts = _starts_on_voice(words, voicing)
+    starts = _starts_out_of_background(words, starts, voicing, segment_end)
     out: list[Word] = []
     for index, word in enumerate(words):
         start = starts[index]
         following = starts[index + 1] if index + 1 < len(words) else None
         region = _region_of(start, regions, onsets)
-        end = _end_on_voice(start, max(word.end_s, start), following, region)
+        # A word moved past its own end was said up to the next word's start.
+        said_to = word.end_s if word.end_s > start else (following or start)
+        end = _end_on_voice(start, said_to, following, region)
         out.append(replace(word, start_s=start, end_s=end))
     return out
+
+
+def _in_time_order(words: Sequence[Word]) -> list[Word]:
+    """``words`` with starts that never go back in time. The words on a longest
+    non-decreasing run of starts keep their times: one stray word (the last word of a read
+    pinned to the window's end, before the next read's words) is the one to move, not every
+    word after it. Each other word is clamped between its kept neighbours, so it moves only
+    as far as order asks."""
+    starts = [word.start_s for word in words]
+    kept = _longest_ordered_run(starts)
+    floors = list(
+        itertools.accumulate((starts[k] if k in kept else 0.0 for k in range(len(starts))), max)
+    )
+    ceilings = list(
+        itertools.accumulate(
+            (starts[k] if k in kept else math.inf for k in reversed(range(len(starts)))), min
+        )
+    )[::-1]
+    out = list(words)
+    for index, word in enumerate(words):
+        if index in kept:
+            continue  # floors/ceilings at a stray word are its kept neighbours' starts
+        start = min(max(word.start_s, floors[index]), ceilings[index])
+        out[index] = replace(
+            word, start_s=start, end_s=min(max(word.end_s, start), ceilings[index])
+        )
+    return out
+
+
+def _longest_ordered_run(values: Sequence[float]) -> set[int]:
+    """Indices of a longest non-decreasing subsequence of ``values`` (patience sorting)."""
+    tails: list[float] = []  # smallest tail of a run of each length
+    tail_index: list[int] = []
+    previous = [-1] * len(values)
+    for index, value in enumerate(values):
+        length = bisect.bisect_right(tails, value)
+        if length == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[length] = value
+            tail_index[length] = index
+        previous[index] = tail_index[length - 1] if length else -1
+    kept: set[int] = set()
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        kept.add(index)
+        index = previous[index]
+    return kept
 
 
 def _starts_on_voice(words: Sequence[Word], voicing: Voicing) -> list[float]:
@@ -81,15 +149,60 @@ def _starts_on_voice(words: Sequence[Word], voicing: Voicing) -> list[float]:
         if voicing.audible(out[index], onset):
             index = run_end + 1  # not silent after all: the detector missed something
             continue
-        shift = onset - out[index]
-        limit = out[run_end + 1] if run_end + 1 < len(out) else float("inf")
-        for k in range(index, run_end + 1):
-            room = limit - MIN_WORD_S * (run_end + 1 - k)
-            out[k] = max(onset, min(out[k] + shift, room)) if k > index else onset
+        _move_run(out, index, run_end, onset)
         index = run_end + 1
     for k in range(1, len(out)):
         out[k] = max(out[k], out[k - 1])  # never out of order
     return out
+
+
+def _after_a_pause(words: Sequence[Word], segment_end: Sequence[int]) -> list[int]:
+    """The words Whisper itself marks as following a pause, the ones its alignment is
+    known to start early: a segment's first word, a word after a gap, and a word drawn
+    out to over twice the median word (the pause absorbed into it; Whisper's own word
+    timing looks for these the same way)."""
+    longest = 2 * statistics.median(word.end_s - word.start_s for word in words)
+    return [
+        k
+        for k, word in enumerate(words)
+        if k == 0
+        or segment_end[k - 1] != segment_end[k]
+        or word.start_s - words[k - 1].end_s >= MIN_WORD_S
+        or word.end_s - word.start_s > longest
+    ]
+
+
+def _starts_out_of_background(
+    words: Sequence[Word], starts: list[float], voicing: Voicing, segment_end: Sequence[int]
+) -> list[float]:
+    """A word after a pause that opens with something quieter than the voice (talk behind
+    the speaker, music, a noisy room: sound the detector may call speech, so the silence
+    pass left it) starts where the voice comes in, if it does before its segment ends.
+    The words of the segment that Whisper also put before that point move with it, as
+    in a silence."""
+    out = list(starts)
+    for k in _after_a_pause(words, segment_end):
+        last = segment_end[k]
+        onset = voicing.foreground_onset(out[k], max(words[last].end_s, out[last]) - MIN_WORD_S)
+        if onset is None:
+            continue
+        run_end = k
+        while run_end < last and out[run_end + 1] < onset:
+            run_end += 1
+        _move_run(out, k, run_end, onset)
+    for k in range(1, len(out)):
+        out[k] = max(out[k], out[k - 1])
+    return out
+
+
+def _move_run(starts: list[float], first: int, last: int, onset: float) -> None:
+    """Words ``first..last`` (starts before ``onset``) moved to start at ``onset`` or
+    after, keeping their spacing as far as the next word leaves room."""
+    shift = onset - starts[first]
+    limit = starts[last + 1] if last + 1 < len(starts) else math.inf
+    for k in range(first, last + 1):
+        room = limit - MIN_WORD_S * (last + 1 - k)
+        starts[k] = max(onset, min(starts[k] + shift, room)) if k > first else onset
 
 
 def _onset_after_silence(

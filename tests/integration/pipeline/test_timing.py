@@ -24,8 +24,13 @@ SENTENCES = (
 SILENCES_S = (1.4, 1.2, 2.0, 1.0)  # before, between and after the sentences
 
 
-def _clip(tmp_path: Path) -> tuple[Path, list[tuple[float, float]]]:
-    """The clip and each sentence's voice (first and last audible sample), in seconds."""
+def _clip(
+    tmp_path: Path, *, talk_behind_db: float | None = None
+) -> tuple[Path, list[tuple[float, float]]]:
+    """The clip and each sentence's voice (first and last audible sample), in seconds;
+    with ``talk_behind_db``, talk runs behind the speaker all through, that many decibels
+    under the speech (three streams of the sentences played backwards: voice-like sound
+    the detector calls speech, with no words to hear)."""
     pieces, utterances, rate, cursor = [], [], 0, 0
     for index, text in enumerate(SENTENCES):
         samples, rate = read_samples(speak(text, tmp_path / f"s{index}.wav"))
@@ -37,8 +42,25 @@ def _clip(tmp_path: Path) -> tuple[Path, list[tuple[float, float]]]:
         pieces += [silence, mono]
         cursor += len(mono)
     pieces.append(np.zeros(round(SILENCES_S[-1] * rate), np.float32))
-    path = write_wav(tmp_path / "paused.wav", np.concatenate(pieces)[None, :], rate)
+    audio = np.concatenate(pieces)
+    if talk_behind_db is not None:
+        audio = audio + _talk(pieces[1::2], len(audio), audio, talk_behind_db)
+    path = write_wav(tmp_path / "paused.wav", audio[None, :], rate)
     return path, utterances
+
+
+def _talk(
+    sentences: list[np.ndarray], length: int, speech: np.ndarray, under_db: float
+) -> np.ndarray:
+    backwards = np.concatenate([s[::-1] for s in sentences])
+    streams = [
+        np.roll(np.resize(backwards, length), shift) for shift in (0, length // 3, 2 * length // 3)
+    ]
+    talk = np.sum(streams, axis=0)
+    voiced = speech[np.abs(speech) > 0.003]
+    gain = np.sqrt(np.mean(voiced**2) / np.mean(talk**2) / 10 ** (under_db / 10))
+    mixed: np.ndarray = (talk * gain).astype(np.float32)
+    return mixed
 
 
 def test_words_and_cues_follow_the_voice(model_registry: ModelRegistry, tmp_path: Path) -> None:
@@ -76,3 +98,23 @@ def test_words_and_cues_follow_the_voice(model_registry: ModelRegistry, tmp_path
         assert last.end_s >= offset, (offset, last)
     # No cue is shown over silence alone.
     assert all(any(c.start_s < b and c.end_s > a for a, b in utterances) for c in cues)
+
+
+def test_cues_start_with_the_voice_over_talk_behind_it(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """The detector calls the talk speech, so there is no silence to find: a sentence's
+    first word (which Whisper stretches back over the pause) starts where the speaker, 15 dB
+    louder than the talk, comes in."""
+    path, utterances = _clip(tmp_path, talk_behind_db=15.0)
+    recognizer = model_registry.recognizer("base")
+    transcript = transcribe_file(
+        path, recognizer=recognizer, options=RecognitionOptions(language="en")
+    )
+    rules = SubtitleRequest(()).rules_for(transcript.language)
+    cues = build_cues(transcript.segments, rules, language=transcript.language)
+    assert check_cues(cues, rules, language=transcript.language) == []
+    for onset, offset in utterances:
+        starting = [c for c in cues if onset - 1.0 <= c.start_s <= offset]
+        assert starting, (onset, cues)
+        assert onset - 0.2 <= starting[0].start_s <= onset + 0.1, (onset, starting[0], cues)

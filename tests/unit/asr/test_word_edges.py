@@ -102,3 +102,71 @@ def test_a_word_in_a_quiet_silence_moves_to_the_voice() -> None:
     segments = (_segment((" no", 1.2, 1.6), (" speech", 1.86, 2.3), (" whatsoever", 2.3, 2.8)),)
     voicing = _voicing(Region(0.6, 1.7), Region(2.56, 2.9))
     assert _times(refine_segments(segments, voicing))[1][0] == 2.56
+
+
+def _behind_a_voice(regions: tuple[Region, ...], voice: list[tuple[float, float]]) -> Voicing:
+    """Talk behind the speaker all through ``regions`` (12 dB above the quiet, which the
+    detector calls speech), the speaker's own voice 30 dB above it in ``voice``."""
+    above_floor_db = np.zeros(1000)
+    for region in regions:
+        above_floor_db[round(region.start_s / HOP_S) : round(region.end_s / HOP_S)] = 12.0
+    for start, end in voice:
+        above_floor_db[round(start / HOP_S) : round(end / HOP_S)] = 30.0
+    return Voicing(regions, above_floor_db, foreground_db=20.0)
+
+
+def test_a_word_after_a_pause_filled_with_talk_behind_starts_with_the_voice() -> None:
+    # The detector hears the background talk as speech from 0.5 s to 4.0 s; the speaker says
+    # "rain." at 0.6-1.0 s and "and snow" from 2.8 s. Whisper stretches "and" over the pause.
+    segments = (_segment((" rain.", 0.6, 1.0)), _segment((" and", 1.3, 3.0), (" snow", 3.0, 3.4)))
+    voicing = _behind_a_voice((Region(0.5, 4.0),), [(0.6, 1.0), (2.8, 3.4)])
+    assert _times(refine_segments(segments, voicing))[1] == (2.8, 3.0)
+
+
+def test_a_word_inside_speech_is_not_moved_to_a_louder_syllable() -> None:
+    # "over" follows "walked" with no pause, and its first 0.25 s is quieter than the voice:
+    # only words after a pause are searched for where the voice comes in.
+    segments = (_segment((" walked", 0.6, 1.0), (" over", 1.0, 1.4), (" here", 1.4, 1.7)),)
+    voicing = _behind_a_voice((Region(0.5, 2.0),), [(0.6, 1.0), (1.25, 1.7)])
+    assert _times(refine_segments(segments, voicing))[1][0] == 1.0
+
+
+def test_a_short_quiet_opening_is_the_word_itself() -> None:
+    # A soft first consonant (0.1 s under the voice) is no pause: the word keeps its start.
+    segments = (_segment((" rain.", 0.6, 1.0)), _segment((" so", 2.7, 3.0), (" on", 3.0, 3.4)))
+    voicing = _behind_a_voice((Region(0.5, 4.0),), [(0.6, 1.0), (2.8, 3.4)])
+    assert _times(refine_segments(segments, voicing))[1][0] == 2.7
+
+
+def test_a_click_in_the_talk_behind_is_not_the_voice_coming_in() -> None:
+    segments = (_segment((" rain.", 0.6, 1.0)), _segment((" and", 1.3, 3.0), (" snow", 3.0, 3.4)))
+    voicing = _behind_a_voice((Region(0.5, 4.0),), [(0.6, 1.0), (1.8, 1.82), (2.8, 3.4)])
+    assert _times(refine_segments(segments, voicing))[1][0] == 2.8
+
+
+def test_a_word_pinned_after_the_next_words_is_put_back_in_order() -> None:
+    # A read that stopped early aligned its last word, "the", to the window's end (14.66 s),
+    # after the next read's "lofty air" (12.36 s): "the" moves, not every word after it.
+    segments = (
+        _segment((" roof,", 9.88, 10.1), (" the", 14.66, 14.66)),
+        _segment((" lofty", 12.36, 12.74), (" air.", 12.74, 13.1)),
+    )
+    times = _times(refine_segments(segments, _voicing()))
+    assert times[0] == (9.88, 10.1)
+    assert times[2:] == [(12.36, 12.74), (12.74, 13.1)]
+    assert times[1][0] <= 12.36
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(times))
+
+
+def test_words_whisper_put_together_in_the_talk_behind_move_together() -> None:
+    # "Glue the sheet" heard as "Blue, the sheet", both first words placed in the pause;
+    # the speaker comes in at 5.04 s, during "the".
+    segments = (
+        _segment((" rain.", 0.6, 1.0)),
+        _segment((" Blue,", 4.4, 4.88), (" the", 4.88, 5.36), (" sheet", 5.36, 5.56)),
+    )
+    voicing = _behind_a_voice((Region(0.5, 6.0),), [(0.6, 1.0), (5.04, 5.6)])
+    times = _times(refine_segments(segments, voicing))
+    assert times[1][0] == 5.04
+    assert 5.04 < times[2][0] < 5.36 and times[3][0] == 5.36
+    assert times[1][1] > times[1][0] + 0.1  # said until the next word, not squeezed to nothing
