@@ -253,8 +253,8 @@ def test_deploy_command_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) 
         build_app(), ["aws", "deploy", "--region", REGION, "--source-dir", str(tmp_path)]
     )
     assert result.exit_code != 0
-    # The message is wrapped inside rich's error panel at the terminal's width: a long
-    # temporary path moves the line breaks (pytest-134 broke it where pytest-9 did not).
+    # The message is wrapped at the terminal's width: a long temporary path moves the line
+    # breaks (pytest-134 broke it where pytest-9 did not).
     unwrapped = " ".join(result.output.replace("│", " ").split())
     assert "not a jamak checkout" in unwrapped
 

@@ -27,7 +27,8 @@ aws_app = typer.Typer(
 
 RegionOption = Annotated[str, typer.Option("--region", help="AWS region, e.g. eu-west-1.")]
 ProfileOption = Annotated[
-    str | None, typer.Option("--profile", help="Named AWS profile (default: the usual chain).")
+    str | None,
+    typer.Option("--profile", help="Named AWS profile.", show_default="the usual chain"),
 ]
 PrefixOption = Annotated[str, typer.Option("--prefix", help="Stack names are PREFIX-<stack>.")]
 
@@ -94,14 +95,19 @@ def deploy(
         str, typer.Option("--allowed-origins", help="Comma list of browser origins, or *.")
     ] = "*",
     source_dir: Annotated[
-        Path | None, typer.Option("--source-dir", help="The jamak checkout to build from.")
+        Path | None,
+        typer.Option(
+            "--source-dir",
+            help="The jamak checkout to build from.",
+            show_default="the checkout jamak runs from",
+        ),
     ] = None,
     instance_types: Annotated[
         str | None,
         typer.Option(
             "--instance-types",
-            help="Comma list of worker instance types (default: g4dn/g5/g6.xlarge, or "
-            "c7i/c6i/m7i.2xlarge with --cpu-only).",
+            help="Comma list of worker instance types.",
+            show_default="g4dn/g5/g6.xlarge, or c7i/c6i/m7i.2xlarge with --cpu-only",
         ),
     ] = None,
     skip_quota_check: Annotated[

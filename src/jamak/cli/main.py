@@ -20,6 +20,9 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        # Help text is plain text: Rich markup would take any [word...] in it for a style
+        # tag and drop it (a help's "[default: base]" never showed).
+        rich_markup_mode=None,
     )
     app.callback()(_options)
     transcribe.register(app)

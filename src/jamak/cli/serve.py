@@ -29,7 +29,7 @@ from jamak.bootstrap import (
     build_worker_pool,
     check_can_serve,
 )
-from jamak.cli.startup import build_settings
+from jamak.cli.startup import DATA_DIR_DEFAULT, WORKERS_DEFAULT, build_settings, env_default
 from jamak.jobs.recognizers import RecognizerFactory, model_registry_recognizers
 from jamak.settings import Settings
 
@@ -47,19 +47,29 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option("--host", help="Address to listen on.", show_default=env_default("host")),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", help="Port to listen on.", show_default=env_default("port")),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
             "--workers",
             "-w",
             min=0,
-            help="Worker processes beside the API (0: API only; default: from cores and memory).",
+            help="Worker processes beside the API (0: API only).",
+            show_default=WORKERS_DEFAULT,
         ),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Where jobs and files are kept.")
+        Path | None,
+        typer.Option(
+            "--data-dir", help="Where jobs and files are kept.", show_default=DATA_DIR_DEFAULT
+        ),
     ] = None,
     auth: Annotated[
         bool, typer.Option("--auth", help="Ask for sign-in (a token), even on loopback.")

@@ -21,3 +21,15 @@ def build_settings(**flags: Any) -> Settings:
     settings = Settings(**{name: value for name, value in flags.items() if value is not None})
     configure_logging(level=settings.log_level, fmt=settings.log_format, text_format=TEXT_FORMAT)
     return settings
+
+
+def env_default(setting: str, otherwise: object | None = None) -> str:
+    """An option's default as ``--help`` shows it, for a flag that falls back on a setting:
+    its ``JAMAK_*`` variable, else ``otherwise`` (by default the setting's built-in value)."""
+    if otherwise is None:
+        otherwise = Settings.model_fields[setting].default
+    return f"JAMAK_{setting.upper()}, else {otherwise}"
+
+
+DATA_DIR_DEFAULT = env_default("data_dir", "$XDG_DATA_HOME/jamak or ~/.local/share/jamak")
+WORKERS_DEFAULT = env_default("workers", "from cores and memory")

@@ -32,11 +32,13 @@ from jamak.asr.registry import ModelRegistry
 from jamak.asr.speed import Speed, with_speed
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
 from jamak.bootstrap import build_model_registry, job_limits
+from jamak.cli.startup import env_default
 from jamak.errors import JamakError
 from jamak.media import MediaLimits
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 from jamak.settings import Settings
 from jamak.subtitles import formats
+from jamak.subtitles.rules import CJK_LANGUAGES, SubtitleRules
 
 DeviceName = Literal["cpu", "cuda", "auto"]
 
@@ -51,27 +53,45 @@ FormatOption = Annotated[
     str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json.")
 ]
 ModelOption = Annotated[
-    str | None, typer.Option(help="Model name or CTranslate2 folder [default: base].")
+    str | None,
+    typer.Option(help="Model name or CTranslate2 folder.", show_default=env_default("model")),
 ]
 LanguageOption = Annotated[str, typer.Option(help="'auto' or a language code (ko, en...).")]
 TaskOption = Annotated[TaskName, typer.Option(help="'translate' writes English.")]
-BatchSizeOption = Annotated[int | None, typer.Option(min=1, help="Windows per batch.")]
-BeamSizeOption = Annotated[int | None, typer.Option(min=1, help="The beam of a search.")]
+BatchSizeOption = Annotated[
+    int | None,
+    typer.Option(min=1, help="Windows per batch.", show_default=env_default("batch_size")),
+]
+BeamSizeOption = Annotated[
+    int | None,
+    typer.Option(min=1, help="The beam of a search.", show_default=env_default("beam_size")),
+]
 SpeedOption = Annotated[
     Speed | None,
     typer.Option(
         help="fast (greedy only), balanced (greedy; beam search where the decoder doubts) "
-        "or accurate (beam search throughout); default: JAMAK_SPEED, else balanced.",
-        show_default=False,
+        "or accurate (beam search throughout).",
+        show_default=env_default("speed"),
     ),
 ]
-DeviceOption = Annotated[DeviceName | None, typer.Option(help="cpu, cuda or auto.")]
+DeviceOption = Annotated[
+    DeviceName | None, typer.Option(help="cpu, cuda or auto.", show_default=env_default("device"))
+]
 PromptOption = Annotated[str | None, typer.Option(help="Vocabulary or style to steer recognition.")]
 HotwordsOption = Annotated[str | None, typer.Option(help="Words to favour.")]
-MaxCharsOption = Annotated[int | None, typer.Option(min=4)]
-MaxLinesOption = Annotated[int | None, typer.Option(min=1)]
+_LINES, _CJK_LINES = SubtitleRules(), SubtitleRules.for_language(min(CJK_LANGUAGES))
+MaxCharsOption = Annotated[
+    int | None,
+    typer.Option(
+        min=4,
+        show_default=f"{_LINES.max_chars_per_line}; "
+        f"{', '.join(sorted(CJK_LANGUAGES))}: {_CJK_LINES.max_chars_per_line}",
+    ),
+]
+MaxLinesOption = Annotated[int | None, typer.Option(min=1, show_default=str(_LINES.max_lines))]
 AudioStreamOption = Annotated[
-    int | None, typer.Option(min=0, help="Which audio stream (0 = first).")
+    int | None,
+    typer.Option(min=0, help="Which audio stream (0 = first).", show_default="the first"),
 ]
 JobsOption = Annotated[
     int | None,
@@ -79,7 +99,8 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=1,
-        help="Decoding streams, and so files at once (default: one per CPU core).",
+        help="Decoding streams, and so files at once.",
+        show_default="one per CPU core; 1 on a GPU",
     ),
 ]
 

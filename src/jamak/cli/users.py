@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from jamak.bootstrap import build_identity_store
-from jamak.cli.startup import build_settings
+from jamak.cli.startup import DATA_DIR_DEFAULT, build_settings
 from jamak.errors import JamakError
 from jamak.jobs import tokens
 from jamak.jobs.identity import ApiToken, IdentityStore
@@ -26,7 +26,12 @@ users_app = typer.Typer(help="Add the people who may sign in.", no_args_is_help=
 tokens_app = typer.Typer(help="Make, list and revoke API tokens.", no_args_is_help=True)
 
 DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="The server's data folder (as jamak serve).")
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="The server's data folder (as jamak serve).",
+        show_default=DATA_DIR_DEFAULT,
+    ),
 ]
 
 

@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import typer
 
 from jamak.bootstrap import build_services, build_worker_pool, job_limits
-from jamak.cli.startup import build_settings
+from jamak.cli.startup import DATA_DIR_DEFAULT, WORKERS_DEFAULT, build_settings, env_default
 from jamak.errors import BackendBusyError, JobNotFoundError
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.parts import merge_job, plan_job, run_part
@@ -56,13 +56,19 @@ def worker(
     ctx: typer.Context,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-w", help="Worker processes (default: from cores and memory)."),
+        typer.Option("--workers", "-w", help="Worker processes.", show_default=WORKERS_DEFAULT),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Where jobs and files are kept.")
+        Path | None,
+        typer.Option(
+            "--data-dir", help="Where jobs and files are kept.", show_default=DATA_DIR_DEFAULT
+        ),
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", help="Model each worker loads at start.")
+        str | None,
+        typer.Option(
+            "--model", help="Model each worker loads at start.", show_default=env_default("model")
+        ),
     ] = None,
 ) -> None:
     """Run a pool of worker processes until SIGTERM or Ctrl-C."""

@@ -117,13 +117,18 @@ def test_an_unknown_speed_is_refused_naming_the_choices() -> None:
     assert all(name in result.stderr for name in ("'slow'", "fast", "balanced", "accurate"))
 
 
-def test_help_offers_the_speeds() -> None:
+def test_help_offers_the_speeds_and_shows_the_defaults() -> None:
     wide = {**os.environ, "COLUMNS": "200"}  # the choices on one line
     result = subprocess.run(
         [*JAMAK, "transcribe", "--help"], capture_output=True, text=True, env=wide, check=False
     )
     assert result.returncode == 0, result.stderr
     assert "--speed" in result.stdout and "fast|balanced|accurate" in result.stdout
+    # However the help is wrapped, each default is there, brackets and all.
+    words = " ".join(result.stdout.split())
+    assert "[default: srt]" in words
+    assert "[default: (JAMAK_SPEED, else balanced)]" in words
+    assert "[default: (JAMAK_MODEL, else base)]" in words
 
 
 def test_an_unknown_format_is_refused_before_any_work(tmp_path: Path) -> None:
