@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from jamak.asr.speed import DEFAULT_SPEED, SPEEDS
 from tests.aws.cfn import (
     ASL_PATH,
     STACK_ORDER,
@@ -317,6 +318,16 @@ def test_api_function_runs_the_lambda_handler_image_with_the_aws_backend() -> No
     assert env["JAMAK_DATA_DIR"].startswith("/tmp")
     lambda_dockerfile = (ASL_PATH.parents[1] / "Dockerfile.lambda").read_text()
     assert "jamak.api.lambda_handler.handler" in lambda_dockerfile
+
+
+def test_the_api_stack_chooses_the_speed_of_jobs_that_name_none() -> None:
+    """The API resolves a job's speed at submit, so JAMAK_SPEED goes to the API function;
+    the parameter offers exactly jamak's speeds, the embedded default by default."""
+    speed = template("api")["Parameters"]["Speed"]
+    assert speed["AllowedValues"] == list(SPEEDS)
+    assert speed["Default"] == DEFAULT_SPEED
+    env = resource("api", "Function")["Properties"]["Environment"]["Variables"]
+    assert env["JAMAK_SPEED"] == {"Ref": "Speed"}
 
 
 def test_the_deployed_api_asks_for_sign_in_with_a_shared_session_key() -> None:
