@@ -8,7 +8,7 @@ First the words are put back in time order: the alignment of a read that stopped
 sometimes pins its last word to the window's end, after words of the next read. The
 fewest words are moved (those off the longest run in order), each only as far as order
 asks. Then, given where the voice is (:func:`jamak.asr.voicing.voiced_regions`), each word
-is corrected in three passes, keeping that order and Whisper's text untouched:
+is corrected in four passes, keeping that order and Whisper's text untouched:
 
 * a word that starts in a silence starts at the next onset instead (words placed together
   in the silence move together, keeping their spacing as far as room allows), unless the
@@ -19,6 +19,8 @@ is corrected in three passes, keeping that order and Whisper's text untouched:
   it) that opens with sound quieter than the voice itself (talk behind the speaker,
   music, a noisy room, which the detector may call speech, so there is no silence to
   find) starts where the voice comes in, with the words put before that point;
+* the first word of a stretch of voice that starts a little into it (up to 0.2 s) starts
+  with it;
 * a word that ends a stretch of voice (the next word starts after a silence, or there is
   none) ends with that stretch: extended when it ran early, pulled back out of the silence
   when it ran late. It never passes the next word's start.
@@ -40,6 +42,7 @@ from jamak.asr.voicing import Region, Voicing
 from jamak.transcript import Segment, Word
 
 MIN_WORD_S = 0.02  # one timestamp step: a word never shrinks below it
+SNAP_BACK_S = 0.2  # the most a stretch's first word is moved back to the voice's onset
 
 
 def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segment, ...]:
@@ -71,6 +74,7 @@ def _refine(words: Sequence[Word], voicing: Voicing, segment_end: Sequence[int])
     regions, onsets = voicing.regions, [region.start_s for region in voicing.regions]
     starts = _starts_on_voice(words, voicing)
     starts = _starts_out_of_background(words, starts, voicing, segment_end)
+    starts = _starts_back_to_onsets(starts, voicing)
     out: list[Word] = []
     for index, word in enumerate(words):
         start = starts[index]
@@ -192,6 +196,25 @@ def _starts_out_of_background(
         _move_run(out, k, run_end, onset)
     for k in range(1, len(out)):
         out[k] = max(out[k], out[k - 1])
+    return out
+
+
+def _starts_back_to_onsets(starts: list[float], voicing: Voicing) -> list[float]:
+    """The first word in a stretch of voice that starts a little into it (less than
+    ``SNAP_BACK_S``) starts with it: Whisper's alignment put it late, or the voice before
+    it is a sound it did not write (a breath, an "uh") that the cue may as well show."""
+    regions = voicing.regions
+    onsets = [region.start_s for region in regions]
+    out = list(starts)
+    for k, start in enumerate(starts):
+        index = bisect.bisect_right(onsets, start) - 1
+        if index < 0 or start >= regions[index].end_s:
+            continue
+        onset = onsets[index]
+        if k > 0 and out[k - 1] >= onset:
+            continue  # not the first word of its stretch
+        if 0 < start - onset <= SNAP_BACK_S:
+            out[k] = onset
     return out
 
 

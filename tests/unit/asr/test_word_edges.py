@@ -67,8 +67,23 @@ def test_a_word_end_that_runs_into_the_silence_is_pulled_back() -> None:
 
 def test_words_inside_continuous_speech_keep_their_times() -> None:
     segments = (_segment((" a", 1.0, 1.2), (" b", 1.25, 1.5), (" c", 1.55, 1.8)),)
-    refined = refine_segments(segments, _voicing(Region(0.9, 1.8)))
+    refined = refine_segments(segments, _voicing(Region(1.0, 1.8)))
     assert _times(refined)[:2] == [(1.0, 1.2), (1.25, 1.5)]
+
+
+def test_the_first_word_of_a_stretch_starts_with_its_voice_when_whisper_put_it_late() -> None:
+    # The voice comes in at 0.9 s; Whisper starts "a" 0.1 s later. Words after it keep
+    # their times.
+    segments = (_segment((" a", 1.0, 1.2), (" b", 1.25, 1.5), (" c", 1.55, 1.8)),)
+    refined = refine_segments(segments, _voicing(Region(0.9, 1.8)))
+    assert _times(refined)[:2] == [(0.9, 1.2), (1.25, 1.5)]
+
+
+def test_a_word_well_into_a_stretch_of_voice_is_not_pulled_back() -> None:
+    # 0.4 s of voice before "well": a sound Whisper did not write, not a late word.
+    segments = (_segment((" well", 1.3, 1.6), (" then", 1.6, 1.8)),)
+    refined = refine_segments(segments, _voicing(Region(0.9, 1.8)))
+    assert _times(refined)[0][0] == 1.3
 
 
 def test_text_and_segment_structure_never_change() -> None:
