@@ -44,6 +44,12 @@ def part_plan_key(job_id: str) -> str:
     return f"{job_prefix(job_id)}parts/plan.json"
 
 
+def part_audio_key(job_id: str) -> str:
+    """Where a split job's decoded audio waits for its parts (16 kHz mono float32, raw
+    little-endian): the plan decodes the file once, and each part reads its own stretch."""
+    return f"{job_prefix(job_id)}parts/audio.f32"
+
+
 def part_transcript_key(job_id: str, index: int) -> str:
     """Where part ``index`` of a split job leaves its transcript: fixed, so a retried part
     overwrites its failed attempt's."""

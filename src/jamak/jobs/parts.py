@@ -2,9 +2,11 @@
 
 Three steps, each a short worker run that can happen on a different machine (AWS Batch jobs
 of one Step Functions execution): :func:`plan_job` decodes the file, finds its silences and
-stores the part plan (:mod:`jamak.asr.parts`) at a fixed key, or, for a file too short to
-split, runs the whole job there and then (no second machine to wait for);
-:func:`run_part` recognises one part and stores its transcript at that part's fixed key;
+stores the part plan (:mod:`jamak.asr.parts`) and the decoded audio at fixed keys, or, for a
+file too short to split, runs the whole job there and then (no second machine to wait for);
+:func:`run_part` reads its own stretch of that audio (decoding a long file again in every
+part cost each part as long as the plan's decode), recognises it and stores its transcript
+at that part's fixed key;
 :func:`merge_job` joins the parts' transcripts (:mod:`jamak.asr.seams`), renders the
 subtitles and marks the job succeeded, as :func:`jamak.jobs.runner.run_job` does.
 
@@ -19,12 +21,16 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from typing import BinaryIO, cast
+
+import numpy as np
 
 from jamak.asr.options import RecognitionOptions
-from jamak.asr.parts import PartPlan, plan_parts
-from jamak.asr.recognizer import SAMPLE_RATE
+from jamak.asr.parts import Part, PartPlan, plan_parts
+from jamak.asr.recognizer import SAMPLE_RATE, Audio
 from jamak.asr.seams import merge_parts, shifted, transcript_from_dict, transcript_to_dict
 from jamak.errors import (
     JamakError,
@@ -33,7 +39,7 @@ from jamak.errors import (
     MediaError,
     ObjectNotFoundError,
 )
-from jamak.jobs.keys import part_plan_key, part_transcript_key
+from jamak.jobs.keys import part_audio_key, part_plan_key, part_transcript_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
 from jamak.jobs.model import Job, JobStatus
@@ -53,6 +59,7 @@ from jamak.media import DecodedAudio, decode_audio, write_listening_copy
 from jamak.pipeline import render_subtitles
 
 logger = logging.getLogger(__name__)
+_STORED = np.dtype("<f4")  # the parts' audio, exactly as decoded
 
 
 def plan_job(
@@ -105,6 +112,7 @@ def _plan(job: Job, store: JobStore, objects: ObjectStore, limits: JobLimits) ->
             except MediaError as err:
                 logger.warning("job %s: %s", job.id, err)
         store_listening_copy(job, copy, objects)
+    _store_audio(audio.samples, objects, job.id)
     objects.put_bytes(part_plan_key(job.id), json.dumps(plan.to_dict()).encode())
     update = ProgressUpdate(0.0, 0.0, audio.duration_s, parts=len(plan.parts))
     ProgressReporter(store, job.id).report(update)
@@ -140,8 +148,7 @@ def run_part(
         part = plan.parts[index]
         decoding = recognition_options(current.options, recognition or RecognitionOptions())
         recognizer = recognizers.for_model(current.options.model)
-        audio = _decode(current, objects, limits).samples
-        piece = audio[round(part.read_start_s * SAMPLE_RATE) : round(part.read_end_s * SAMPLE_RATE)]
+        piece = _part_audio(current, part, objects, limits)
         owned_s = min(part.end_s, plan.duration_s) - part.start_s
 
         def on_progress(processed_s: float, total_s: float) -> None:
@@ -191,7 +198,9 @@ def _merge(job: Job, store: JobStore, objects: ObjectStore) -> Job:
     ProgressReporter(store, job.id).report(
         ProgressUpdate(100.0, plan.duration_s, plan.duration_s, merged.language)
     )
-    return mark_succeeded(store, job, store_subtitles(job, subtitles, objects))
+    done = mark_succeeded(store, job, store_subtitles(job, subtitles, objects))
+    objects.delete_prefix(part_audio_key(job.id))  # an hour of it is 230 MB: only parts read it
+    return done
 
 
 def read_plan(objects: ObjectStore, job_id: str) -> PartPlan:
@@ -200,6 +209,30 @@ def read_plan(objects: ObjectStore, job_id: str) -> PartPlan:
             return PartPlan.from_dict(json.load(source))
     except ObjectNotFoundError:
         raise JobError(f"job {job_id} has no part plan (was it planned?)") from None
+
+
+def _store_audio(samples: Audio, objects: ObjectStore, job_id: str) -> None:
+    """The decoded audio for the parts, written through a scratch file (no second copy of
+    an hour of audio in memory)."""
+    with tempfile.TemporaryFile() as scratch:
+        samples.astype(_STORED, copy=False).tofile(scratch)
+        scratch.seek(0)
+        objects.put_file(part_audio_key(job_id), cast(BinaryIO, scratch))
+
+
+def _part_audio(job: Job, part: Part, objects: ObjectStore, limits: JobLimits) -> Audio:
+    """The samples part ``part`` reads, from the plan's decoded audio; a job planned
+    before the plan kept its audio decodes the file again."""
+    first = round(part.read_start_s * SAMPLE_RATE)
+    count = max(0, round(part.read_end_s * SAMPLE_RATE) - first)
+    try:
+        with objects.local_path(part_audio_key(job.id)) as path:
+            size = _STORED.itemsize
+            stored = max(0, path.stat().st_size // size - first)
+            piece = np.fromfile(path, dtype=_STORED, count=min(count, stored), offset=first * size)
+    except ObjectNotFoundError:
+        return _decode(job, objects, limits).samples[first : first + count]
+    return piece.astype(np.float32, copy=False)
 
 
 def _decode(job: Job, objects: ObjectStore, limits: JobLimits) -> DecodedAudio:

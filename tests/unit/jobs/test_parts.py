@@ -17,7 +17,7 @@ from jamak.asr.parts import PartSettings
 from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.errors import ObjectNotFoundError
-from jamak.jobs.keys import part_transcript_key
+from jamak.jobs.keys import media_key, part_audio_key, part_transcript_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.parts import merge_job, plan_job, run_part
@@ -167,3 +167,52 @@ def test_a_part_of_a_cancelled_job_does_nothing(
     assert after.status is JobStatus.CANCELLED
     with pytest.raises(ObjectNotFoundError):
         objects.open(part_transcript_key(job.id, 0))
+
+
+def test_parts_read_the_audio_the_plan_decoded_and_it_is_gone_after_the_merge(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
+) -> None:
+    steps = {
+        "store": store,
+        "objects": objects,
+        "recognizers": Provider(ToneWordsRecognizer()),
+        "limits": LIMITS,
+    }
+    job = submit(long_wav)
+    plan_job(job, **steps)  # type: ignore[arg-type]
+    # The upload is no longer decodable: a part that decoded it again would fail.
+    objects.put_bytes(media_key(job.id), b"not media any more")
+    for index in range(4):
+        run_part(job, index, **steps)  # type: ignore[arg-type]
+
+    merged = merge_job(job, store=store, objects=objects)
+
+    assert merged.status is JobStatus.SUCCEEDED, merged.error
+    assert [line for line in srt_of(merged, objects).split() if line.startswith("w")] == [
+        f"w{pitch}" for _, _, pitch in WORDS
+    ]
+    with pytest.raises(ObjectNotFoundError):
+        objects.open(part_audio_key(job.id))
+
+
+def test_a_job_planned_before_parts_kept_their_audio_still_runs(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
+) -> None:
+    steps = {
+        "store": store,
+        "objects": objects,
+        "recognizers": Provider(ToneWordsRecognizer()),
+        "limits": LIMITS,
+    }
+    job = submit(long_wav)
+    plan_job(job, **steps)  # type: ignore[arg-type]
+    objects.delete_prefix(part_audio_key(job.id))  # as an older plan step left it
+    for index in range(4):
+        run_part(job, index, **steps)  # type: ignore[arg-type]
+
+    merged = merge_job(job, store=store, objects=objects)
+
+    assert merged.status is JobStatus.SUCCEEDED, merged.error
+    assert [line for line in srt_of(merged, objects).split() if line.startswith("w")] == [
+        f"w{pitch}" for _, _, pitch in WORDS
+    ]
