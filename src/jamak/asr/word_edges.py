@@ -4,7 +4,8 @@ voice does.
 Whisper's alignment puts the first word after a pause (and the first word of a window)
 in the quiet before it, sometimes by seconds, and ends words early; subtitles built on
 those times appear before anyone speaks and vanish while the words are still being said.
-First the words are put back in time order: the alignment of a read that stopped early
+First every time is delayed by ``ALIGNMENT_LEAD_S`` (the alignment runs ahead of the
+voice) and the words are put back in time order: the alignment of a read that stopped early
 sometimes pins its last word to the window's end, after words of the next read. The
 fewest words are moved (those off the longest run in order), each only as far as order
 asks. Then, given where the voice is (:func:`jamak.asr.voicing.voiced_regions`), each word
@@ -42,6 +43,11 @@ from jamak.asr.voicing import Region, Voicing
 from jamak.transcript import Segment, Word
 
 MIN_WORD_S = 0.02  # one timestamp step: a word never shrinks below it
+# Whisper's alignment runs ahead of the voice: inside running speech its word starts are a
+# median 50 ms before espeak-ng's word events (bench/README.md, "Timing"), which themselves
+# come at or before the first audible sample. Every aligned time is delayed by one
+# timestamp step, half that lead, before the voice is consulted.
+ALIGNMENT_LEAD_S = 0.02
 SNAP_BACK_S = 0.2  # the most a stretch's first word is moved back to the voice's onset
 
 
@@ -70,7 +76,10 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
 
 
 def _refine(words: Sequence[Word], voicing: Voicing, segment_end: Sequence[int]) -> list[Word]:
-    words = _in_time_order(words)
+    late = ALIGNMENT_LEAD_S
+    words = _in_time_order(
+        [replace(w, start_s=w.start_s + late, end_s=w.end_s + late) for w in words]
+    )
     regions, onsets = voicing.regions, [region.start_s for region in voicing.regions]
     starts = _starts_on_voice(words, voicing)
     starts = _starts_out_of_background(words, starts, voicing, segment_end)

@@ -7,12 +7,16 @@ import itertools
 import numpy as np
 
 from jamak.asr.voicing import HOP_S, Region, Voicing
-from jamak.asr.word_edges import refine_segments
+from jamak.asr.word_edges import ALIGNMENT_LEAD_S, refine_segments
 from jamak.transcript import Segment, Word
 
 
 def _segment(*words: tuple[str, float, float]) -> Segment:
-    timed = tuple(Word(a, b, text, 0.9) for text, a, b in words)
+    """A segment of words at these times once the alignment's lead is taken off (Whisper
+    writes them ``ALIGNMENT_LEAD_S`` earlier)."""
+    timed = tuple(
+        Word(a - ALIGNMENT_LEAD_S, b - ALIGNMENT_LEAD_S, text, 0.9) for text, a, b in words
+    )
     return Segment(timed[0].start_s, timed[-1].end_s, "".join(w.text for w in timed), timed)
 
 
@@ -101,9 +105,11 @@ def test_text_and_segment_structure_never_change() -> None:
     assert refined[2].start_s == refined[2].words[0].start_s == 3.8
 
 
-def test_without_voice_nothing_moves() -> None:
-    segments = (_segment((" hmm", 0.2, 0.6)),)
-    assert refine_segments(segments, _voicing()) == segments
+def test_without_voice_words_only_lose_the_alignments_lead() -> None:
+    segments = (_segment((" hmm", 0.2, 0.6), (" yes", 0.6, 0.9)),)
+    assert _times(refine_segments(segments, _voicing())) == [(0.2, 0.6), (0.6, 0.9)]
+    whisper = _times(segments)
+    assert whisper == [(0.18, 0.58), (0.58, 0.88)]  # as Whisper aligned them: ahead
 
 
 def test_a_word_in_a_silence_that_is_not_quiet_stays_where_whisper_heard_it() -> None:
