@@ -16,10 +16,11 @@ is corrected in four passes, keeping that order and Whisper's text untouched:
   silence is not quiet from the word to the onset: frames as loud as the file's speech
   there say the detector more likely missed quiet speech (a whisper, a voice trailing off)
   than that Whisper placed the word early;
-* a word after a pause (as Whisper marks one: a new segment, a gap, a word drawn out over
-  it) that opens with sound quieter than the voice itself (talk behind the speaker,
-  music, a noisy room, which the detector may call speech, so there is no silence to
-  find) starts where the voice comes in, with the words put before that point;
+* a word Whisper drew out over a pause (twice the median word) that opens with sound
+  quieter than the voice itself (talk behind the speaker, music, a noisy room, which the
+  detector may call speech, so there is no silence to find) starts where the voice comes
+  in, with the drawn-out words put before that point; words of ordinary length over quiet
+  sound are taken as quietly spoken, which level alone cannot tell from talk behind;
 * the first word of a stretch of voice that starts a little into it (up to 0.2 s) starts
   with it;
 * a word that ends a stretch of voice (the next word starts after a silence, or there is
@@ -60,11 +61,7 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
     words = [word for segment in segments for word in segment.words]
     if not words:
         return tuple(segments)
-    # Each word's segment, as the index of the segment's last word: Whisper's own
-    # timestamps put a boundary around it.
-    closing = [index for index, segment in enumerate(segments) for _ in segment.words]
-    segment_end = [len(closing) - 1 - closing[::-1].index(c) for c in closing]
-    moved = iter(_refine(words, voicing, segment_end))
+    moved = iter(_refine(words, voicing))
     out: list[Segment] = []
     for segment in segments:
         if not segment.words:
@@ -75,14 +72,14 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
     return tuple(out)
 
 
-def _refine(words: Sequence[Word], voicing: Voicing, segment_end: Sequence[int]) -> list[Word]:
+def _refine(words: Sequence[Word], voicing: Voicing) -> list[Word]:
     late = ALIGNMENT_LEAD_S
     words = _in_time_order(
         [replace(w, start_s=w.start_s + late, end_s=w.end_s + late) for w in words]
     )
     regions, onsets = voicing.regions, [region.start_s for region in voicing.regions]
     starts = _starts_on_voice(words, voicing)
-    starts = _starts_out_of_background(words, starts, voicing, segment_end)
+    starts = _starts_out_of_background(words, starts, voicing)
     starts = _starts_back_to_onsets(starts, voicing)
     out: list[Word] = []
     for index, word in enumerate(words):
@@ -169,40 +166,41 @@ def _starts_on_voice(words: Sequence[Word], voicing: Voicing) -> list[float]:
     return out
 
 
-def _after_a_pause(words: Sequence[Word], segment_end: Sequence[int]) -> list[int]:
-    """The words Whisper itself marks as following a pause, the ones its alignment is
-    known to start early: a segment's first word, a word after a gap, and a word drawn
-    out to over twice the median word (the pause absorbed into it; Whisper's own word
-    timing looks for these the same way)."""
+def _drawn_out(words: Sequence[Word]) -> list[bool]:
+    """Which words Whisper drew out to over twice the median word: a pause absorbed into
+    them (Whisper's own word timing looks for the same). A word of ordinary length over
+    quiet sound is more likely quietly spoken than misplaced."""
     longest = 2 * statistics.median(word.end_s - word.start_s for word in words)
-    return [
-        k
-        for k, word in enumerate(words)
-        if k == 0
-        or segment_end[k - 1] != segment_end[k]
-        or word.start_s - words[k - 1].end_s >= MIN_WORD_S
-        or word.end_s - word.start_s > longest
-    ]
+    return [word.end_s - word.start_s > longest for word in words]
 
 
 def _starts_out_of_background(
-    words: Sequence[Word], starts: list[float], voicing: Voicing, segment_end: Sequence[int]
+    words: Sequence[Word], starts: list[float], voicing: Voicing
 ) -> list[float]:
-    """A word after a pause that opens with something quieter than the voice (talk behind
-    the speaker, music, a noisy room: sound the detector may call speech, so the silence
-    pass left it) starts where the voice comes in, if it does before its segment ends.
-    The words of the segment that Whisper also put before that point move with it, as
-    in a silence."""
+    """A drawn-out word (or a run of them) that opens with something quieter than the voice
+    (talk behind the speaker, music, a noisy room: sound the detector may call speech, so
+    the silence pass left it) starts where the voice comes in, if it does within the run;
+    the words of the run before that point move with it, as in a silence."""
     out = list(starts)
-    for k in _after_a_pause(words, segment_end):
-        last = segment_end[k]
-        onset = voicing.foreground_onset(out[k], max(words[last].end_s, out[last]) - MIN_WORD_S)
-        if onset is None:
+    drawn = _drawn_out(words)
+    first = 0
+    while first < len(words):
+        if not drawn[first]:
+            first += 1
             continue
-        run_end = k
+        last = first
+        while last + 1 < len(words) and drawn[last + 1]:
+            last += 1
+        end = max(words[last].end_s, out[last]) - MIN_WORD_S
+        onset = voicing.foreground_onset(out[first], end)
+        if onset is None:
+            first += 1  # the next drawn-out word of the run may open in the quiet
+            continue
+        run_end = first
         while run_end < last and out[run_end + 1] < onset:
             run_end += 1
-        _move_run(out, k, run_end, onset)
+        _move_run(out, first, run_end, onset)
+        first = run_end + 1
     for k in range(1, len(out)):
         out[k] = max(out[k], out[k - 1])
     return out
