@@ -7,6 +7,7 @@ the audio, so the split job's subtitles can be compared with the whole job's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -71,6 +72,16 @@ def long_wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return write_wav(path, tone_words(20.0, WORDS)[None, :], 16_000).read_bytes()
 
 
+def _steps(store: InMemoryJobStore, objects: InMemoryObjectStore) -> dict[str, object]:
+    """The arguments every step takes, with the tone-word recogniser."""
+    return {
+        "store": store,
+        "objects": objects,
+        "recognizers": Provider(ToneWordsRecognizer()),
+        "limits": LIMITS,
+    }
+
+
 def srt_of(job: Job, objects: InMemoryObjectStore) -> str:
     with objects.open(job.outputs["srt"]) as source:
         return source.read().decode()
@@ -132,12 +143,7 @@ def test_a_short_file_is_transcribed_whole_by_the_plan_step(
 def test_a_merge_with_a_part_missing_fails_the_job_saying_which(
     submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
 ) -> None:
-    steps = {
-        "store": store,
-        "objects": objects,
-        "recognizers": Provider(ToneWordsRecognizer()),
-        "limits": LIMITS,
-    }
+    steps = _steps(store, objects)
     job = submit(long_wav)
     plan_job(job, **steps)  # type: ignore[arg-type]
     for index in (0, 2, 3):
@@ -152,12 +158,7 @@ def test_a_merge_with_a_part_missing_fails_the_job_saying_which(
 def test_a_part_of_a_cancelled_job_does_nothing(
     submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
 ) -> None:
-    steps = {
-        "store": store,
-        "objects": objects,
-        "recognizers": Provider(ToneWordsRecognizer()),
-        "limits": LIMITS,
-    }
+    steps = _steps(store, objects)
     job = submit(long_wav)
     plan_job(job, **steps)  # type: ignore[arg-type]
     store.transition(job.id, JobStatus.CANCELLED)
@@ -169,19 +170,28 @@ def test_a_part_of_a_cancelled_job_does_nothing(
         objects.open(part_transcript_key(job.id, 0))
 
 
+def _spoil_the_upload(objects: InMemoryObjectStore, job: Job) -> None:
+    """A part that decoded the upload again would now fail."""
+    objects.put_bytes(media_key(job.id), b"not media any more")
+
+
+def _as_an_older_plan_left_it(objects: InMemoryObjectStore, job: Job) -> None:
+    """No decoded audio beside the plan: the part decodes the upload itself."""
+    objects.delete_prefix(part_audio_key(job.id))
+
+
+@pytest.mark.parametrize("after_the_plan", [_spoil_the_upload, _as_an_older_plan_left_it])
 def test_parts_read_the_audio_the_plan_decoded_and_it_is_gone_after_the_merge(
-    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
+    submit: Submit,
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    long_wav: bytes,
+    after_the_plan: Callable[[InMemoryObjectStore, Job], None],
 ) -> None:
-    steps = {
-        "store": store,
-        "objects": objects,
-        "recognizers": Provider(ToneWordsRecognizer()),
-        "limits": LIMITS,
-    }
+    steps = _steps(store, objects)
     job = submit(long_wav)
     plan_job(job, **steps)  # type: ignore[arg-type]
-    # The upload is no longer decodable: a part that decoded it again would fail.
-    objects.put_bytes(media_key(job.id), b"not media any more")
+    after_the_plan(objects, job)
     for index in range(4):
         run_part(job, index, **steps)  # type: ignore[arg-type]
 
@@ -193,26 +203,3 @@ def test_parts_read_the_audio_the_plan_decoded_and_it_is_gone_after_the_merge(
     ]
     with pytest.raises(ObjectNotFoundError):
         objects.open(part_audio_key(job.id))
-
-
-def test_a_job_planned_before_parts_kept_their_audio_still_runs(
-    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
-) -> None:
-    steps = {
-        "store": store,
-        "objects": objects,
-        "recognizers": Provider(ToneWordsRecognizer()),
-        "limits": LIMITS,
-    }
-    job = submit(long_wav)
-    plan_job(job, **steps)  # type: ignore[arg-type]
-    objects.delete_prefix(part_audio_key(job.id))  # as an older plan step left it
-    for index in range(4):
-        run_part(job, index, **steps)  # type: ignore[arg-type]
-
-    merged = merge_job(job, store=store, objects=objects)
-
-    assert merged.status is JobStatus.SUCCEEDED, merged.error
-    assert [line for line in srt_of(merged, objects).split() if line.startswith("w")] == [
-        f"w{pitch}" for _, _, pitch in WORDS
-    ]
