@@ -16,11 +16,13 @@ is corrected in four passes, keeping that order and Whisper's text untouched:
   silence is not quiet from the word to the onset: frames as loud as the file's speech
   there say the detector more likely missed quiet speech (a whisper, a voice trailing off)
   than that Whisper placed the word early;
-* a word Whisper drew out over a pause (twice the median word) that opens with sound
-  quieter than the voice itself (talk behind the speaker, music, a noisy room, which the
-  detector may call speech, so there is no silence to find) starts where the voice comes
-  in, with the drawn-out words put before that point; words of ordinary length over quiet
-  sound are taken as quietly spoken, which level alone cannot tell from talk behind;
+* a word after a pause (as Whisper marks one: a segment's first word, a word after a gap
+  or drawn out over one) that opens with sound quieter than the voice itself (talk behind
+  the speaker, music, a noisy room, which the detector may call speech, so there is no
+  silence to find) starts where the voice comes in, if it does within that word or the
+  next (or words drawn out after them), which move with it; beyond that, words of
+  ordinary length over quiet sound are taken as quietly spoken, which level alone cannot
+  tell from talk behind;
 * the first word of a stretch of voice that starts a little into it (up to 0.2 s) starts
   with it;
 * a word that ends a stretch of voice (the next word starts after a silence, or there is
@@ -61,7 +63,12 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
     words = [word for segment in segments for word in segment.words]
     if not words:
         return tuple(segments)
-    moved = iter(_refine(words, voicing))
+    opening, count = set(), 0
+    for segment in segments:
+        if segment.words:
+            opening.add(count)  # Whisper's own timestamps put a boundary before it
+        count += len(segment.words)
+    moved = iter(_refine(words, voicing, opening))
     out: list[Segment] = []
     for segment in segments:
         if not segment.words:
@@ -72,14 +79,14 @@ def refine_segments(segments: Sequence[Segment], voicing: Voicing) -> tuple[Segm
     return tuple(out)
 
 
-def _refine(words: Sequence[Word], voicing: Voicing) -> list[Word]:
+def _refine(words: Sequence[Word], voicing: Voicing, opening: set[int]) -> list[Word]:
     late = ALIGNMENT_LEAD_S
     words = _in_time_order(
         [replace(w, start_s=w.start_s + late, end_s=w.end_s + late) for w in words]
     )
     regions, onsets = voicing.regions, [region.start_s for region in voicing.regions]
     starts = _starts_on_voice(words, voicing)
-    starts = _starts_out_of_background(words, starts, voicing)
+    starts = _starts_out_of_background(words, starts, voicing, opening)
     starts = _starts_back_to_onsets(starts, voicing)
     out: list[Word] = []
     for index, word in enumerate(words):
@@ -168,33 +175,41 @@ def _starts_on_voice(words: Sequence[Word], voicing: Voicing) -> list[float]:
 
 def _drawn_out(words: Sequence[Word]) -> list[bool]:
     """Which words Whisper drew out to over twice the median word: a pause absorbed into
-    them (Whisper's own word timing looks for the same). A word of ordinary length over
-    quiet sound is more likely quietly spoken than misplaced."""
+    them (Whisper's own word timing looks for the same)."""
     longest = 2 * statistics.median(word.end_s - word.start_s for word in words)
     return [word.end_s - word.start_s > longest for word in words]
 
 
 def _starts_out_of_background(
-    words: Sequence[Word], starts: list[float], voicing: Voicing
+    words: Sequence[Word], starts: list[float], voicing: Voicing, opening: set[int]
 ) -> list[float]:
-    """A drawn-out word (or a run of them) that opens with something quieter than the voice
-    (talk behind the speaker, music, a noisy room: sound the detector may call speech, so
-    the silence pass left it) starts where the voice comes in, if it does within the run;
-    the words of the run before that point move with it, as in a silence."""
+    """A word after a pause (a segment's first, a word after a gap or drawn out over one)
+    that opens with something quieter than the voice (talk behind the speaker, music, a
+    noisy room: sound the detector may call speech, so the silence pass left it) starts
+    where the voice comes in, if it does within that word or the next, or further on
+    through words drawn out after them; the words before that point move with it, as in
+    a silence. Further than that, a word of ordinary length over quiet sound is more
+    likely quietly spoken than misplaced: level alone cannot tell soft speech from talk
+    behind it."""
     out = list(starts)
     drawn = _drawn_out(words)
     first = 0
     while first < len(words):
-        if not drawn[first]:
+        after_pause = (
+            first == 0
+            or first in opening
+            or drawn[first]
+            or words[first].start_s - words[first - 1].end_s >= MIN_WORD_S
+        )
+        if not after_pause:
             first += 1
             continue
-        last = first
+        last = min(first + 1, len(words) - 1)
         while last + 1 < len(words) and drawn[last + 1]:
             last += 1
-        end = max(words[last].end_s, out[last]) - MIN_WORD_S
-        onset = voicing.foreground_onset(out[first], end)
+        onset = voicing.foreground_onset(out[first], max(words[last].end_s, out[last]) - MIN_WORD_S)
         if onset is None:
-            first += 1  # the next drawn-out word of the run may open in the quiet
+            first += 1
             continue
         run_end = first
         while run_end < last and out[run_end + 1] < onset:
