@@ -11,7 +11,8 @@ import pytest
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.registry import ModelRegistry
 from jamak.pipeline import SubtitleRequest, transcribe_file
-from jamak.subtitles import build_cues, check_cues
+from jamak.subtitles import Cue, build_cues, check_cues
+from jamak.transcript import Transcript
 from tests.support.media import read_samples, speak, write_wav
 
 pytestmark = pytest.mark.model
@@ -86,14 +87,10 @@ def test_words_and_cues_follow_the_voice(model_registry: ModelRegistry, tmp_path
         first = next(w for w in words if voice_of(w.start_s) == index)
         assert onset - 0.1 <= first.start_s <= onset + 0.1, (first, onset)
 
-    rules = SubtitleRequest(()).rules_for(transcript.language)
-    cues = build_cues(transcript.segments, rules, language=transcript.language)
-    assert check_cues(cues, rules, language=transcript.language) == []
+    cues = _readable_cues(transcript)
     for onset, offset in utterances:
-        starting = [c for c in cues if onset - 0.3 <= c.start_s <= offset]
-        assert starting, (onset, cues)
         # Appears with the voice (not before the pause ends, not late), stays past its end.
-        assert onset - 0.2 <= starting[0].start_s <= onset + 0.1, (onset, starting[0])
+        _assert_starts_with_the_voice(cues, onset, offset, search_s=0.3)
         last = max((c for c in cues if c.start_s < offset), key=lambda c: c.start_s)
         assert last.end_s >= offset, (offset, last)
     # No cue is shown over silence alone.
@@ -111,10 +108,23 @@ def test_cues_start_with_the_voice_over_talk_behind_it(
     transcript = transcribe_file(
         path, recognizer=recognizer, options=RecognitionOptions(language="en")
     )
+    cues = _readable_cues(transcript)
+    for onset, offset in utterances:
+        _assert_starts_with_the_voice(cues, onset, offset, search_s=1.0)
+
+
+def _readable_cues(transcript: Transcript) -> list[Cue]:
     rules = SubtitleRequest(()).rules_for(transcript.language)
     cues = build_cues(transcript.segments, rules, language=transcript.language)
     assert check_cues(cues, rules, language=transcript.language) == []
-    for onset, offset in utterances:
-        starting = [c for c in cues if onset - 1.0 <= c.start_s <= offset]
-        assert starting, (onset, cues)
-        assert onset - 0.2 <= starting[0].start_s <= onset + 0.1, (onset, starting[0], cues)
+    return list(cues)
+
+
+def _assert_starts_with_the_voice(
+    cues: list[Cue], onset: float, offset: float, *, search_s: float
+) -> None:
+    """The first cue starting within ``search_s`` before the voice (or during it) starts
+    from 200 ms before the voice to 100 ms after it."""
+    starting = [c for c in cues if onset - search_s <= c.start_s <= offset]
+    assert starting, (onset, cues)
+    assert onset - 0.2 <= starting[0].start_s <= onset + 0.1, (onset, starting[0], cues)
