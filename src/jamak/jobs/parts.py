@@ -199,8 +199,18 @@ def _merge(job: Job, store: JobStore, objects: ObjectStore) -> Job:
         ProgressUpdate(100.0, plan.duration_s, plan.duration_s, merged.language)
     )
     done = mark_succeeded(store, job, store_subtitles(job, subtitles, objects))
-    objects.delete_prefix(part_audio_key(job.id))  # an hour of it is 230 MB: only parts read it
+    _drop_part_audio(objects, job.id)
     return done
+
+
+def _drop_part_audio(objects: ObjectStore, job_id: str) -> None:
+    """Only parts read the plan's audio (230 MB an hour). Best effort: the job is done, so
+    a store that will not delete it now (a worker role without the right) leaves it to the
+    job's own deletion or expiry, and says so."""
+    try:
+        objects.delete_prefix(part_audio_key(job_id))
+    except Exception as err:  # tidying up never fails a finished job
+        logger.warning("job %s: the parts' audio was not deleted: %s", job_id, err)
 
 
 def read_plan(objects: ObjectStore, job_id: str) -> PartPlan:

@@ -203,3 +203,35 @@ def test_parts_read_the_audio_the_plan_decoded_and_it_is_gone_after_the_merge(
     ]
     with pytest.raises(ObjectNotFoundError):
         objects.open(part_audio_key(job.id))
+
+
+class _NoDeletes(InMemoryObjectStore):
+    """A store the worker may read and write but not delete from (a narrow IAM role)."""
+
+    def delete_prefix(self, prefix: str) -> None:
+        raise PermissionError(f"AccessDenied: DeleteObject on {prefix}")
+
+
+class TestAStoreThatWillNotDelete:
+    @pytest.fixture
+    def objects(self) -> InMemoryObjectStore:
+        return _NoDeletes()
+
+    def test_the_parts_audio_left_behind_does_not_fail_the_job(
+        self,
+        submit: Submit,
+        store: InMemoryJobStore,
+        objects: InMemoryObjectStore,
+        long_wav: bytes,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        steps = _steps(store, objects)
+        job = submit(long_wav)
+        plan_job(job, **steps)  # type: ignore[arg-type]
+        for index in range(4):
+            run_part(job, index, **steps)  # type: ignore[arg-type]
+
+        merged = merge_job(job, store=store, objects=objects)
+
+        assert merged.status is JobStatus.SUCCEEDED, merged.error
+        assert "the parts' audio was not deleted" in caplog.text
