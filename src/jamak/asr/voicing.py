@@ -62,8 +62,8 @@ class Voicing:
     def foreground_onset(self, start_s: float, end_s: float) -> float | None:
         """Where the voice itself comes in, when a word placed at ``start_s`` opens with at
         least ``QUIET_LEAD_S`` of something quieter (babble, music, a room), which the
-        detector may well have called speech: the first frame as loud as the file's voice,
-        if one comes before ``end_s``; else ``None``."""
+        detector may well have called speech: the first frame from which the file's voice
+        level holds for ``VOICE_ONSET_S``, if one comes before ``end_s``; else ``None``."""
         first, stop = max(0, round(start_s / HOP_S)), round(end_s / HOP_S)
         lead, hold = round(QUIET_LEAD_S / HOP_S), round(VOICE_ONSET_S / HOP_S)
         loud = self.above_floor_db[first : stop + hold - 1] >= self.foreground_db

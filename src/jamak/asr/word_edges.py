@@ -168,9 +168,7 @@ def _starts_on_voice(words: Sequence[Word], voicing: Voicing) -> list[float]:
             continue
         _move_run(out, index, run_end, onset)
         index = run_end + 1
-    for k in range(1, len(out)):
-        out[k] = max(out[k], out[k - 1])  # never out of order
-    return out
+    return _never_back(out)
 
 
 def _drawn_out(words: Sequence[Word]) -> list[bool]:
@@ -216,9 +214,7 @@ def _starts_out_of_background(
             run_end += 1
         _move_run(out, first, run_end, onset)
         first = run_end + 1
-    for k in range(1, len(out)):
-        out[k] = max(out[k], out[k - 1])
-    return out
+    return _never_back(out)
 
 
 def _starts_back_to_onsets(starts: list[float], voicing: Voicing) -> list[float]:
@@ -238,6 +234,11 @@ def _starts_back_to_onsets(starts: list[float], voicing: Voicing) -> list[float]
         if 0 < start - onset <= SNAP_BACK_S:
             out[k] = onset
     return out
+
+
+def _never_back(starts: list[float]) -> list[float]:
+    """``starts`` with none before the one before it (a moved word never overtakes)."""
+    return list(itertools.accumulate(starts, max))
 
 
 def _move_run(starts: list[float], first: int, last: int, onset: float) -> None:
