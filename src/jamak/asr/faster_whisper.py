@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -117,25 +118,34 @@ class FasterWhisperRecognizer:
 @dataclass(frozen=True, slots=True)
 class _Engine:
     """The engine on one file: opened (:class:`jamak.asr.recognition.FileEngine`) with its
-    first batch encoded, for language detection and then for that batch's first read (the
-    encoder is the most expensive step on a CPU); once the language is known, its
-    :class:`jamak.asr.decoder.Decoder`. ``encoded`` batches are used for one read only."""
+    opening batches encoded side by side, one per engine worker (the encoder is the most
+    expensive step on a CPU; encoded one after another, the other cores would wait for the
+    language), the first for language detection and each for its first read; once the
+    language is known, its :class:`jamak.asr.decoder.Decoder`. ``encoded`` batches are
+    used for one read only."""
 
     model: WhisperModel
     audio: Audio
     options: RecognitionOptions
     encoded: dict[tuple[Window, ...], Any]
+    first: tuple[Window, ...]
     tokenizer: Tokenizer = None  # known once the language is
 
     @classmethod
     def open(
-        cls, model: WhisperModel, audio: Audio, options: RecognitionOptions, first: Sequence[Window]
+        cls,
+        model: WhisperModel,
+        audio: Audio,
+        options: RecognitionOptions,
+        batches: Sequence[Sequence[Window]],
     ) -> _Engine:
-        return cls(model, audio, options, {tuple(first): _encode(model, audio, first)})
+        with ThreadPoolExecutor(len(batches), thread_name_prefix="encode") as pool:
+            encoded = list(pool.map(partial(_encode, model, audio), batches))
+        keys = [tuple(batch) for batch in batches]
+        return cls(model, audio, options, dict(zip(keys, encoded, strict=True)), keys[0])
 
     def language_scores(self) -> list[list[tuple[str, float]]]:
-        (encoded,) = self.encoded.values()
-        return list(self.model.model.detect_language(encoded))
+        return list(self.model.model.detect_language(self.encoded[self.first]))
 
     def decoder(self, language: str) -> _Engine:
         multilingual, task = self.model.model.is_multilingual, self.options.task

@@ -1,23 +1,29 @@
-"""How jamak reads a file's speech: chains of reads, side by side in lanes.
+"""How jamak reads a file's speech: chains of reads, batched side by side on a few workers.
 
 A file's planned speech windows (:mod:`jamak.asr.windows`) are cut into chains, and each
 chain is read as Whisper's sequential decoding reads a file: 30 seconds at a time with
 timestamps, each read starting where Whisper stopped in the one before and prompted with the
 text before it (:mod:`jamak.asr.prompts`), but skipping the non-speech between planned
-windows. Reads of different chains fill a batch (a lane), so the batch size buys speed and
+windows. Reads of different chains fill a batch (a step), so the batch size buys speed and
 never changes the text. What each read leaves is decided in :mod:`jamak.asr.keeping`.
 
-Lanes are run on threads here, not in the engine adapter: how many at once is all the
-engine says (its worker count); which chain reads next, and in what order results are
+Steps are run on threads here, not in the engine adapter: how many at once is all the
+engine says (its worker count); which chains a step reads, and in what order results are
 folded back, is reading design, pure Python that a fake decoder can drive. All bookkeeping
 stays on the calling thread; the workers only decode and judge.
+
+Chains are not tied to a worker. On a CPU a batch costs about the sum of its reads, so
+chains held in fixed groups (one per worker) leave a core idle once the smaller group is
+done: a 20-minute file of five chains on two cores spent its last 17 of 59 s on one core
+(bench/README.md, "Chains that move between workers"). Instead, a free worker takes the
+waiting chains with the most audio left, as many as keep the other workers fed.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 
@@ -38,8 +44,6 @@ MIN_LEFT_S = 0.5
 # At most this many reads per planned window: Whisper stopping early again and again is a
 # decoder in trouble, not speech.
 MAX_READS_PER_WINDOW = 4
-
-Lanes = tuple[tuple["Chain", ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,10 @@ class Chain:
             return self.duration_s
         return self.seek_s - self.context[0].start_s
 
+    @property
+    def left_s(self) -> float:
+        return self.duration_s - self.read_s
+
     def advanced(self, outcome: Outcome) -> Chain:
         """The chain after one more read: it goes on where Whisper stopped, or after the
         read when Whisper read it to its end. A chain that keeps stopping early ends."""
@@ -99,75 +107,116 @@ class Chain:
         )
 
 
-def plan_lanes(
-    speech: Sequence[Window], context: Sequence[Window], *, batch_size: int, parallel: int
-) -> Lanes:
-    """Chains decoded side by side, at most ``batch_size`` to a batch, and in at least
-    ``parallel`` lanes when there are enough chains, so every engine worker has one. The
-    chains themselves depend only on the windows: the text never depends on the lanes."""
-    chains = [
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """How many chains one step reads: at most ``batch_size``, and few enough that each of
+    the engine's ``parallel`` workers has chains to read while any are waiting."""
+
+    batch_size: int
+    parallel: int
+
+    def first_step(self, chains: int) -> int:
+        """The first step: a fair share of all the chains (language detection reads it)."""
+        return max(1, min(self.batch_size, math.ceil(chains / self.parallel)))
+
+    def step(self, unfinished: int) -> int:
+        """A later step: rounded down, so a chain is left waiting for the next free worker
+        rather than a worker left waiting for chains that another holds."""
+        return max(1, min(self.batch_size, unfinished // self.parallel))
+
+
+def start_chains(speech: Sequence[Window], context: Sequence[Window]) -> tuple[Chain, ...]:
+    """The file's chains, before any read. They depend only on the windows: the text never
+    depends on the batch size or the workers."""
+    return tuple(
         Chain.start(speech[chain.start : chain.stop], context[chain.start : chain.stop])
         for chain in plan_chains(len(speech), chain_windows=CHAIN_WINDOWS)
-    ]
-    size = max(1, min(batch_size, math.ceil(len(chains) / parallel)))
-    return tuple(tuple(chains[first : first + size]) for first in range(0, len(chains), size))
+    )
 
 
-def first_batch(lanes: Lanes) -> tuple[Window, ...]:
-    """What the first lane reads first: the file's first speech, where its language is
-    detected (and whose encoder output the engine can keep for that first read)."""
-    return tuple(chain.reading for chain in lanes[0] if chain.reading is not None)
+def opening_steps(chains: Sequence[Chain], schedule: Schedule) -> tuple[list[int], ...]:
+    """The steps that start the reading, one per worker: first the file's first chains,
+    whose first reads detect the language, then fair shares of the rest. None of them
+    depends on a read, so the engine can encode them all while the language is detected."""
+    first = [i for i in range(schedule.first_step(len(chains))) if not chains[i].finished]
+    steps = [first] if first else []
+    free = schedule.parallel - len(steps)
+    return (*steps, *steps_for_free_workers(chains, set(first), free, schedule))
 
 
-def read_lanes(
-    lanes: Lanes,
+def opening_batches(chains: Sequence[Chain], schedule: Schedule) -> tuple[tuple[Window, ...], ...]:
+    """The windows of :func:`opening_steps`; the language is detected on the first batch."""
+    return tuple(
+        tuple(chain.reading for i in step if (chain := chains[i]).reading is not None)
+        for step in opening_steps(chains, schedule)
+    )
+
+
+def read_chains(
+    chains: Sequence[Chain],
     decoder: Decoder,
     judge: Judge,
     *,
+    schedule: Schedule,
     initial_tokens: Sequence[int],
-    parallel: int,
     report_share: Callable[[float], None],
     second_look: SecondLook | None = None,
 ) -> tuple[Segment, ...]:
-    """Every lane advances one read per chain per step, as soon as its last step is done;
-    lanes run on ``parallel`` threads at once. Progress is the share of the chains' audio
-    read (chains advance interleaved, not from the start of the file). The segments come
-    back in file order, whatever order the lanes finished in. ``second_look``: reads are
-    greedy first, and those it picks searched again by beam (:meth:`Decoder.decode`)."""
-    chains = [chain for lane in lanes for chain in lane]
-    bounds = [sum(len(lane) for lane in lanes[:index]) for index in range(len(lanes))]
+    """Every chain read to its end, ``schedule.parallel`` steps at a time. The reading
+    opens with :func:`opening_steps`; then each free worker takes the waiting chains with
+    the most audio left. Progress is the share of the chains' audio read (chains advance
+    interleaved, not from the start of the file). The segments come back in file order,
+    whatever order the steps finished in. ``second_look``: reads are greedy first, and those
+    it picks searched again by beam (:meth:`Decoder.decode`)."""
+    chains = list(chains)
     total_s = sum(chain.duration_s for chain in chains)
-    with ThreadPoolExecutor(parallel, thread_name_prefix="decode") as pool:
+    with ThreadPoolExecutor(schedule.parallel, thread_name_prefix="decode") as pool:
         pending: dict[Future[list[Outcome]], list[int]] = {}
 
         def submit(members: Sequence[int]) -> None:
-            active = [index for index in members if not chains[index].finished]
-            if active:
-                chosen = [chains[i] for i in active]
-                step = _Step(decoder, judge, initial_tokens, chosen, second_look)
-                pending[pool.submit(step.run)] = active
+            chosen = [chains[i] for i in members]
+            step = _Step(decoder, judge, initial_tokens, chosen, second_look)
+            pending[pool.submit(step.run)] = list(members)
+
+        def feed_free_workers() -> None:
+            held = {index for members in pending.values() for index in members}
+            free = schedule.parallel - len(pending)
+            for members in steps_for_free_workers(chains, held, free, schedule):
+                submit(members)
 
         try:
-            for lane, first in zip(lanes, bounds, strict=True):
-                submit(range(first, first + len(lane)))
+            for members in opening_steps(chains, schedule):
+                submit(members)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    active = pending.pop(future)
-                    for index, outcome in zip(active, future.result(), strict=True):
+                    members = pending.pop(future)
+                    for index, outcome in zip(members, future.result(), strict=True):
                         chains[index] = chains[index].advanced(outcome)
                     report_share(sum(chain.read_s for chain in chains) / total_s)
-                    submit(active)
+                feed_free_workers()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return tuple(segment for chain in chains for segment in chain.segments)
 
 
+def steps_for_free_workers(
+    chains: Sequence[Chain], held: Set[int], free: int, schedule: Schedule
+) -> list[list[int]]:
+    """The chains (by index) that each of ``free`` workers reads next, given those ``held``
+    by the steps in flight: the waiting chains with the most audio left first, in steps of
+    :meth:`Schedule.step`, until the waiting chains or the free workers run out."""
+    waiting = [i for i, chain in enumerate(chains) if not chain.finished and i not in held]
+    size = schedule.step(len(held) + len(waiting))
+    waiting.sort(key=lambda i: -chains[i].left_s)  # stable: file order among equals
+    return [waiting[first : first + size] for first in range(0, len(waiting), size)][:free]
+
+
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One read of each active chain of a lane, prompts fixed when it is submitted; run on
-    a worker, touching no shared state."""
+    """One read of each of some chains, prompts fixed when it is submitted; run on a
+    worker, touching no shared state."""
 
     decoder: Decoder
     judge: Judge

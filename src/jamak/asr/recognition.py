@@ -1,6 +1,6 @@
 """From a file's planned speech to its segments and language, on any Whisper engine.
 
-The order of things is jamak's, not the engine's: lanes are planned first, so the language
+The order of things is jamak's, not the engine's: chains are planned first, so the language
 is detected on the first batch that will be read (the file's first speech, not its first
 30 seconds) and the engine can keep that encoding for the read; and a file in which no
 words survive is in no language, whatever Whisper guessed for its music.
@@ -23,17 +23,19 @@ from jamak.asr.language import (
     requested_language,
 )
 from jamak.asr.options import RecognitionOptions
-from jamak.asr.reading import first_batch, plan_lanes, read_lanes
+from jamak.asr.reading import Schedule, opening_batches, read_chains, start_chains
 from jamak.asr.recognizer import ProgressCallback
 from jamak.asr.windows import Window
 from jamak.transcript import Segment, Transcript
 
 
 class FileEngine(Protocol):
-    """A Whisper engine opened on one file's audio and its first batch of windows."""
+    """A Whisper engine opened on one file's audio and the batches of windows that open
+    its reading (:func:`jamak.asr.reading.opening_batches`), which it may encode at once,
+    side by side."""
 
     def language_scores(self) -> list[list[tuple[str, float]]]:
-        """Per window of the first batch, each language token (``<|en|>``) and its
+        """Per window of the first opening batch, each language token (``<|en|>``) and its
         probability."""
         ...
 
@@ -47,7 +49,7 @@ class ModelFacts:
 
     name: str
     multilingual: bool
-    workers: int  # batches it decodes at once: one lane each
+    workers: int  # batches it decodes at once, from threads
     compute_type: str
     device: str
     cpu_kernels: str
@@ -66,14 +68,14 @@ class Speech:
 
 def recognise_speech(
     speech: Speech,
-    open_engine: Callable[[Sequence[Window]], FileEngine],
+    open_engine: Callable[[Sequence[Sequence[Window]]], FileEngine],
     *,
     model: ModelFacts,
     options: RecognitionOptions,
     initial_tokens: Sequence[int],
     report: ProgressCallback,
 ) -> Transcript:
-    """``open_engine`` opens the engine on the first batch. Progress runs from 0 to the
+    """``open_engine`` opens the engine on the opening batches. Progress runs from 0 to the
     file's duration, through the share of its speech read. A file without speech keeps the
     default task in its transcript, as it always has."""
     duration_s = speech.duration_s
@@ -102,7 +104,7 @@ def recognise_speech(
 
 def _language_and_segments(
     speech: Speech,
-    open_engine: Callable[[Sequence[Window]], FileEngine],
+    open_engine: Callable[[Sequence[Sequence[Window]]], FileEngine],
     model: ModelFacts,
     options: RecognitionOptions,
     initial_tokens: Sequence[int],
@@ -110,11 +112,12 @@ def _language_and_segments(
 ) -> tuple[str, float, tuple[Segment, ...]]:
     if not speech.windows:
         return options.language or fallback_language(model.multilingual), 1.0, ()
-    parallel = max(1, model.workers)
-    lanes = plan_lanes(
-        speech.windows, speech.context, batch_size=options.batch_size, parallel=parallel
-    )
-    engine = open_engine(first_batch(lanes))
+    schedule = Schedule(batch_size=options.batch_size, parallel=max(1, model.workers))
+    chains = start_chains(speech.windows, speech.context)
+    opening = opening_batches(chains, schedule)
+    if not opening:  # every planned window too short to read
+        return options.language or fallback_language(model.multilingual), 1.0, ()
+    engine = open_engine(opening)
     asked = requested_language(options.language, multilingual=model.multilingual, model=model.name)
     if asked is None:
         language, probability = most_likely_language(engine.language_scores()[:LANGUAGE_WINDOWS])
@@ -126,12 +129,12 @@ def _language_and_segments(
         if options.greedy_first and options.beam_size > 1
         else None
     )
-    segments = read_lanes(
-        lanes,
+    segments = read_chains(
+        chains,
         decoder,
         speech.judge,
+        schedule=schedule,
         initial_tokens=initial_tokens,
-        parallel=parallel,
         report_share=report_share,
         second_look=second_look,
     )

@@ -201,8 +201,8 @@ def _share_the_cores(settings: Settings, *, jobs: int | None) -> tuple[Settings,
     On a CPU the model runs one stream per core, each on one thread: CTranslate2 gains
     little from more threads on one decode (measured: the 66 eval clips in 59 s two at a
     time on one thread each, 85 s one after another on two threads), and greedy reads, in
-    small batches, least of all. A single file uses every stream too, its chains read in
-    one lane per stream (a 12-minute recording: 25.5 s on two streams of one thread, 27.9 s
+    small batches, least of all. A single file uses every stream too, its chains read on
+    all of them (a 12-minute recording: 25.5 s on two streams of one thread, 27.9 s
     on one stream of two). Files go at once up to the streams. A GPU batches instead.
     ``JAMAK_CPU_THREADS`` set gives each stream that many threads, and so fewer streams.
     """

@@ -12,9 +12,12 @@ from jamak.asr.reading import (
     CHAIN_WINDOWS,
     MAX_READS_PER_WINDOW,
     Chain,
-    first_batch,
-    plan_lanes,
-    read_lanes,
+    Schedule,
+    opening_batches,
+    opening_steps,
+    read_chains,
+    start_chains,
+    steps_for_free_workers,
 )
 from jamak.asr.windows import Window
 from jamak.transcript import Segment
@@ -30,20 +33,22 @@ JUDGE = Judge(HeardEverywhere(), 0.3)
 
 
 def _read(
-    lanes: Sequence[Sequence[Chain]],
+    speech: Sequence[Window],
     decoder: FakeDecoder,
     *,
+    context: Sequence[Window] | None = None,
+    batch_size: int = 1,
     initial: Sequence[int] = (),
     parallel: int = 1,
     shares: list[float] | None = None,
     second_look: SecondLook | None = None,
 ) -> tuple[Segment, ...]:
-    return read_lanes(
-        tuple(tuple(lane) for lane in lanes),
+    return read_chains(
+        start_chains(speech, speech if context is None else context),
         decoder,
         JUDGE,
+        schedule=Schedule(batch_size=batch_size, parallel=parallel),
         initial_tokens=initial,
-        parallel=parallel,
         report_share=(shares if shares is not None else []).append,
         second_look=second_look,
     )
@@ -88,11 +93,7 @@ def test_the_next_read_carries_the_kept_text_as_its_prompt() -> None:
     words = [SpokenWord(token, 0.5 * token) for token in range(1, 50)]
     # Whisper stops after 12 s of each read, so the words take several reads.
     decoder = FakeDecoder(lambda window, prompt, _: read_words(window, words, reach_s=12.0))
-    _read(
-        plan_lanes([Window(0.0, 30.0)], [Window(0.0, 30.0)], batch_size=1, parallel=1),
-        decoder,
-        initial=[7, 7],
-    )
+    _read([Window(0.0, 30.0)], decoder, initial=[7, 7])
     (first_window,), (first_prompt,) = decoder.calls[0]
     (second_window,), (second_prompt,) = decoder.calls[1]
     assert first_prompt == (7, 7)
@@ -117,11 +118,7 @@ def test_after_a_read_that_looped_the_next_read_starts_afresh() -> None:
         return read_words(window, words, reach_s=10.0)
 
     decoder = FakeDecoder(script)
-    _read(
-        plan_lanes([Window(0.0, 30.0)], [Window(0.0, 30.0)], batch_size=1, parallel=1),
-        decoder,
-        initial=[7],
-    )
+    _read([Window(0.0, 30.0)], decoder, initial=[7])
     assert decoder.penalties == [1.2]  # the first penalty cured it: no second attempt
     assert decoder.calls[1][1] == ((7,),)  # no text of the troubled read in the prompt
     assert decoder.calls[2][1][0][1:] != ()  # later reads carry text again
@@ -136,7 +133,7 @@ def test_a_chain_that_keeps_stopping_early_is_stopped() -> None:
 
     decoder = FakeDecoder(script)
     speech = [Window(0.0, 20.0), Window(21.0, 40.0)]
-    _read(plan_lanes(speech, speech, batch_size=1, parallel=1), decoder)
+    _read(speech, decoder)
     assert len(decoder.calls) == MAX_READS_PER_WINDOW * len(speech)
 
 
@@ -145,37 +142,79 @@ def _windows(count: int) -> list[Window]:
 
 
 @pytest.mark.parametrize(
-    ("windows", "batch_size", "parallel", "sizes"),
+    ("chains", "batch_size", "parallel", "first", "later"),
     [
-        (2 * CHAIN_WINDOWS - 2, 8, 1, [2]),  # two chains a little short of full, one batch
-        (2 * CHAIN_WINDOWS - 2, 8, 2, [1, 1]),  # a lane per worker when there are chains enough
-        (13 * CHAIN_WINDOWS, 4, 1, [4, 4, 4, 1]),
-        (13 * CHAIN_WINDOWS, 4, 3, [4, 4, 4, 1]),
-        (3, 8, 4, [1]),
+        (2, 8, 1, 2, 2),  # one worker: every chain in one batch
+        (2, 8, 2, 1, 1),  # a chain per worker when there are chains enough
+        (5, 8, 2, 3, 2),  # five on two workers: rounded up first, then down
+        (13, 4, 3, 4, 4),  # never past the batch size
+        (1, 8, 4, 1, 1),
     ],
 )
-def test_lanes_fill_batches_and_workers(
-    windows: int, batch_size: int, parallel: int, sizes: list[int]
+def test_a_step_reads_a_fair_share_of_the_chains(
+    chains: int, batch_size: int, parallel: int, first: int, later: int
 ) -> None:
-    speech = _windows(windows)
-    lanes = plan_lanes(speech, speech, batch_size=batch_size, parallel=parallel)
-    assert [len(lane) for lane in lanes] == sizes
-    assert [w for lane in lanes for chain in lane for w in chain.speech] == speech
+    schedule = Schedule(batch_size=batch_size, parallel=parallel)
+    assert (schedule.first_step(chains), schedule.step(chains)) == (first, later)
 
 
-def test_the_first_batch_is_the_first_read_of_each_chain_of_the_first_lane() -> None:
+def test_the_chains_cover_the_windows_in_order() -> None:
+    speech = _windows(2 * CHAIN_WINDOWS + 3)
+    chains = start_chains(speech, speech)
+    assert len(chains) == 3
+    assert [w for chain in chains for w in chain.speech] == speech
+
+
+def test_the_reading_opens_with_the_first_chains_then_a_share_of_the_rest_per_worker() -> None:
     speech = _windows(12)
-    lanes = plan_lanes(speech, speech, batch_size=8, parallel=1)
-    assert first_batch(lanes) == (Window(0.0, 30.0), Window(240.0, 270.0))
+    chains = start_chains(speech, speech)
+    assert opening_batches(chains, Schedule(batch_size=8, parallel=1)) == (
+        (Window(0.0, 30.0), Window(240.0, 270.0)),
+    )
+    assert opening_batches(chains, Schedule(batch_size=8, parallel=2)) == (
+        (Window(0.0, 30.0),),
+        (Window(240.0, 270.0),),
+    )
+    five = start_chains(_windows(5 * CHAIN_WINDOWS), _windows(5 * CHAIN_WINDOWS))
+    assert opening_steps(five, Schedule(batch_size=8, parallel=2)) == ([0, 1, 2], [3, 4])
+    assert opening_steps(five, Schedule(batch_size=8, parallel=4)) == ([0, 1], [2], [3], [4])
 
 
-def test_lanes_read_side_by_side_and_report_their_progress() -> None:
-    speech = _windows(4 * CHAIN_WINDOWS - 6)  # four chains: two lanes of two
+def _read_up_to(chain: Chain, seek_s: float) -> Chain:
+    assert chain.reading is not None
+    return chain.advanced(Outcome((), (), resume_s=seek_s - chain.reading.start_s))
+
+
+def test_a_free_worker_takes_the_waiting_chains_with_the_most_audio_left() -> None:
+    speech = _windows(5 * CHAIN_WINDOWS)
+    chains = list(start_chains(speech, speech))  # five chains of 400 s each
+    chains[1] = _read_up_to(chains[1], chains[1].seek_s + 25.0)
+    chains[2] = _read_up_to(chains[2], chains[2].seek_s + 5.0)
+    schedule = Schedule(batch_size=8, parallel=2)
+    # Chains 3 and 4 are being read; the next free worker takes two of the three waiting.
+    assert steps_for_free_workers(chains, {3, 4}, 1, schedule) == [[0, 2]]
+    # A chain is not tied to the worker that read it last: here both workers are free.
+    assert steps_for_free_workers(chains, set(), 2, schedule) == [[0, 3], [4, 2]]
+
+
+def test_at_the_end_each_chain_left_has_a_worker_of_its_own() -> None:
+    speech = _windows(3 * CHAIN_WINDOWS)
+    chains = list(start_chains(speech, speech))
+    chains[0] = _read_up_to(chains[0], chains[0].context[-1].end_s)
+    assert chains[0].finished
+    assert steps_for_free_workers(chains, set(), 2, Schedule(batch_size=8, parallel=2)) == [
+        [1],
+        [2],
+    ]
+    assert steps_for_free_workers(chains, {1}, 1, Schedule(batch_size=8, parallel=2)) == [[2]]
+
+
+def test_chains_read_side_by_side_and_report_their_progress() -> None:
+    speech = _windows(4 * CHAIN_WINDOWS - 6)  # four chains
     words = [SpokenWord(i, w.start_s + 1.0) for i, w in enumerate(speech, start=1)]
     decoder = FakeDecoder(lambda window, prompt, _: read_words(window, words))
     shares: list[float] = []
-    lanes = plan_lanes(speech, speech, batch_size=2, parallel=2)
-    segments = _read(lanes, decoder, parallel=2, shares=shares)
+    segments = _read(speech, decoder, batch_size=2, parallel=2, shares=shares)
     assert [s.text for s in segments] == [w.text for w in words]  # file order
     assert max(len(windows) for windows, _ in decoder.calls) == 2
     assert shares == sorted(shares)
@@ -196,8 +235,9 @@ def test_only_the_reads_picked_for_a_second_look_are_replaced_by_the_beam_search
         )
 
     decoder = FakeDecoder(greedy, searched=lambda window, _, __: read_words(window, beam_words))
-    lanes = plan_lanes(speech, speech, batch_size=4, parallel=1)
-    segments = _read(lanes, decoder, second_look=lambda read, _, __: read.avg_logprob < -1.0)
+    segments = _read(
+        speech, decoder, batch_size=4, second_look=lambda read, _, __: read.avg_logprob < -1.0
+    )
     assert [s.text for s in segments] == [" w1", " w102", " w3", " w104"]
     assert [w.start_s for w in decoder.looked_again] == sorted(doubtful)
 
@@ -209,6 +249,6 @@ def test_without_a_second_look_nothing_is_read_twice() -> None:
         lambda window, _, __: read_words(window, words),
         searched=lambda window, _, __: pytest.fail("searched without a second look"),
     )
-    segments = _read(plan_lanes(speech, speech, batch_size=4, parallel=1), decoder)
+    segments = _read(speech, decoder, batch_size=4)
     assert [s.text for s in segments] == [w.text for w in words]
     assert decoder.looked_again == []

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment
 from jamak.asr.keeping import Judge
-from jamak.asr.reading import plan_lanes, read_lanes
+from jamak.asr.reading import Schedule, read_chains, start_chains
 from jamak.asr.spans import SpeechSpan
 from jamak.asr.windows import Window, plan_windows, widen_windows
 from jamak.transcript import Segment
@@ -65,13 +65,12 @@ def _transcribe(
         return read_words(window, words, reach_s=reach_s)
 
     speech, context = _plan(words)
-    lanes = plan_lanes(speech, context, batch_size=batch_size, parallel=parallel)
-    return read_lanes(
-        lanes,
+    return read_chains(
+        start_chains(speech, context),
         FakeDecoder(script),
         Judge(HeardEverywhere(), 0.3),
+        schedule=Schedule(batch_size=batch_size, parallel=parallel),
         initial_tokens=[],
-        parallel=parallel,
         report_share=lambda share: None,
     )
 

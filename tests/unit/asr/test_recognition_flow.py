@@ -1,4 +1,4 @@
-"""The order of recognition on a fake engine: lanes, language on the first batch, reading."""
+"""The order of recognition on a fake engine: chains, language on the first batch, reading."""
 
 from __future__ import annotations
 
@@ -27,11 +27,13 @@ SCORES = [[("<|de|>", 0.6), ("<|en|>", 0.4)], [("<|de|>", 0.2), ("<|en|>", 0.8)]
 class FakeEngine:
     words: Sequence[SpokenWord]
     first: tuple[Window, ...] = ()
+    opening: tuple[tuple[Window, ...], ...] = ()
     languages: list[str] = field(default_factory=list)
     asked_scores: int = 0
 
-    def open(self, first: Sequence[Window]) -> FakeEngine:
-        self.first = tuple(first)
+    def open(self, batches: Sequence[Sequence[Window]]) -> FakeEngine:
+        self.first = tuple(batches[0])
+        self.opening = tuple(tuple(batch) for batch in batches)
         return self
 
     def language_scores(self) -> list[list[tuple[str, float]]]:
