@@ -35,6 +35,7 @@ from jamak.bootstrap import build_model_registry, job_limits
 from jamak.cli.startup import env_default
 from jamak.errors import JamakError
 from jamak.media import MediaLimits
+from jamak.media.ordering import longest_first
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 from jamak.settings import Settings
 from jamak.subtitles import formats
@@ -235,6 +236,8 @@ def _transcribe_all(
                 "own --output-dir",
                 soft_wrap=True,
             )
+        if parallel > 1:
+            unique = longest_first(unique)  # so the streams finish together
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="file") as pool:
             succeeded = list(pool.map(functools.partial(one_file, progress=progress), unique))
     return succeeded.count(False) + len(clashing)
