@@ -13,8 +13,9 @@ passages half again as slow. So a read that copies its prompt is first read once
 greedily and with no prompt: if that read says the same words, the audio said them and the
 greedy read stands (letters, not tokens: without a prompt Whisper may write other casing
 and punctuation). Only reads still in doubt are read again by beam search
-(``balanced``, :mod:`jamak.asr.speed`); the thresholds are measured in bench/README.md
-("Speed presets") across kernel families.
+(``balanced``, :mod:`jamak.asr.speed`). What the presets cost and buy is measured in
+bench/README.md ("Results (issue 14): speed where users live"), and Whisper's own bar for a
+failed read (-1.0) against this one in "Whisper's bar for a doubtful read".
 """
 
 from __future__ import annotations

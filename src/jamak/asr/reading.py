@@ -36,7 +36,7 @@ from jamak.transcript import Segment
 log = logging.getLogger(__name__)
 
 # Windows per chain: each is conditioned on the text of the one before it in its chain.
-# Measured (bench/README.md, "Speed presets"): 10 against 6 reads a 20-minute file with
+# Measured (bench/README.md, "Results (issue 14)"): 10 against 6 reads a 20-minute file with
 # fewer short reads at chain ends (41 reads against 43, 9 % faster), no less accurately.
 CHAIN_WINDOWS = 10
 # A chain is done when less than this of its planned speech is left unread.

@@ -2,7 +2,8 @@
 
 A preset names how reads are decoded, never what is read: the windows, chains and prompts
 are the same under every preset, so the three differ only where the decoder searches
-harder. Each point is measured in bench/README.md ("Speed presets").
+harder. Each point is measured in bench/README.md ("Results (issue 14): speed where
+users live").
 """
 
 from __future__ import annotations

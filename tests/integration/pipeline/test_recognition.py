@@ -13,6 +13,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.registry import ModelRegistry
 from jamak.media import decode_audio
 from jamak.pipeline import render_subtitles, transcribe_file
+from jamak.settings import Settings
 from jamak.subtitles import build_cues, check_cues
 from jamak.subtitles.rules import SubtitleRules
 from tests.support.matrix import SpeechClip
@@ -136,6 +137,36 @@ def test_batches_give_the_same_words_as_one_window_at_a_time(
     assert len(one.segments) >= 12
     assert progress == sorted(progress) and progress[-1] == len(long_audio) / 16_000
     assert len(set(progress)) > 3  # it moves during decoding, not only at the ends
+
+
+def test_chains_shared_among_workers_give_the_same_words_as_one_worker(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """With two engine workers a free worker takes whichever chains wait, beside whichever
+    others: the batches change from run to run, and the text must not. Three chains here (a
+    window per sentence, 24 windows), so the batches regroup as the reading goes on."""
+    spoken = [decode_audio(speak(s, tmp_path / f"{i}.wav")).samples for i, s in enumerate(EVERYDAY)]
+    gap = np.zeros(16_000 * 28, dtype=np.float32)
+    long_audio = np.concatenate(
+        [piece for _ in range(4) for clip in spoken for piece in (clip, gap)]
+    )
+    one = model_registry.recognizer("tiny.en").recognize(
+        long_audio, options=RecognitionOptions(batch_size=1)
+    )
+    settings = Settings()
+    with ModelRegistry(
+        model_dir=settings.model_dir,
+        device="cpu",
+        compute_type=settings.compute_type,
+        cpu_threads=1,
+        workers=2,
+        forced_cpu_isa=settings.ct2_force_cpu_isa,
+    ) as registry:
+        shared = registry.recognizer("tiny.en").recognize(
+            long_audio, options=RecognitionOptions(batch_size=8)
+        )
+    assert len(one.segments) >= 20
+    assert shared.text == one.text
 
 
 def test_every_cue_keeps_the_rules_on_real_output(
