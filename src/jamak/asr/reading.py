@@ -116,8 +116,9 @@ class Schedule:
     parallel: int
 
     def first_step(self, chains: int) -> int:
-        """The first step: a fair share of all the chains (language detection reads it)."""
-        return max(1, min(self.batch_size, math.ceil(chains / self.parallel)))
+        """The first step: a fair share of all the chains (language detection reads it);
+        none of none."""
+        return min(chains, max(1, min(self.batch_size, math.ceil(chains / self.parallel))))
 
     def step(self, unfinished: int) -> int:
         """A later step: rounded down, so a chain is left waiting for the next free worker

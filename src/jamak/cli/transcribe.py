@@ -34,8 +34,7 @@ from jamak.backends.embedded.sizing import available_memory_bytes, default_worke
 from jamak.bootstrap import build_model_registry, job_limits
 from jamak.cli.startup import env_default
 from jamak.errors import JamakError
-from jamak.media import MediaLimits
-from jamak.media.ordering import longest_first
+from jamak.media import MediaLimits, longest_first
 from jamak.pipeline import RenderedSubtitle, SubtitleRequest, transcribe_to_subtitles
 from jamak.settings import Settings
 from jamak.subtitles import formats

@@ -15,6 +15,7 @@ from jamak.media.decode import DecodedAudio, decode_audio, iter_audio_blocks
 from jamak.media.info import AudioStreamInfo, MediaInfo
 from jamak.media.limits import MediaLimits
 from jamak.media.listening import write_listening_copy
+from jamak.media.ordering import longest_first
 from jamak.media.probe import probe
 from jamak.media.resample import SAMPLE_RATE
 
@@ -26,6 +27,7 @@ __all__ = [
     "MediaLimits",
     "decode_audio",
     "iter_audio_blocks",
+    "longest_first",
     "probe",
     "write_listening_copy",
 ]

@@ -252,3 +252,9 @@ def test_without_a_second_look_nothing_is_read_twice() -> None:
     segments = _read(speech, decoder, batch_size=4)
     assert [s.text for s in segments] == [w.text for w in words]
     assert decoder.looked_again == []
+
+
+def test_no_speech_is_no_reads() -> None:
+    decoder = FakeDecoder(lambda window, _, __: pytest.fail("read without speech"))
+    assert _read([], decoder, parallel=2) == ()
+    assert decoder.calls == []
