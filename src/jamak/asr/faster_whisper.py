@@ -9,7 +9,7 @@ one, which measurably costs words: see bench/README.md), and word alignment.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -54,10 +54,12 @@ class FasterWhisperRecognizer:
         name: str,
         vad: VadSettings | None = None,
         forced_cpu_isa: str | None = None,
+        room: Callable[[], int] | None = None,
     ) -> None:
         self.name = name
         self._model: WhisperModel | None = model
         self._vad = vad or VadSettings()
+        self._room = room  # how many of the model's workers may decode now; None: all
         self.device = str(model.model.device)
         self.compute_type = str(model.model.compute_type)
         self.cpu_kernels = chosen_family(read_cpu(), forced_cpu_isa) if self.device == "cpu" else ""
@@ -101,6 +103,7 @@ class FasterWhisperRecognizer:
             options=options,
             initial_tokens=self._initial_tokens(options) if windows else (),
             report=on_progress or (lambda done_s, total_s: None),
+            room=self._room,
         )
         if not (options.word_timestamps and options.refine_word_times):
             return transcript

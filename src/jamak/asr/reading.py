@@ -109,21 +109,36 @@ class Chain:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """How many chains one step reads: at most ``batch_size``, and few enough that each of
-    the engine's ``parallel`` workers has chains to read while any are waiting."""
+    """How many chains one step reads: at most ``batch_size``, and few enough that each
+    worker that may decode now has chains to read while any are waiting.
+
+    The engine has ``parallel`` workers; ``room``, asked before each step, says how many of
+    them may run now (None: all). A process that shares the machine with others (a worker of
+    the embedded pool) decodes on one stream while they are busy, with every waiting chain
+    in its batch, and on more once their cores are idle: measured on a 20-minute file in
+    two parts on two busy workers, 9 % faster than two streams each (bench/README.md,
+    "Streams that follow the idle cores"). The chains are fixed before any step, so the
+    text never depends on it."""
 
     batch_size: int
     parallel: int
+    room: Callable[[], int] | None = None
+
+    def workers_now(self) -> int:
+        if self.room is None:
+            return self.parallel
+        return max(1, min(self.parallel, self.room()))
 
     def first_step(self, chains: int) -> int:
         """The first step: a fair share of all the chains (language detection reads it);
         none of none."""
-        return min(chains, max(1, min(self.batch_size, math.ceil(chains / self.parallel))))
+        share = math.ceil(chains / self.workers_now())
+        return min(chains, max(1, min(self.batch_size, share)))
 
     def step(self, unfinished: int) -> int:
         """A later step: rounded down, so a chain is left waiting for the next free worker
         rather than a worker left waiting for chains that another holds."""
-        return max(1, min(self.batch_size, unfinished // self.parallel))
+        return max(1, min(self.batch_size, unfinished // self.workers_now()))
 
 
 def start_chains(speech: Sequence[Window], context: Sequence[Window]) -> tuple[Chain, ...]:
@@ -141,15 +156,22 @@ def opening_steps(chains: Sequence[Chain], schedule: Schedule) -> tuple[list[int
     depends on a read, so the engine can encode them all while the language is detected."""
     first = [i for i in range(schedule.first_step(len(chains))) if not chains[i].finished]
     steps = [first] if first else []
-    free = schedule.parallel - len(steps)
+    free = schedule.workers_now() - len(steps)
     return (*steps, *steps_for_free_workers(chains, set(first), free, schedule))
 
 
 def opening_batches(chains: Sequence[Chain], schedule: Schedule) -> tuple[tuple[Window, ...], ...]:
     """The windows of :func:`opening_steps`; the language is detected on the first batch."""
+    return batches_of(chains, opening_steps(chains, schedule))
+
+
+def batches_of(
+    chains: Sequence[Chain], steps: Sequence[Sequence[int]]
+) -> tuple[tuple[Window, ...], ...]:
+    """The windows that ``steps`` (chains by index) read next."""
     return tuple(
         tuple(chain.reading for i in step if (chain := chains[i]).reading is not None)
-        for step in opening_steps(chains, schedule)
+        for step in steps
     )
 
 
@@ -162,10 +184,13 @@ def read_chains(
     initial_tokens: Sequence[int],
     report_share: Callable[[float], None],
     second_look: SecondLook | None = None,
+    opening: Sequence[Sequence[int]] | None = None,
 ) -> tuple[Segment, ...]:
-    """Every chain read to its end, ``schedule.parallel`` steps at a time. The reading
-    opens with :func:`opening_steps`; then each free worker takes the waiting chains with
-    the most audio left. Progress is the share of the chains' audio read (chains advance
+    """Every chain read to its end, at most ``schedule.parallel`` steps at a time. The
+    reading opens with ``opening`` (by default :func:`opening_steps`; a caller that had the
+    engine encode those batches passes the steps it encoded, as the room for workers may
+    have changed since); then each free worker takes the waiting chains with the most audio
+    left. Progress is the share of the chains' audio read (chains advance
     interleaved, not from the start of the file). The segments come back in file order,
     whatever order the steps finished in. ``second_look``: reads are greedy first, and those
     it picks searched again by beam (:meth:`Decoder.decode`)."""
@@ -181,12 +206,12 @@ def read_chains(
 
         def feed_free_workers() -> None:
             held = {index for members in pending.values() for index in members}
-            free = schedule.parallel - len(pending)
+            free = schedule.workers_now() - len(pending)
             for members in steps_for_free_workers(chains, held, free, schedule):
                 submit(members)
 
         try:
-            for members in opening_steps(chains, schedule):
+            for members in opening_steps(chains, schedule) if opening is None else opening:
                 submit(members)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -23,7 +23,7 @@ from jamak.asr.language import (
     requested_language,
 )
 from jamak.asr.options import RecognitionOptions
-from jamak.asr.reading import Schedule, opening_batches, read_chains, start_chains
+from jamak.asr.reading import Schedule, batches_of, opening_steps, read_chains, start_chains
 from jamak.asr.recognizer import ProgressCallback
 from jamak.asr.windows import Window
 from jamak.transcript import Segment, Transcript
@@ -74,10 +74,12 @@ def recognise_speech(
     options: RecognitionOptions,
     initial_tokens: Sequence[int],
     report: ProgressCallback,
+    room: Callable[[], int] | None = None,
 ) -> Transcript:
     """``open_engine`` opens the engine on the opening batches. Progress runs from 0 to the
     file's duration, through the share of its speech read. A file without speech keeps the
-    default task in its transcript, as it always has."""
+    default task in its transcript, as it always has. ``room``: how many of the model's
+    workers may decode now (:class:`jamak.asr.reading.Schedule`); None: all."""
     duration_s = speech.duration_s
     report(0.0, duration_s)
     language, probability, segments = _language_and_segments(
@@ -87,6 +89,7 @@ def recognise_speech(
         options,
         initial_tokens,
         lambda share: report(share * duration_s, duration_s),
+        room,
     )
     report(duration_s, duration_s)
     return Transcript(
@@ -109,15 +112,16 @@ def _language_and_segments(
     options: RecognitionOptions,
     initial_tokens: Sequence[int],
     report_share: Callable[[float], None],
+    room: Callable[[], int] | None,
 ) -> tuple[str, float, tuple[Segment, ...]]:
     if not speech.windows:
         return options.language or fallback_language(model.multilingual), 1.0, ()
-    schedule = Schedule(batch_size=options.batch_size, parallel=max(1, model.workers))
+    schedule = Schedule(options.batch_size, max(1, model.workers), room)
     chains = start_chains(speech.windows, speech.context)
-    opening = opening_batches(chains, schedule)
+    opening = opening_steps(chains, schedule)
     if not opening:  # every planned window too short to read
         return options.language or fallback_language(model.multilingual), 1.0, ()
-    engine = open_engine(opening)
+    engine = open_engine(batches_of(chains, opening))
     asked = requested_language(options.language, multilingual=model.multilingual, model=model.name)
     if asked is None:
         language, probability = most_likely_language(engine.language_scores()[:LANGUAGE_WINDOWS])
@@ -137,6 +141,7 @@ def _language_and_segments(
         initial_tokens=initial_tokens,
         report_share=report_share,
         second_look=second_look,
+        opening=opening,
     )
     if not segments and options.language is None:
         # Whisper names a language even for music; with no words left, none was heard.

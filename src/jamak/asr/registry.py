@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,7 @@ class ModelRegistry:
         workers: int = 1,
         allow_download: bool = True,
         forced_cpu_isa: str | None = None,
+        room: Callable[[], int] | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.device = device
@@ -51,6 +53,9 @@ class ModelRegistry:
         self.workers = workers  # recognitions one loaded model runs at once, from threads
         self.allow_download = allow_download
         self.forced_cpu_isa = forced_cpu_isa  # CT2_FORCE_CPU_ISA, to report the kernels run
+        # How many of those may decode now, asked before each step (a pool worker's: as many
+        # as the other workers leave cores idle); None: all of them.
+        self.room = room
         self._loaded: dict[str, FasterWhisperRecognizer] = {}
         self._verified: set[str] = set()  # catalog names whose model.bin was checked
         self._lock = threading.Lock()
@@ -102,7 +107,7 @@ class ModelRegistry:
                     workers=self.workers,
                 )
                 self._loaded[name] = FasterWhisperRecognizer(
-                    model, name=display, forced_cpu_isa=self.forced_cpu_isa
+                    model, name=display, forced_cpu_isa=self.forced_cpu_isa, room=self.room
                 )
             return self._loaded[name]
 

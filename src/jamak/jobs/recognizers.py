@@ -40,6 +40,10 @@ class RecognizerConfig:
     # Recognitions one loaded model runs at once; 0: as the cores leave room for (see
     # model_registry_recognizers). The pool's express worker sets 1: one thread in all.
     streams: int = 0
+    # How many of those streams may decode now, asked before each decoding step; None: all.
+    # A pool worker's follows the other workers (jamak.backends.embedded.busy): a second
+    # stream only while another worker's cores are idle.
+    room: Callable[[], int] | None = None
 
 
 class RecognizerProvider(Protocol):
@@ -69,6 +73,7 @@ def open_model_registry(config: RecognizerConfig, *, workers: int = 1) -> ModelR
         workers=workers,
         allow_download=config.allow_download,
         forced_cpu_isa=config.forced_cpu_isa,
+        room=config.room,
     )
 
 

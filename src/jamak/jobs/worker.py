@@ -57,12 +57,16 @@ class QueueWorker:
         objects: ObjectStore,
         recognizers: RecognizerProvider,
         config: WorkerConfig,
+        on_busy: Callable[[bool], None] | None = None,
     ) -> None:
+        """``on_busy``: told True when this worker takes a job and False when it is done
+        with it (a pool's workers share what their cores are doing)."""
         self._store = store
         self._queue = queue
         self._objects = objects
         self._recognizers = recognizers
         self._config = config
+        self._on_busy = on_busy or (lambda busy: None)
 
     def serve(self, stop: threading.Event) -> None:
         """Run jobs until ``stop`` is set; returns once the current job is settled."""
@@ -92,11 +96,15 @@ class QueueWorker:
         if job is None:
             return None
         stopping = stop or threading.Event()
-        with (
-            log_context(job_id=job.id, user=job.owner),
-            LeaseKeeper(self._queue, job.id, worker_id, lease_s=lease_s) as lease,
-        ):
-            result = self._run(job, stop_requested=lambda: lease.lost or stopping.is_set())
+        self._on_busy(True)
+        try:
+            with (
+                log_context(job_id=job.id, user=job.owner),
+                LeaseKeeper(self._queue, job.id, worker_id, lease_s=lease_s) as lease,
+            ):
+                result = self._run(job, stop_requested=lambda: lease.lost or stopping.is_set())
+        finally:
+            self._on_busy(False)
         if result.status is JobStatus.RUNNING and stopping.is_set() and not lease.lost:
             # (A split job detached from its lease: release finds no lease and does nothing.)
             self._queue.release(job.id, worker_id)

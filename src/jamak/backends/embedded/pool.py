@@ -33,6 +33,7 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 
 from jamak.backends.embedded import open_backend
+from jamak.backends.embedded.busy import shared_flags
 from jamak.backends.embedded.config import ExpressLane, WorkerProcessConfig
 from jamak.backends.embedded.sizing import (
     available_memory_bytes,
@@ -101,6 +102,9 @@ class WorkerPool:
         )
         self._factory = recognizer_factory
         self._context = multiprocessing.get_context("spawn")
+        # Which regular workers run a job: each decodes on a second stream only while
+        # another is idle (jamak.backends.embedded.busy).
+        self._busy = shared_flags(self._context, self._size)
         self._slots: list[_Slot] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -188,9 +192,12 @@ class WorkerPool:
     def _spawn(self, slot: _Slot) -> None:
         slot.ready.value = False
         config = self._express_config if slot.express else self._config
+        if not slot.express:
+            self._busy[slot.index] = False  # a flag its dead predecessor left set
+        busy = None if slot.express else self._busy
         process = self._context.Process(
             target=worker_process_main,
-            args=(config, self._factory, slot.index, slot.ready, os.getpid()),
+            args=(config, self._factory, slot.index, slot.ready, os.getpid(), busy),
             name=f"jamak-{'express' if slot.express else 'worker'}-{slot.index}",
             daemon=True,  # never outlive the parent, even if stop() is never called
         )

@@ -13,8 +13,10 @@ import os
 import signal
 import socket
 import threading
+from dataclasses import replace
 
 from jamak.backends.embedded import open_backend
+from jamak.backends.embedded.busy import BusyBoard, Flags
 from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.errors import JamakError
 from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
@@ -30,8 +32,11 @@ def worker_process_main(
     index: int,
     ready: ctypes.c_bool,
     parent_pid: int,
+    busy: Flags | None = None,
 ) -> None:
-    """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone."""
+    """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone.
+    ``busy``: the regular workers' flags (:mod:`jamak.backends.embedded.busy`), of which
+    this one's is ``index``; None for an express worker."""
     configure_logging(
         level=config.log_level,
         fmt=config.log_format,
@@ -44,7 +49,8 @@ def worker_process_main(
     backend = open_backend(config.backend)
     if backend.queue is None:
         raise RuntimeError("the embedded backend always has a queue")
-    recognizers = recognizer_factory(config.recognizer_config)
+    board = None if busy is None else BusyBoard(busy, index)
+    recognizers = recognizer_factory(replace(config.recognizer_config, room=board))
     try:
         _warm_up(recognizers, config.default_model)
         worker = QueueWorker(
@@ -61,6 +67,7 @@ def worker_process_main(
                 split=config.split,
                 max_duration_s=config.max_duration_s,
             ),
+            on_busy=None if board is None else board.mark,
         )
         ready.value = True
         worker.serve(stop)
