@@ -117,6 +117,35 @@ def test_a_refused_read_is_access_denied_never_not_found(bucket: str, store_for:
             pass
 
 
+def test_a_delete_s3_refuses_fails_and_keeps_the_record_of_what_is_left(
+    bucket: str, store_for: StoreFor
+) -> None:
+    # A role that may list and read the job files but not delete them: S3 answers the
+    # DeleteObjects request itself with 200, and each key it kept as an error entry.
+    store = store_for(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                    "Resource": f"arn:aws:s3:::{bucket}",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/jobs/*",
+                },
+            ],
+        }
+    )
+
+    with pytest.raises(StorageAccessDeniedError, match="s3:DeleteObject"):
+        store.delete_prefix("jobs/j1/")
+
+    assert store.open("jobs/j1/media").read() == b"media bytes"  # still there, and said so
+
+
 def test_an_access_denied_object_is_a_500_not_a_404() -> None:
     from jamak.api.errors import _JAMAK_ERRORS
 

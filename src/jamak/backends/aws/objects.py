@@ -25,6 +25,7 @@ from jamak.jobs.ports import MultipartUpload, PresignedPart, UploadedPart
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ErrorTypeDef
 
 _DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
 # S3 throttling (503 SlowDown) past botocore's retries: a job fails saying S3 was busy, the
@@ -62,6 +63,24 @@ def _raise_read_error(err: ClientError, key: str) -> None:
             "s3:GetObject on the job files, or s3:ListBucket on the bucket, without which S3 "
             "answers 403 for a missing object too"
         ) from err
+
+
+def _raise_refused_deletes(refused: Sequence[ErrorTypeDef], prefix: str) -> None:
+    """DeleteObjects answers 200 even when it deletes nothing: each key S3 would not delete
+    comes back as an error entry of its own (the only entries a quiet delete returns). A job
+    whose files are still there must not be reported deleted, so any refusal fails the
+    delete, after every other key has gone, and the job's record stays for another try."""
+    codes = sorted({entry.get("Code", "") for entry in refused})
+    first = refused[0].get("Key", "")
+    message = (
+        f"S3 kept {len(refused)} object(s) under {prefix!r} ({', '.join(codes)}; first "
+        f"{first!r}): {refused[0].get('Message', '')}"
+    )
+    if set(codes) <= _FORBIDDEN:
+        raise StorageAccessDeniedError(
+            message + ": the deployment's role lacks s3:DeleteObject on the job files"
+        )
+    raise StorageError(message)
 
 
 class _BodyReader(io.RawIOBase):
@@ -140,12 +159,16 @@ class S3ObjectStore:
             Bucket=self._bucket, Prefix=prefix
         )
         keys = [obj["Key"] for page in pages for obj in page.get("Contents", [])]
+        refused: list[ErrorTypeDef] = []
         for start in range(0, len(keys), _DELETE_BATCH):
             batch = keys[start : start + _DELETE_BATCH]
-            self._client.delete_objects(
+            response = self._client.delete_objects(
                 Bucket=self._bucket,
                 Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
             )
+            refused += response.get("Errors", [])
+        if refused:
+            _raise_refused_deletes(refused, prefix)
 
     def close(self) -> None:
         self._client.close()
