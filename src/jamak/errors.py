@@ -21,6 +21,7 @@ one file or one job into a clear message without losing anything else::
     │   ├── InvalidTransitionError  a status change the lifecycle table forbids
     │   ├── JobNotFinishedError     its results asked for before it succeeded
     │   ├── JobCancelledError       raised inside a runner when its job was cancelled
+    │   │   └── JobHandedBackError  an express worker's job is longer than declared
     │   ├── JobTimeLimitError       the job ran past the deployment's time limit
     │   ├── JobLaunchError          recorded, but its work could not be started: failed
     │   └── SubmitRefusedError      a submit turned away for now, with a retry delay
@@ -118,6 +119,13 @@ class JobNotFinishedError(JobError):
 
 class JobCancelledError(JobError):
     pass
+
+
+class JobHandedBackError(JobCancelledError):
+    """Raised inside a runner whose worker takes only short jobs (the express lane) when the
+    file turns out longer than its header declared: the job is not failed, it goes back to
+    the queue for the other workers, with its measured length recorded so the lane does not
+    take it again."""
 
 
 class JobTimeLimitError(JobError):

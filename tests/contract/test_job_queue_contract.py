@@ -257,6 +257,27 @@ def test_an_express_claim_takes_only_short_whole_jobs(job_queue: StoreAndQueue) 
     assert job_queue.claim("w1", lease_s=LONG_LEASE_S) is not None
 
 
+def test_an_express_claim_goes_by_the_measured_length_once_there_is_one(
+    job_queue: StoreAndQueue,
+) -> None:
+    # Its header said 11 s; the worker that took it measured 40 minutes and handed it back.
+    job_queue.add(replace(make_job(1), declared_s=11.0))
+    taken = job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0)
+    assert taken is not None
+    job_queue.record_progress(taken.id, ProgressUpdate(0.0, 0.0, 2400.0))
+    job_queue.release(taken.id, "express")
+    # Its header said an hour; it is a minute long.
+    job_queue.add(replace(make_job(2), declared_s=3600.0, duration_s=60.0))
+
+    claimed = job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0)
+
+    assert claimed is not None and claimed.id == "job-0002"
+    assert job_queue.claim("express", lease_s=LONG_LEASE_S, max_duration_s=120.0) is None
+    handed_back = job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    assert handed_back is not None and handed_back.id == "job-0001"
+    assert handed_back.attempts == 1  # the express worker's attempt was refunded
+
+
 def test_a_new_job_goes_before_the_parts_of_a_job_already_running(
     job_queue: StoreAndQueue,
 ) -> None:

@@ -93,6 +93,10 @@ class FasterWhisperRecognizer:
         on_progress: ProgressCallback | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
+        report = on_progress or (lambda done_s, total_s: None)
+        # The length is known now, before the detector's pass over the whole file: a worker
+        # that takes only short jobs hands a long one back at this first report.
+        report(0.0, duration_s)
         heard = speech_map(audio)
         windows = plan_windows(spans_from_probabilities(heard.probabilities, self._vad))
         context = widen_windows(windows, duration_s=duration_s, margin_s=self._vad.context_s)
@@ -102,7 +106,7 @@ class FasterWhisperRecognizer:
             model=self._described,
             options=options,
             initial_tokens=self._initial_tokens(options) if windows else (),
-            report=on_progress or (lambda done_s, total_s: None),
+            report=report,
             room=self._room,
         )
         if not (options.word_timestamps and options.refine_word_times):

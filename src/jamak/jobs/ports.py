@@ -94,7 +94,8 @@ class JobQueue(Protocol):
 
         Jobs none of whose part tasks is running come first, so a short job is not queued
         behind every part of a long one. ``max_duration_s`` (an express worker): only whole
-        jobs whose declared ``duration_s`` is known and at most that, never a part task."""
+        jobs whose length is known and at most that (``duration_s`` once a worker measured
+        it, else ``declared_s``), never a part task."""
         ...
 
     def renew(self, job_id: str, worker_id: str, *, lease_s: float) -> bool:

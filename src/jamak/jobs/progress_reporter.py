@@ -17,7 +17,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from jamak.errors import BackendBusyError, JobCancelledError, JobNotFoundError, JobTimeLimitError
+from jamak.errors import (
+    BackendBusyError,
+    JobCancelledError,
+    JobHandedBackError,
+    JobNotFoundError,
+    JobTimeLimitError,
+)
 from jamak.jobs.model import JobStatus
 from jamak.jobs.ports import JobStore, ProgressUpdate
 
@@ -38,7 +44,11 @@ class ProgressReporter:
         clock: Callable[[], float] = time.monotonic,
         time_limit_s: float | None = None,
         part: int | None = None,
+        hand_back_above_s: float | None = None,
     ) -> None:
+        """``hand_back_above_s`` (a worker that takes only short jobs): a file measured
+        longer than this is handed back (:class:`JobHandedBackError`) once its length is
+        recorded."""
         self._store = store
         self._job_id = job_id
         self._min_interval_s = min_interval_s
@@ -48,6 +58,7 @@ class ProgressReporter:
         self._time_limit_s = time_limit_s
         self._part = part  # a part of a split job reports its own seconds (ProgressUpdate.part)
         self._deadline = None if time_limit_s is None else clock() + time_limit_s
+        self._hand_back_above_s = hand_back_above_s
 
     def __call__(self, processed_s: float, total_s: float) -> None:
         if self._stop_requested is not None and self._stop_requested():
@@ -55,7 +66,12 @@ class ProgressReporter:
         now = self._clock()
         if self._deadline is not None and now > self._deadline:
             raise JobTimeLimitError(_time_limit_message(self._time_limit_s or 0.0))
-        if self._last_report is not None and now - self._last_report < self._min_interval_s:
+        too_long = self._hand_back_above_s is not None and total_s > self._hand_back_above_s
+        if (
+            not too_long
+            and self._last_report is not None
+            and now - self._last_report < self._min_interval_s
+        ):
             return
         self._last_report = now
         percent = 100.0 * processed_s / total_s if total_s > 0 else 0.0
@@ -67,6 +83,10 @@ class ProgressReporter:
             )
         except BackendBusyError as err:
             logger.warning("job %s: progress not recorded: %s", self._job_id, err)
+        if too_long:
+            raise JobHandedBackError(
+                f"job {self._job_id} is {total_s:.0f} s long, more than its header declared"
+            )
 
     def report(self, update: ProgressUpdate) -> None:
         """Store ``update`` now; raises JobCancelledError if the job stopped running."""

@@ -52,6 +52,7 @@ def run_job(
     recognition: RecognitionOptions | None = None,
     progress_interval_s: float = DEFAULT_INTERVAL_S,
     limits: JobLimits = _DEFAULT_LIMITS,
+    hand_back_above_s: float | None = None,
 ) -> Job:
     """Run ``job`` and return it as stored afterwards.
 
@@ -60,7 +61,9 @@ def run_job(
     status is left for the caller to settle. ``recognition`` carries the deployment's
     decoding defaults (beam and batch size); the job's own options go over it. ``limits``
     bound what the file may declare and how long the job may run; past either, the job
-    fails with a message saying which.
+    fails with a message saying which. ``hand_back_above_s`` (a worker that takes only short
+    jobs): a file measured longer stops as if its worker stopped, its length recorded
+    (:class:`JobHandedBackError`), for the caller to hand back.
 
     A busy object store (S3 throttled past its retries) fails the job with a message saying
     so, like any :class:`JamakError`. Only a job store too busy to take even that outcome
@@ -72,7 +75,14 @@ def run_job(
     if running is None:
         return stored(store, job)
     logger.info("job %s: started (worker %s, attempt %d)", job.id, worker_id, running.attempts)
-    reporter = job_reporter(store, job.id, progress_interval_s, stop_requested, limits)
+    reporter = job_reporter(
+        store,
+        job.id,
+        progress_interval_s,
+        stop_requested,
+        limits,
+        hand_back_above_s=hand_back_above_s,
+    )
     return guarded(
         store,
         running,
@@ -178,6 +188,8 @@ def job_reporter(
     stop_requested: Callable[[], bool] | None,
     limits: JobLimits,
     part: int | None = None,
+    *,
+    hand_back_above_s: float | None = None,
 ) -> ProgressReporter:
     """The job's (or one part's) progress callback, which also ends it at its time limit."""
     return ProgressReporter(
@@ -187,6 +199,7 @@ def job_reporter(
         stop_requested=stop_requested,
         time_limit_s=limits.time_limit_s,
         part=part,
+        hand_back_above_s=hand_back_above_s,
     )
 
 

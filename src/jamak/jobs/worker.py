@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 
 # After an unexpected error in the loop itself (say, the database briefly unavailable).
 _ERROR_BACKOFF_S = 2.0
+# An express worker hands back a job measured longer than this many times its bound. A
+# header's length may be an estimate (a variable-bitrate MP3 without an index), so a job a
+# little past the bound is finished; one that is far past it lied, and would hold the lane
+# that exists to keep short jobs from waiting.
+EXPRESS_OVERRUN = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +49,13 @@ class WorkerConfig:
     # Spread a long job over the pool as part tasks (jamak.jobs.pool_parts): worth it only
     # where other workers can take the parts, i.e. a pool of more than one.
     split: bool = False
-    # An express worker: claim only whole jobs whose declared length is at most this.
+    # An express worker: claim only whole jobs whose length (measured, else declared) is at
+    # most this, and hand back one found far longer (EXPRESS_OVERRUN).
     max_duration_s: float | None = None
+
+    @property
+    def hand_back_above_s(self) -> float | None:
+        return None if self.max_duration_s is None else self.max_duration_s * EXPRESS_OVERRUN
 
 
 class QueueWorker:
@@ -105,11 +115,16 @@ class QueueWorker:
                 result = self._run(job, stop_requested=lambda: lease.lost or stopping.is_set())
         finally:
             self._on_busy(False)
-        if result.status is JobStatus.RUNNING and stopping.is_set() and not lease.lost:
+        handing_back = stopping.is_set() or self._too_long_for_me(result)
+        if result.status is JobStatus.RUNNING and handing_back and not lease.lost:
             # (A split job detached from its lease: release finds no lease and does nothing.)
             self._queue.release(job.id, worker_id)
             logger.info("worker %s: handed job %s back to the queue", worker_id, job.id)
         return result
+
+    def _too_long_for_me(self, job: Job) -> bool:
+        limit = self._config.hand_back_above_s
+        return limit is not None and job.duration_s is not None and job.duration_s > limit
 
     def _run(self, job: Job, *, stop_requested: Callable[[], bool]) -> Job:
         """A part task, a job to spread over the pool, or a job run whole."""
@@ -126,4 +141,4 @@ class QueueWorker:
             return run_part_task(job, queue=self._queue, **steps)
         if self._config.split:
             return spread_job(job, queue=self._queue, **steps)
-        return run_job(job, **steps)
+        return run_job(job, hand_back_above_s=self._config.hand_back_above_s, **steps)

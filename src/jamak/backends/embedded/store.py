@@ -159,8 +159,8 @@ class SqliteJobStore:
         """The next queued job, fairly: first the jobs none of whose parts is running (a
         short job is not queued behind every part of a long one), then the jobs with the
         fewest parts running (two long jobs share the workers), then the oldest.
-        ``max_duration_s``: only whole jobs whose header declared at most that length (the
-        express lane); one of unknown length is never short."""
+        ``max_duration_s``: only whole jobs of at most that length, measured or else declared
+        by the header (the express lane); one of unknown length is never short."""
         now = self._clock()
         if not self._anything_to_claim(now, max_duration_s):
             return None
@@ -285,11 +285,12 @@ class SqliteJobStore:
 
 def _short_only(max_duration_s: float | None) -> tuple[str, tuple[float, ...]]:
     """The claim's extra condition for an express worker, and its parameters: a whole job
-    (no part task) whose declared length is known and at most ``max_duration_s``."""
+    (no part task) whose length is known and at most ``max_duration_s``: the length a worker
+    measured once it has (a header may lie), else the one the header declared."""
     if max_duration_s is None:
         return "", ()
     return (
-        " AND parent_id IS NULL AND declared_s IS NOT NULL AND declared_s <= ?",
+        " AND parent_id IS NULL AND coalesce(json_extract(data, '$.duration_s'), declared_s) <= ?",
         (max_duration_s,),
     )
 

@@ -116,7 +116,8 @@ class InMemoryJobStore:
         self, worker_id: str, *, lease_s: float, max_duration_s: float | None = None
     ) -> Job | None:
         """In the SQLite store's order: jobs with no part running first, then fewest parts
-        running, then oldest; ``max_duration_s``: whole jobs declared at most that long."""
+        running, then oldest; ``max_duration_s``: whole jobs at most that long (measured, else
+        declared)."""
         with self._lock:
             now = self._clock()
             self._expire_leases(now)
@@ -193,5 +194,5 @@ def _fits(job: Job, max_duration_s: float | None) -> bool:
     """Whether an express claim (``max_duration_s`` set) may take ``job``."""
     if max_duration_s is None:
         return True
-    declared = job.declared_s
-    return job.parent_id is None and declared is not None and declared <= max_duration_s
+    length = job.duration_s if job.duration_s is not None else job.declared_s
+    return job.parent_id is None and length is not None and length <= max_duration_s

@@ -1,0 +1,88 @@
+"""An express worker takes a job by the length its header declares; a header that lies low
+must not let a long file hold the lane kept for short ones. The file here is a real FLAC
+whose STREAMINFO says 1 second and whose frames hold 40."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
+from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.jobs.recognizers import ScriptedRecognizers
+from jamak.jobs.service import submit_job
+from jamak.jobs.worker import EXPRESS_OVERRUN, QueueWorker, WorkerConfig
+from tests.support.hostile import flac_claiming
+from tests.support.media import encode, make_tone
+
+LANE_S = 10.0
+SAMPLE_RATE = 16_000
+
+
+def flac_of(seconds: float, folder: Path, *, claiming_s: float | None = None) -> bytes:
+    wav = make_tone(folder / f"{seconds}.wav", seconds, sample_rate=SAMPLE_RATE)
+    data = encode(wav, folder / f"{seconds}.flac", codec="flac").read_bytes()
+    return data if claiming_s is None else flac_claiming(data, round(claiming_s * SAMPLE_RATE))
+
+
+def submit(store: InMemoryJobStore, objects: InMemoryObjectStore, media: bytes) -> Job:
+    return submit_job(
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        owner="ana",
+        filename="talk.flac",
+        source=io.BytesIO(media),
+        options=JobOptions(),
+        read_duration=True,
+    )
+
+
+def worker(
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    worker_id: str,
+    max_duration_s: float | None = None,
+) -> QueueWorker:
+    return QueueWorker(
+        store=store,
+        queue=store,
+        objects=objects,
+        recognizers=ScriptedRecognizers(steps=4),
+        config=WorkerConfig(worker_id=worker_id, lease_s=5.0, max_duration_s=max_duration_s),
+    )
+
+
+def test_a_file_far_longer_than_its_header_said_goes_back_to_the_other_workers(
+    store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
+) -> None:
+    liar = submit(store, objects, flac_of(40.0, tmp_path, claiming_s=1.0))
+    assert liar.declared_s == pytest.approx(1.0)
+    express = worker(store, objects, "express", LANE_S)
+    regular = worker(store, objects, "w1")
+
+    express.run_next()
+
+    handed_back = store.get(liar.id)
+    assert handed_back.status is JobStatus.QUEUED
+    assert handed_back.duration_s == pytest.approx(40.0, abs=0.1)  # measured, and kept
+    assert handed_back.attempts == 0 and handed_back.error is None
+    assert express.run_next() is None  # the lane does not take it again
+    assert regular.run_next() is not None
+    done = store.get(liar.id)
+    assert done.status is JobStatus.SUCCEEDED and done.attempts == 1
+
+
+def test_a_file_a_little_past_the_lane_is_finished_where_it_is(
+    store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
+) -> None:
+    # A header's length may be an estimate: within EXPRESS_OVERRUN of the lane, no lie.
+    seconds = LANE_S * (1 + EXPRESS_OVERRUN) / 2
+    job = submit(store, objects, flac_of(seconds, tmp_path, claiming_s=LANE_S))
+    express = worker(store, objects, "express", LANE_S)
+
+    express.run_next()
+
+    assert store.get(job.id).status is JobStatus.SUCCEEDED
