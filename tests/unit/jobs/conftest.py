@@ -35,9 +35,12 @@ def objects() -> InMemoryObjectStore:
 
 @pytest.fixture
 def submit(store: InMemoryJobStore, objects: InMemoryObjectStore, tone_bytes: bytes) -> Submit:
-    """Submit a job through the real use case; media defaults to the tone."""
+    """Submit a job through the real use case; media defaults to the tone. ``read_duration``:
+    record the length the media's header declares, as the embedded service does."""
 
-    def _submit(data: bytes | None = None, **options: object) -> Job:
+    def _submit(
+        data: bytes | None = None, *, read_duration: bool = False, **options: object
+    ) -> Job:
         return submit_job(
             store=store,
             objects=objects,
@@ -46,6 +49,7 @@ def submit(store: InMemoryJobStore, objects: InMemoryObjectStore, tone_bytes: by
             filename="talk.wav",
             source=io.BytesIO(tone_bytes if data is None else data),
             options=JobOptions(**options),  # type: ignore[arg-type]
+            read_duration=read_duration,
         )
 
     return _submit

@@ -4,18 +4,18 @@ whose STREAMINFO says 1 second and whose frames hold 40."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
-from jamak.jobs.model import Job, JobOptions, JobStatus
+from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
+from jamak.jobs.model import JobStatus
 from jamak.jobs.recognizers import ScriptedRecognizers
-from jamak.jobs.service import submit_job
 from jamak.jobs.worker import EXPRESS_OVERRUN, QueueWorker, WorkerConfig
 from tests.support.hostile import flac_claiming
 from tests.support.media import encode, make_tone
+
+from .conftest import Submit
 
 LANE_S = 10.0
 SAMPLE_RATE = 16_000
@@ -25,19 +25,6 @@ def flac_of(seconds: float, folder: Path, *, claiming_s: float | None = None) ->
     wav = make_tone(folder / f"{seconds}.wav", seconds, sample_rate=SAMPLE_RATE)
     data = encode(wav, folder / f"{seconds}.flac", codec="flac").read_bytes()
     return data if claiming_s is None else flac_claiming(data, round(claiming_s * SAMPLE_RATE))
-
-
-def submit(store: InMemoryJobStore, objects: InMemoryObjectStore, media: bytes) -> Job:
-    return submit_job(
-        store=store,
-        objects=objects,
-        launcher=NoopLauncher(),
-        owner="ana",
-        filename="talk.flac",
-        source=io.BytesIO(media),
-        options=JobOptions(),
-        read_duration=True,
-    )
 
 
 def worker(
@@ -56,9 +43,9 @@ def worker(
 
 
 def test_a_file_far_longer_than_its_header_said_goes_back_to_the_other_workers(
-    store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
 ) -> None:
-    liar = submit(store, objects, flac_of(40.0, tmp_path, claiming_s=1.0))
+    liar = submit(flac_of(40.0, tmp_path, claiming_s=1.0), read_duration=True)
     assert liar.declared_s == pytest.approx(1.0)
     express = worker(store, objects, "express", LANE_S)
     regular = worker(store, objects, "w1")
@@ -76,11 +63,11 @@ def test_a_file_far_longer_than_its_header_said_goes_back_to_the_other_workers(
 
 
 def test_a_file_a_little_past_the_lane_is_finished_where_it_is(
-    store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
 ) -> None:
     # A header's length may be an estimate: within EXPRESS_OVERRUN of the lane, no lie.
     seconds = LANE_S * (1 + EXPRESS_OVERRUN) / 2
-    job = submit(store, objects, flac_of(seconds, tmp_path, claiming_s=LANE_S))
+    job = submit(flac_of(seconds, tmp_path, claiming_s=LANE_S), read_duration=True)
     express = worker(store, objects, "express", LANE_S)
 
     express.run_next()
