@@ -160,11 +160,6 @@ def opening_steps(chains: Sequence[Chain], schedule: Schedule) -> tuple[list[int
     return (*steps, *steps_for_free_workers(chains, set(first), free, schedule))
 
 
-def opening_batches(chains: Sequence[Chain], schedule: Schedule) -> tuple[tuple[Window, ...], ...]:
-    """The windows of :func:`opening_steps`; the language is detected on the first batch."""
-    return batches_of(chains, opening_steps(chains, schedule))
-
-
 def batches_of(
     chains: Sequence[Chain], steps: Sequence[Sequence[int]]
 ) -> tuple[tuple[Window, ...], ...]:

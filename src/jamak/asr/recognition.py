@@ -31,8 +31,8 @@ from jamak.transcript import Segment, Transcript
 
 class FileEngine(Protocol):
     """A Whisper engine opened on one file's audio and the batches of windows that open
-    its reading (:func:`jamak.asr.reading.opening_batches`), which it may encode at once,
-    side by side."""
+    its reading (:func:`jamak.asr.reading.opening_steps`, as windows), which it may encode
+    at once, side by side."""
 
     def language_scores(self) -> list[list[tuple[str, float]]]:
         """Per window of the first opening batch, each language token (``<|en|>``) and its

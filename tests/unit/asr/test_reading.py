@@ -13,7 +13,7 @@ from jamak.asr.reading import (
     MAX_READS_PER_WINDOW,
     Chain,
     Schedule,
-    opening_batches,
+    batches_of,
     opening_steps,
     read_chains,
     start_chains,
@@ -168,10 +168,11 @@ def test_the_chains_cover_the_windows_in_order() -> None:
 def test_the_reading_opens_with_the_first_chains_then_a_share_of_the_rest_per_worker() -> None:
     speech = _windows(12)
     chains = start_chains(speech, speech)
-    assert opening_batches(chains, Schedule(batch_size=8, parallel=1)) == (
+    one, two = Schedule(batch_size=8, parallel=1), Schedule(batch_size=8, parallel=2)
+    assert batches_of(chains, opening_steps(chains, one)) == (
         (Window(0.0, 30.0), Window(240.0, 270.0)),
     )
-    assert opening_batches(chains, Schedule(batch_size=8, parallel=2)) == (
+    assert batches_of(chains, opening_steps(chains, two)) == (
         (Window(0.0, 30.0),),
         (Window(240.0, 270.0),),
     )

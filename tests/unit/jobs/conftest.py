@@ -10,10 +10,39 @@ import pytest
 
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
 from jamak.jobs.model import Job, JobOptions
+from jamak.jobs.recognizers import ScriptedRecognizers
 from jamak.jobs.service import submit_job
+from jamak.jobs.worker import QueueWorker, WorkerConfig
 from tests.support.media import make_tone
 
 Submit = Callable[..., Job]
+
+
+def queue_worker(
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    *,
+    worker_id: str = "w1",
+    steps: int = 4,
+    seconds_per_step: float = 0.0,
+    max_duration_s: float | None = None,
+    on_busy: Callable[[bool], None] | None = None,
+) -> QueueWorker:
+    """A worker of the in-memory store (its own queue) with the scripted recogniser, which
+    reports progress ``steps`` times a job."""
+    return QueueWorker(
+        store=store,
+        queue=store,
+        objects=objects,
+        recognizers=ScriptedRecognizers(steps=steps, seconds_per_step=seconds_per_step),
+        config=WorkerConfig(
+            worker_id=worker_id,
+            lease_s=5.0,
+            poll_interval_s=0.01,
+            max_duration_s=max_duration_s,
+        ),
+        on_busy=on_busy,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,11 @@ import pytest
 
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.jobs.model import JobStatus
-from jamak.jobs.recognizers import ScriptedRecognizers
-from jamak.jobs.worker import EXPRESS_OVERRUN, QueueWorker, WorkerConfig
+from jamak.jobs.worker import EXPRESS_OVERRUN
 from tests.support.hostile import flac_claiming
 from tests.support.media import encode, make_tone
 
-from .conftest import Submit
+from .conftest import Submit, queue_worker
 
 LANE_S = 10.0
 SAMPLE_RATE = 16_000
@@ -27,28 +26,13 @@ def flac_of(seconds: float, folder: Path, *, claiming_s: float | None = None) ->
     return data if claiming_s is None else flac_claiming(data, round(claiming_s * SAMPLE_RATE))
 
 
-def worker(
-    store: InMemoryJobStore,
-    objects: InMemoryObjectStore,
-    worker_id: str,
-    max_duration_s: float | None = None,
-) -> QueueWorker:
-    return QueueWorker(
-        store=store,
-        queue=store,
-        objects=objects,
-        recognizers=ScriptedRecognizers(steps=4),
-        config=WorkerConfig(worker_id=worker_id, lease_s=5.0, max_duration_s=max_duration_s),
-    )
-
-
 def test_a_file_far_longer_than_its_header_said_goes_back_to_the_other_workers(
     submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, tmp_path: Path
 ) -> None:
     liar = submit(flac_of(40.0, tmp_path, claiming_s=1.0), read_duration=True)
     assert liar.declared_s == pytest.approx(1.0)
-    express = worker(store, objects, "express", LANE_S)
-    regular = worker(store, objects, "w1")
+    express = queue_worker(store, objects, worker_id="express", max_duration_s=LANE_S)
+    regular = queue_worker(store, objects)
 
     express.run_next()
 
@@ -68,7 +52,7 @@ def test_a_file_a_little_past_the_lane_is_finished_where_it_is(
     # A header's length may be an estimate: within EXPRESS_OVERRUN of the lane, no lie.
     seconds = LANE_S * (1 + EXPRESS_OVERRUN) / 2
     job = submit(flac_of(seconds, tmp_path, claiming_s=LANE_S), read_duration=True)
-    express = worker(store, objects, "express", LANE_S)
+    express = queue_worker(store, objects, worker_id="express", max_duration_s=LANE_S)
 
     express.run_next()
 

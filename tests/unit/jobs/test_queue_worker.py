@@ -8,22 +8,8 @@ from collections.abc import Callable
 
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.jobs.model import JobStatus
-from jamak.jobs.recognizers import ScriptedRecognizers
-from jamak.jobs.worker import QueueWorker, WorkerConfig
 
-from .conftest import Submit
-
-
-def make_worker(
-    store: InMemoryJobStore, objects: InMemoryObjectStore, *, seconds_per_step: float = 0.0
-) -> QueueWorker:
-    return QueueWorker(
-        store=store,
-        queue=store,
-        objects=objects,
-        recognizers=ScriptedRecognizers(steps=10, seconds_per_step=seconds_per_step),
-        config=WorkerConfig(worker_id="w1", lease_s=5.0, poll_interval_s=0.01),
-    )
+from .conftest import Submit, queue_worker
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
@@ -36,7 +22,7 @@ def wait_for(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
 def test_run_next_on_an_empty_queue_does_nothing(
     store: InMemoryJobStore, objects: InMemoryObjectStore
 ) -> None:
-    assert make_worker(store, objects).run_next() is None
+    assert queue_worker(store, objects, steps=10).run_next() is None
 
 
 def test_a_serving_worker_runs_every_job_in_order(
@@ -44,7 +30,7 @@ def test_a_serving_worker_runs_every_job_in_order(
 ) -> None:
     jobs = [submit() for _ in range(3)]
     stop = threading.Event()
-    thread = threading.Thread(target=make_worker(store, objects).serve, args=(stop,))
+    thread = threading.Thread(target=queue_worker(store, objects, steps=10).serve, args=(stop,))
     thread.start()
     try:
         wait_for(lambda: all(store.get(job.id).status is JobStatus.SUCCEEDED for job in jobs))
@@ -61,7 +47,7 @@ def test_stopping_hands_the_running_job_back(
 ) -> None:
     job = submit()
     stop = threading.Event()
-    worker = make_worker(store, objects, seconds_per_step=0.05)
+    worker = queue_worker(store, objects, steps=10, seconds_per_step=0.05)
     thread = threading.Thread(target=worker.serve, args=(stop,))
     thread.start()
     wait_for(lambda: store.get(job.id).progress > 0)
@@ -72,5 +58,5 @@ def test_stopping_hands_the_running_job_back(
     assert handed_back.status is JobStatus.QUEUED
     assert handed_back.attempts == 0
     # The next worker picks it up and finishes it.
-    assert make_worker(store, objects).run_next() is not None
+    assert queue_worker(store, objects, steps=10).run_next() is not None
     assert store.get(job.id).status is JobStatus.SUCCEEDED
