@@ -162,7 +162,8 @@ class TimedFeatures:
 class CpuSampler:
     """Per-core busy share over a run, from ``psutil.cpu_times(percpu=True)`` (the whole
     machine's cores this process may run on, so neighbours' work counts as busy), and this
-    process's own CPU time."""
+    process's own CPU time, with the part of it spent in the kernel (page faults show
+    there: bench/README.md, "Freed memory kept for the next window")."""
 
     def __init__(self) -> None:
         import psutil
@@ -203,8 +204,8 @@ class CpuSampler:
 
     def summary(self) -> dict[str, Any]:
         busy = [_busy_share(self._first[c], self._last[c]) for c in self._cores]
-        own = self._own_last.user + self._own_last.system
-        own -= self._own_first.user + self._own_first.system
+        kernel = self._own_last.system - self._own_first.system
+        own = self._own_last.user - self._own_first.user + kernel
         core_s = self._wall_s * len(self._cores)
         return {
             "cores": self._cores,
@@ -212,6 +213,7 @@ class CpuSampler:
             "idle_share_of_core_time": round(1 - sum(busy) / len(busy), 3),
             "own_cpu_s": round(own, 2),
             "own_share_of_core_time": round(own / core_s, 3) if core_s else None,
+            "own_kernel_cpu_s": round(kernel, 2),
             "intervals_core_idle": [
                 round(n / self._intervals, 3) if self._intervals else None
                 for n in self._idle_intervals
@@ -367,6 +369,11 @@ def table(profile: Mapping[str, Any]) -> str:
     lines.append(
         f"cores busy {per_core} (whole machine); idle {cpu['idle_share_of_core_time']:.0%} of "
         f"core-time; this process used {cpu['own_share_of_core_time']:.0%} of it"
+        + (
+            f", {cpu['own_kernel_cpu_s'] / cpu['own_cpu_s']:.0%} of that in the kernel"
+            if cpu.get("own_kernel_cpu_s") is not None and cpu["own_cpu_s"]
+            else ""
+        )
     )
     return "\n".join(lines)
 
