@@ -260,8 +260,11 @@ def measure(system: str, decoding: Decoding, media: Path, scratch: Path) -> dict
 
 def run(plan: ProfilePlan) -> dict[str, Any]:
     from bench.machine import describe
+    from jamak.asr.heap import keep_freed_memory
     from jamak.media import decode_audio
 
+    if plan.system == JAMAK:
+        keep_freed_memory()  # as `jamak transcribe` does first, before any other thread
     facts = describe()
     stages = Stages()
     with CpuSampler() as cpu:

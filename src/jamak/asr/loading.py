@@ -12,8 +12,6 @@ from pathlib import Path
 import ctranslate2
 from faster_whisper import WhisperModel
 
-from jamak.asr.heap import keep_freed_memory
-
 
 def resolve_device(device: str) -> str:
     if device != "auto":
@@ -33,8 +31,6 @@ def load_model(
     """``workers`` files can be recognised at once from as many threads, each on
     ``cpu_threads`` threads, with the weights loaded once."""
     device = resolve_device(device)
-    if device == "cpu":
-        keep_freed_memory()
     return WhisperModel(
         str(path),
         device=device,

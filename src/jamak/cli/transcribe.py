@@ -25,6 +25,7 @@ from rich.text import Text
 
 from jamak.asr.cpu import usable_cores
 from jamak.asr.faster_whisper import resolve_device
+from jamak.asr.heap import keep_freed_memory
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.options import Task as TaskName
 from jamak.asr.recognizer import Recognizer
@@ -136,6 +137,7 @@ def transcribe(
     jobs: JobsOption = None,
 ) -> None:
     """Write subtitles for each FILE; a file that fails is reported and the rest go on."""
+    keep_freed_memory()  # first: before any other thread has an arena
     console = Console(stderr=True)
     request = _subtitle_request(format_list, max_chars_per_line, max_lines)
     settings = Settings()

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 import typer
 
+from jamak.asr.heap import keep_freed_memory
 from jamak.bootstrap import build_services, build_worker_pool, job_limits
 from jamak.cli.startup import DATA_DIR_DEFAULT, WORKERS_DEFAULT, build_settings, env_default
 from jamak.errors import BackendBusyError, JobNotFoundError
@@ -145,6 +146,7 @@ def _step(
     split: bool = False,
 ) -> None:
     """Run one step of ``job_id`` with the configured backend and exit with its code."""
+    keep_freed_memory()  # first: before any other thread has an arena; one job, alone
     stop = _stop_on_signals()
     services = build_services(settings)
     recognizers = model_registry_recognizers(services.recognizer_config)

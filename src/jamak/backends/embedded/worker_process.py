@@ -15,6 +15,7 @@ import socket
 import threading
 from dataclasses import replace
 
+from jamak.asr.heap import KEEP_IN_POOL_BYTES, keep_freed_memory
 from jamak.backends.embedded import open_backend
 from jamak.backends.embedded.busy import BusyBoard, Flags
 from jamak.backends.embedded.config import WorkerProcessConfig
@@ -37,6 +38,7 @@ def worker_process_main(
     """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone.
     ``busy``: the regular workers' flags (:mod:`jamak.backends.embedded.busy`), of which
     this one's is ``index``; None for an express worker."""
+    keep_freed_memory(KEEP_IN_POOL_BYTES)  # first: before any other thread has an arena
     configure_logging(
         level=config.log_level,
         fmt=config.log_format,
