@@ -16,7 +16,7 @@ top: :data:`KEEP_ALONE_BYTES` in a process that has the machine to itself (``jam
 transcribe``, one AWS Batch job), more than one encode's buffers, so none of them is faulted
 in again; :data:`KEEP_IN_POOL_BYTES` in each worker of the embedded pool, whose two or three
 processes share the memory. Measured on a 20-minute file (bench/README.md): the CLI faults
-in 0.16 million pages instead of 8 million; the service's workers 15-19 % faster than with
+in 0.16 million pages instead of 8 million; the service's workers 15-18 % faster than with
 glibc's defaults, their process tree at 1.85 GB instead of 2.05. Elsewhere (musl, macOS)
 nothing changes: the cost was glibc's, and so is the remedy.
 """
