@@ -81,43 +81,43 @@ def test_the_table_puts_uncovered_time_in_other_in_stage_order() -> None:
     assert rows[-1]["calls"] is None
 
 
+def printed_profile(stages: list[dict[str, Any]], **cpu: Any) -> str:
+    """The table of a jamak profile of a minute of audio on "Some CPU", its ``cpu`` facts."""
+    return table(
+        {
+            "system": "jamak",
+            "machine": {"cpu": "Some CPU", "cpu_kernels": "AVX2", "cores": 2},
+            "threads": 2,
+            "audio_s": 60.0,
+            "wall_s": 4.0,
+            "stages": stages,
+            "cpu": cpu,
+        }
+    )
+
+
 def test_the_printed_table_names_the_machine_and_the_cores() -> None:
-    profile = {
-        "system": "jamak",
-        "machine": {"cpu": "Some CPU", "cpu_kernels": "AVX2", "cores": 2},
-        "threads": 2,
-        "audio_s": 60.0,
-        "wall_s": 4.0,
-        "stages": [{"stage": "encoder", "seconds": 1.0, "share_of_wall": 0.25, "calls": 3}],
-        "cpu": {
-            "busy_share_per_core": [0.5, 1.0],
-            "idle_share_of_core_time": 0.25,
-            "own_share_of_core_time": 0.7,
-        },
-    }
-    text = table(profile)
+    text = printed_profile(
+        [{"stage": "encoder", "seconds": 1.0, "share_of_wall": 0.25, "calls": 3}],
+        busy_share_per_core=[0.5, 1.0],
+        idle_share_of_core_time=0.25,
+        own_share_of_core_time=0.7,
+    )
     assert "Some CPU" in text and "AVX2" in text
     assert "25.0%" in text and "idle 25%" in text
     assert "in the kernel" not in text  # a report from before the kernel's share was kept
 
 
 def test_the_printed_table_says_how_much_of_the_process_time_the_kernel_took() -> None:
-    profile = {
-        "system": "jamak",
-        "machine": {"cpu": "Some CPU", "cpu_kernels": "AVX2", "cores": 2},
-        "threads": 2,
-        "audio_s": 60.0,
-        "wall_s": 4.0,
-        "stages": [],
-        "cpu": {
-            "busy_share_per_core": [1.0, 1.0],
-            "idle_share_of_core_time": 0.0,
-            "own_cpu_s": 8.0,
-            "own_share_of_core_time": 1.0,
-            "own_kernel_cpu_s": 2.0,
-        },
-    }
-    assert "25% of that in the kernel" in table(profile)
+    text = printed_profile(
+        [],
+        busy_share_per_core=[1.0, 1.0],
+        idle_share_of_core_time=0.0,
+        own_cpu_s=8.0,
+        own_share_of_core_time=1.0,
+        own_kernel_cpu_s=2.0,
+    )
+    assert "25% of that in the kernel" in text
 
 
 def test_a_profile_that_did_not_run_says_why() -> None:
