@@ -24,7 +24,6 @@ nothing changes: the cost was glibc's, and so is the remedy.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import sys
 
@@ -46,8 +45,9 @@ def keep_freed_memory(keep_bytes: int = KEEP_ALONE_BYTES) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        # The process's own symbols, libc's among them: no library search at start-up
+        # (ctypes.util.find_library runs ldconfig in a child process).
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # not glibc
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
