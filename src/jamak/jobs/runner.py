@@ -13,7 +13,6 @@ go to fixed keys, so a retry overwrites a half-finished attempt cleanly.
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -28,6 +27,7 @@ from jamak.errors import (
 from jamak.jobs.keys import output_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
+from jamak.jobs.media_names import named_as_uploaded
 from jamak.jobs.model import Job, JobOptions
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
 from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
@@ -211,20 +211,3 @@ def local_media(job: Job, objects: ObjectStore, limits: JobLimits) -> Iterator[P
         limits.scratch.check(objects.size(job.media_key))
     with objects.local_path(job.media_key) as path, named_as_uploaded(path, job) as media:
         yield media
-
-
-@contextmanager
-def named_as_uploaded(stored: Path, job: Job) -> Iterator[Path]:
-    """The stored media under the name the user uploaded it with (a symbolic link), so
-    error messages name their file rather than the object store's key."""
-    name = Path(job.filename).name.strip()
-    if name in ("", ".", ".."):
-        name = "media"
-    with tempfile.TemporaryDirectory(prefix="jamak-job-") as tmp:
-        link = Path(tmp) / name
-        try:
-            link.symlink_to(stored.resolve())
-        except OSError:
-            yield stored
-            return
-        yield link

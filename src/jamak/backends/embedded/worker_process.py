@@ -20,6 +20,7 @@ from jamak.backends.embedded import open_backend
 from jamak.backends.embedded.busy import BusyBoard, Flags
 from jamak.backends.embedded.config import WorkerProcessConfig
 from jamak.errors import JamakError
+from jamak.jobs.media_names import remove_abandoned
 from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
 from jamak.jobs.worker import QueueWorker, WorkerConfig
 from jamak.logs import configure_logging
@@ -45,6 +46,7 @@ def worker_process_main(
         text_format=f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s",
     )
     _lower_priority(config.nice)
+    remove_abandoned()  # what workers killed mid-job left in the temporary folder
     stop = threading.Event()
     _stop_on_signals(stop)
     _stop_when_orphaned(stop, parent_pid)
