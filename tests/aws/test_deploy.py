@@ -152,6 +152,7 @@ def test_deploy_runs_the_stacks_in_order_passing_outputs_on(setup: Any) -> None:
     assert params["jk-api"]["JobRetentionDays"] == "foundation.JobRetentionDays"
     # The workers' disks are sized for the largest upload the API takes.
     assert params["jk-api"]["MaxUploadMb"] == "20480"
+    assert params["jk-api"]["Speed"] == "balanced"  # jobs that name no speed
     assert params["jk-batch"]["RootVolumeGiB"] == "91"
     assert deployment.api_url == "api.ApiUrl"
     # The state machine definition is uploaded where the workflow stack reads it.
@@ -213,6 +214,23 @@ def test_deploy_keeps_gpu_instances_warm_only_when_asked(setup: Any) -> None:
     assert dict(stacks.deployed)["jamak-batch"]["GpuMinvCpus"] == "4"
     with pytest.raises(ValueError, match="gpu_min_vcpus"):
         DeployOptions(gpu_min_vcpus=-1)
+
+
+def test_deploy_sets_the_speed_of_jobs_that_name_none(setup: Any) -> None:
+    deployer, stacks, *_ = setup
+
+    deployer.deploy(DeployOptions(speed="fast", image_tag="t5"))
+
+    assert dict(stacks.deployed)["jamak-api"]["Speed"] == "fast"
+    with pytest.raises(ValueError, match="speed"):
+        DeployOptions(speed="turbo")  # type: ignore[arg-type]
+
+
+def test_deploy_command_refuses_an_unknown_speed() -> None:
+    result = CliRunner().invoke(build_app(), ["aws", "deploy", "--region", REGION, "--speed", "x"])
+    assert result.exit_code != 0
+    unwrapped = " ".join(result.output.replace("│", " ").split())
+    assert "fast" in unwrapped and "balanced" in unwrapped and "accurate" in unwrapped
 
 
 def test_destroy_keeps_the_data_unless_asked(setup: Any) -> None:

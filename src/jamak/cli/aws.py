@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from jamak.asr.speed import DEFAULT_SPEED, Speed
+
 if TYPE_CHECKING:
     from jamak.deploy.aws import Deployer
     from jamak.deploy.capacity import CapacityReport
@@ -142,6 +144,14 @@ def deploy(
             "around the clock); 0 scales to zero.",
         ),
     ] = 0,
+    speed: Annotated[
+        Speed,
+        typer.Option(
+            "--speed",
+            help="The speed of a job that names none: fast, balanced or accurate (as in "
+            "jamak transcribe --speed).",
+        ),
+    ] = DEFAULT_SPEED,
 ) -> None:
     """Build and push the images, then create or update the four stacks in order."""
     from jamak.asr import catalog
@@ -169,6 +179,7 @@ def deploy(
         instance_types=tuple(t.strip() for t in (instance_types or "").split(",") if t.strip()),
         skip_quota_check=skip_quota_check,
         gpu_min_vcpus=gpu_warm_vcpus,
+        speed=speed,
         image_tag=time.strftime("%Y%m%d%H%M%S", time.gmtime()),
     )
     try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jamak.asr.speed import DEFAULT_SPEED, SPEEDS, Speed, is_speed
 from jamak.deploy.capacity import CapacityReport
 from jamak.deploy.stacks import Outputs, Stacks
 from jamak.errors import DeploymentError
@@ -61,10 +62,14 @@ class DeployOptions:
     # vCPUs the Spot GPU environment keeps running with no job (its MinvCpus): 0 scales to
     # zero; 4 keeps one xlarge GPU instance warm, billed around the clock.
     gpu_min_vcpus: int = 0
+    # The speed of a job that names none (the API stack's Speed, its JAMAK_SPEED).
+    speed: Speed = DEFAULT_SPEED
 
     def __post_init__(self) -> None:
         if not self.models or any(not name or "," in name for name in self.models):
             raise ValueError(f"models must be one or more model names, not {self.models!r}")
+        if not is_speed(self.speed):
+            raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, not {self.speed!r}")
         if self.gpu_min_vcpus < 0:
             raise ValueError(f"gpu_min_vcpus must be 0 or more, not {self.gpu_min_vcpus}")
 
@@ -212,6 +217,7 @@ class Deployer:
             AllowedOrigins=options.allowed_origins,
             Model=options.model,
             OfferedModels=options.offered_models,
+            Speed=options.speed,
             MaxUploadMb=str(options.max_upload_mb),
             # One number for files and records: the bucket's lifecycle rule and the TTL.
             JobRetentionDays=base["JobRetentionDays"],
