@@ -146,6 +146,21 @@ def test_a_delete_s3_refuses_fails_and_keeps_the_record_of_what_is_left(
     assert store.open("jobs/j1/media").read() == b"media bytes"  # still there, and said so
 
 
+def test_with_the_apis_policy_the_readiness_probe_can_write_and_leaves_nothing(
+    moto_endpoint: str, bucket: str, store_for: StoreFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /readyz asks this of the API's own role: a probe outside what that role may write
+    # would call every deployed API unavailable. The listing after it is the test's own,
+    # with IAM off again.
+    store = store_for(role_policy_document("api", "FunctionRole", "s3", _bucket_parameters(bucket)))
+
+    store.check_writable()
+
+    monkeypatch.setattr(moto_settings_module, "INITIAL_NO_AUTH_ACTION_COUNT", float("inf"))
+    listing = moto_session().client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket)
+    assert [item["Key"] for item in listing["Contents"]] == ["jobs/j1/media"]
+
+
 def test_an_access_denied_object_is_a_500_not_a_404() -> None:
     from jamak.api.errors import _JAMAK_ERRORS
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -140,3 +141,15 @@ def test_unsafe_prefixes_are_refused(object_store: ObjectStore, prefix: str) -> 
     with pytest.raises(StorageError):
         object_store.delete_prefix(prefix)
     assert object_store.size("jobs/a/media") == 7
+
+
+def test_writability_checks_run_side_by_side_and_leave_every_object_alone(
+    object_store: ObjectStore,
+) -> None:
+    # Several load balancers may probe at once: no probe may trip over another's bytes.
+    object_store.put_bytes("jobs/a/media", b"keep me")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: object_store.check_writable(), range(32)))
+    assert results == [None] * 32
+    with object_store.open("jobs/a/media") as stream:
+        assert stream.read() == b"keep me"

@@ -61,6 +61,13 @@ def pending_upload_key(job_id: str) -> str:
     return f"{job_prefix(job_id)}upload.json"
 
 
+def readiness_probe_key(token: str) -> str:
+    """Where a readiness probe writes its few bytes: inside the jobs' key space, so it is
+    allowed exactly where uploads are (a role that can't store media fails the probe), and
+    in a folder no job id (32 hex digits) can name."""
+    return f"jobs/readiness-probe/{token}"
+
+
 def check_key(key: str) -> str:
     """``key`` itself when it is a valid object key; raises InvalidObjectKeyError."""
     if not key or len(key) > MAX_KEY_LENGTH or not _SAFE_KEY.fullmatch(key):

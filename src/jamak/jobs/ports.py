@@ -134,6 +134,14 @@ class ObjectStore(Protocol):
 
     def delete_prefix(self, prefix: str) -> None: ...
 
+    def check_writable(self) -> None:
+        """Raise unless a new object could be stored now: the readiness probe's question.
+
+        It writes a few bytes under a name of its own and removes them, without the
+        durability a real write pays for (an fsync per probe let a busy disk hold the
+        readiness answer past its latency budget), so probes may run side by side."""
+        ...
+
 
 class Launcher(Protocol):
     """Starts work for a newly created job: wakes local workers, or starts a Step Functions

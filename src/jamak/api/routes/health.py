@@ -1,16 +1,14 @@
 """``/healthz`` (the process answers) and ``/readyz`` (it can do its work).
 
 Readiness touches the real dependencies: a job-store query, and a small write and delete in
-the object store, so a full disk or an unreachable database takes the instance out of a load
-balancer instead of failing uploads. What failed goes to the log; the response names only
-which check failed.
+the object store (:meth:`~jamak.jobs.ports.ObjectStore.check_writable`), so a full disk or an
+unreachable database takes the instance out of a load balancer instead of failing uploads.
+What failed goes to the log; the response names only which check failed.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import uuid
 from collections.abc import Callable
 
 from fastapi import APIRouter
@@ -23,9 +21,6 @@ from jamak.jobs import service
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
-
-_PROBE_PREFIX = "health/"
-_PROBE_LOCK = threading.Lock()
 
 
 @router.get("/healthz", summary="Liveness")
@@ -42,7 +37,7 @@ def healthz() -> HealthOut:
 def readyz(services: ServicesDep) -> JSONResponse:
     checks = {
         "store": _check("store", lambda: _query_store(services)),
-        "objects": _check("objects", lambda: _write_object(services)),
+        "objects": _check("objects", services.objects.check_writable),
     }
     ready = all(result == "ok" for result in checks.values())
     body = ReadinessOut(status="ready" if ready else "unavailable", checks=checks)
@@ -60,13 +55,3 @@ def _check(name: str, probe: Callable[[], None]) -> str:
 
 def _query_store(services: Services) -> None:
     service.list_jobs(store=services.store, limit=1)
-
-
-def _write_object(services: Services) -> None:
-    """Each probe writes a key of its own and deletes only that one, one probe at a time:
-    probes that ran together (several load balancers, a busy monitor) used to delete each
-    other's half-written file and report a healthy server as unavailable."""
-    key = f"{_PROBE_PREFIX}{uuid.uuid4().hex}"
-    with _PROBE_LOCK:  # the local store prunes the emptied folder another probe may be in
-        services.objects.put_bytes(key, b"ok")
-        services.objects.delete_prefix(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from botocore.exceptions import ClientError
 from jamak.backends.aws.busy import busy_as_backend_error
 from jamak.backends.aws.transfers import part_lengths, part_size_for
 from jamak.errors import ObjectNotFoundError, StorageAccessDeniedError, StorageError
-from jamak.jobs.keys import check_key, check_prefix
+from jamak.jobs.keys import check_key, check_prefix, readiness_probe_key
 from jamak.jobs.ports import MultipartUpload, PresignedPart, UploadedPart
 
 if TYPE_CHECKING:
@@ -169,6 +170,12 @@ class S3ObjectStore:
             refused += response.get("Errors", [])
         if refused:
             _raise_refused_deletes(refused, prefix)
+
+    @_s3
+    def check_writable(self) -> None:
+        key = readiness_probe_key(uuid.uuid4().hex)
+        self._client.put_object(Bucket=self._bucket, Key=key, Body=b"ok")
+        self._client.delete_object(Bucket=self._bucket, Key=key)
 
     def close(self) -> None:
         self._client.close()

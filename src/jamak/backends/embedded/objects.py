@@ -27,6 +27,7 @@ _CHUNK_BYTES = 1 << 20
 # A full disk, a full quota, or a file past the process's size limit: no space, in words.
 _NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 _TEMP_PREFIX = ".tmp-"
+_PROBE_PREFIX = ".probe-"
 
 # Writes an object's bytes into the open temporary file.
 _Filler = Callable[[BinaryIO], object]
@@ -75,6 +76,22 @@ class LocalObjectStore:
             else:
                 entry.unlink(missing_ok=True)
         self._prune_empty_parents(folder)
+
+    def check_writable(self) -> None:
+        self._root.mkdir(parents=True, exist_ok=True)  # as a first write would
+        try:
+            handle, name = tempfile.mkstemp(dir=self._root, prefix=_PROBE_PREFIX)
+            try:
+                # A buffered file writes every byte or raises, where a bare os.write may
+                # take one byte of two and report success on a disk that is all but full.
+                with os.fdopen(handle, "wb") as out:
+                    out.write(b"ok")
+            finally:
+                Path(name).unlink()
+        except OSError as err:
+            if err.errno in _NO_SPACE:
+                raise StorageFullError("The server's disk is full.") from err
+            raise
 
     # --- helpers ----------------------------------------------------------------------
 

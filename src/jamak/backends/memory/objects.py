@@ -49,6 +49,9 @@ class InMemoryObjectStore:
             for key in [k for k in self._objects if k.startswith(prefix)]:
                 del self._objects[key]
 
+    def check_writable(self) -> None:
+        """Memory takes another object as long as the process lives."""
+
     def keys(self) -> list[str]:
         """Every stored key, sorted: for tests that check nothing is left behind."""
         with self._lock:
