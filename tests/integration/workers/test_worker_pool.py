@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,34 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes(
     done = services.store.get(job.id)
     assert done.attempts == 2
     assert set(done.outputs) == {"srt", "txt"}
+
+
+def test_the_replacement_of_a_killed_worker_removes_the_media_name_it_left(
+    settings: Settings,
+    services: Services,
+    tone_bytes: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))  # the workers' temporary folder
+    job = submit(services, tone_bytes)
+    factory = slow_recognizers(steps=20, seconds_per_step=0.1)
+    with WorkerPool(worker_process_config(settings), workers=1, recognizer_factory=factory) as pool:
+        wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
+        [victim] = pool.pids()
+        left = list(scratch.glob(f"jamak-job-{victim}-*"))
+        assert len(left) == 1  # the media under its uploaded name, while the job runs
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: pool.pids() not in ([], [victim]), timeout_s=60, what="a replacement")
+        wait_for(lambda: not left[0].exists(), timeout_s=60, what="the folder to go")
+        wait_for(
+            lambda: status(services, job.id) is JobStatus.SUCCEEDED,
+            timeout_s=60,
+            what="the job to finish after the kill",
+        )
+    assert list(scratch.glob("jamak-job-*")) == []
 
 
 def test_a_cancelled_job_stops_within_a_second_and_stays_cancelled(
