@@ -19,6 +19,12 @@ processes share the memory. Measured on a 20-minute file (bench/README.md): the 
 in 0.16 million pages instead of 8 million; the service's workers 15-18 % faster than with
 glibc's defaults, their process tree at 1.85 GB instead of 2.05. Elsewhere (musl, macOS)
 nothing changes: the cost was glibc's, and so is the remedy.
+
+Loading a model is the exception (:func:`loading_apart`): it reads the weights file into
+memory and converts them, and those transient blocks, kept, stayed resident for the
+process's life: 180 MB in each worker of the pool, an idle one included, which took the
+service's process tree past 2 GB on a 20-minute file. While a model loads, large blocks
+are mapped on their own again and given back when freed.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +42,22 @@ log = logging.getLogger(__name__)
 M_TRIM_THRESHOLD = -1
 M_MMAP_MAX = -4
 M_ARENA_MAX = -8
+# glibc's own M_MMAP_MAX: large blocks mapped on their own, as many as asked for.
+DEFAULT_MMAP_MAX = 65536
 # Free memory at the heap's top beyond these goes back to the system.
 KEEP_ALONE_BYTES = 1 << 30
 KEEP_IN_POOL_BYTES = 256 << 20
+
+
+@dataclass(slots=True)
+class _Heap:
+    """What this process asked of glibc (malloc's settings are the process's, not an
+    object's): whether large freed blocks are being kept."""
+
+    keeping: bool = False
+
+
+_heap = _Heap()
 
 
 def keep_freed_memory(keep_bytes: int = KEEP_ALONE_BYTES) -> bool:
@@ -45,12 +67,9 @@ def keep_freed_memory(keep_bytes: int = KEEP_ALONE_BYTES) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        # The process's own symbols, libc's among them: no library search at start-up
-        # (ctypes.util.find_library runs ldconfig in a child process).
-        mallopt = ctypes.CDLL(None).mallopt
+        mallopt = _mallopt()
     except (OSError, AttributeError):  # not glibc
         return False
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     agreed = all(
         mallopt(parameter, value) == 1
         for parameter, value in (
@@ -61,4 +80,38 @@ def keep_freed_memory(keep_bytes: int = KEEP_ALONE_BYTES) -> bool:
     )
     if not agreed:
         log.warning("glibc refused a malloc setting: encodes will fault in fresh pages")
+    _heap.keeping = agreed
     return agreed
+
+
+@contextmanager
+def loading_apart() -> Iterator[None]:
+    """Large blocks mapped on their own (and unmapped when freed) for the ``with`` block:
+    for loading a model, whose transient buffers would otherwise stay in the kept heap. A
+    no-op where :func:`keep_freed_memory` was not asked for or not granted."""
+    if not _heap.keeping:
+        yield
+        return
+    mallopt = _mallopt()
+    mallopt(M_MMAP_MAX, DEFAULT_MMAP_MAX)
+    try:
+        yield
+    finally:
+        mallopt(M_MMAP_MAX, 0)
+
+
+def give_back_freed_memory() -> None:
+    """Return the kept heap's free pages to the system (``malloc_trim``), for a process
+    whose next work has another shape than its last: what one step kept, the next may not
+    reuse, and the pool's processes share the memory. The next encode faults its buffers
+    in once (a few tens of milliseconds). A no-op where nothing is being kept."""
+    if _heap.keeping:
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _mallopt() -> ctypes._NamedFuncPointer:
+    # The process's own symbols, libc's among them: no library search at start-up
+    # (ctypes.util.find_library runs ldconfig in a child process).
+    mallopt = ctypes.CDLL(None).mallopt
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt

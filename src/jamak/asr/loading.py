@@ -12,6 +12,8 @@ from pathlib import Path
 import ctranslate2
 from faster_whisper import WhisperModel
 
+from jamak.asr.heap import loading_apart
+
 
 def resolve_device(device: str) -> str:
     if device != "auto":
@@ -31,10 +33,11 @@ def load_model(
     """``workers`` files can be recognised at once from as many threads, each on
     ``cpu_threads`` threads, with the weights loaded once."""
     device = resolve_device(device)
-    return WhisperModel(
-        str(path),
-        device=device,
-        compute_type=resolve_compute_type(compute_type, device),
-        cpu_threads=cpu_threads,
-        num_workers=workers,
-    )
+    with loading_apart():
+        return WhisperModel(
+            str(path),
+            device=device,
+            compute_type=resolve_compute_type(compute_type, device),
+            cpu_threads=cpu_threads,
+            num_workers=workers,
+        )

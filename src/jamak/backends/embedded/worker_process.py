@@ -13,9 +13,10 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
-from jamak.asr.heap import KEEP_IN_POOL_BYTES, keep_freed_memory
+from jamak.asr.heap import KEEP_IN_POOL_BYTES, give_back_freed_memory, keep_freed_memory
 from jamak.backends.embedded import open_backend
 from jamak.backends.embedded.busy import BusyBoard, Flags
 from jamak.backends.embedded.config import WorkerProcessConfig
@@ -71,13 +72,28 @@ def worker_process_main(
                 split=config.split,
                 max_duration_s=config.max_duration_s,
             ),
-            on_busy=None if board is None else board.mark,
+            on_busy=None if board is None else _marking_and_giving_back(board),
         )
         ready.value = True
         worker.serve(stop)
     finally:
         recognizers.close()
         backend.close()
+
+
+def _marking_and_giving_back(board: BusyBoard) -> Callable[[bool], None]:
+    """A regular worker tells the others when it is busy, and gives back its freed memory
+    after each step. Its steps differ in shape: planning a long file holds it decoded
+    whole, a part holds encoder buffers, and what one kept the next could not reuse (a
+    worker that planned a 20-minute file ran its part at 900 MB, the other part's at
+    590 MB). The express worker keeps its memory: its jobs are short and alike."""
+
+    def on_busy(busy: bool) -> None:
+        board.mark(busy)
+        if not busy:
+            give_back_freed_memory()
+
+    return on_busy
 
 
 def _lower_priority(nice: int) -> None:
