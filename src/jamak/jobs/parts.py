@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import BinaryIO, cast
@@ -140,6 +141,7 @@ def run_part(
     if current.status is not JobStatus.RUNNING:
         return current
     logger.info("job %s: part %d started (worker %s)", job.id, index, worker_id)
+    started = time.monotonic()
     reporter = job_reporter(store, job.id, progress_interval_s, stop_requested, limits, index)
     try:
         plan = read_plan(objects, job.id)
@@ -159,6 +161,13 @@ def run_part(
         payload = json.dumps(transcript_to_dict(transcript)).encode()
         objects.put_bytes(part_transcript_key(job.id, index), payload)
         reporter.report(ProgressUpdate(0.0, owned_s, part=index))
+        logger.info(
+            "job %s: part %d done: %.0f s of audio in %.1f s",
+            job.id,
+            index,
+            owned_s,
+            time.monotonic() - started,
+        )
     except JobCancelledError as stopped:
         logger.info("job %s: part %d stopped: %s", job.id, index, stopped)
     except JamakError as err:
