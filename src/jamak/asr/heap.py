@@ -104,7 +104,7 @@ def give_back_freed_memory() -> None:
     """Return the kept heap's free pages to the system (``malloc_trim``), for a process
     whose next work has another shape than its last: what one step kept, the next may not
     reuse, and the pool's processes share the memory. The next encode faults its buffers
-    in once (a few tens of milliseconds). A no-op where nothing is being kept."""
+    in once. A no-op where nothing is being kept."""
     if _heap.keeping:
         ctypes.CDLL(None).malloc_trim(0)
 
