@@ -120,6 +120,10 @@ def _onsets_s(audio: np.ndarray, *, min_gap_s: float = 5.0) -> list[float]:
     return [float(sounding[0]) / 16_000] + [float(sounding[i]) / 16_000 for i in after_gap]
 
 
+# Of the ten words counted below, at least this many at each speed.
+LEAST_HEARD = {"fast": 6, "balanced": 8, "accurate": 8}
+
+
 @pytest.mark.parametrize("speed", SPEEDS)
 def test_every_speed_hears_the_sentences(
     model_registry: ModelRegistry, two_chains: tuple[np.ndarray, float], speed: str
@@ -133,8 +137,10 @@ def test_every_speed_hears_the_sentences(
     counts = {
         word: text.count(word) for word in ("lazy", "umbrella", "tomorrow", "northern", "dawn")
     }
-    # Each is said twice. tiny.en mishears a word now and then, differently on each kernel
-    # family (AVX512's greedy read wrote "umbrella" once): 8 of 10 leaves it that margin;
-    # none written more often than said.
-    assert sum(counts.values()) >= 8, (speed, counts, transcript.text)
+    # Each is said twice; none written more often than said. tiny.en mishears a word now
+    # and then, differently on each machine and kernel family, greedy reads most: on an
+    # Intel Xeon under GENERIC, AVX, AVX2 and AVX512, `fast` heard 9, 10, 7 and 10 of the
+    # ten ("umbrella", "northern" and "dawn" once each under AVX2), the other speeds 10
+    # under each; on a Zen 4, 9 or 10 at every speed. The bounds leave a word below that.
+    assert sum(counts.values()) >= LEAST_HEARD[speed], (speed, counts, transcript.text)
     assert max(counts.values()) <= 2, (speed, counts, transcript.text)
