@@ -14,6 +14,7 @@ import numpy as np
 
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
+from jamak.asr.speech_map import SpeechMap
 from jamak.transcript import Segment, Transcript, Word
 
 
@@ -31,6 +32,7 @@ class ScriptedRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
         for step in range(1, self.steps + 1):
@@ -73,6 +75,7 @@ class ToneWordsRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
         for step in range(1, 11):
@@ -85,19 +88,23 @@ class ToneWordsRecognizer:
         loud = np.sqrt((frames**2).mean(axis=1)) >= self.loud
         edges = np.diff(np.concatenate(([0], loud.astype(np.int8), [0])))
         words = []
-        for start, stop in zip(
+        for start_frame, stop_frame in zip(
             np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True
         ):
-            burst = audio[start * frame : stop * frame]
+            # To the sample: the burst's first and last sound around its loud frames, so a
+            # word's times are the same wherever the audio was cut (frames would move them
+            # by up to a frame with the cut).
+            around = max(0, int(start_frame - 1) * frame)
+            sounding = np.flatnonzero(audio[around : int(stop_frame + 1) * frame])
+            start, stop = around + int(sounding[0]), around + int(sounding[-1]) + 1
+            burst = audio[start:stop]
             # Half periods between the first and the last zero crossing: exact however much
             # silence the burst's 10 ms frames take in at its edges.
             crossings = np.flatnonzero(np.diff(np.signbit(burst)))
             span_s = (crossings[-1] - crossings[0]) / SAMPLE_RATE if len(crossings) > 1 else 0.0
             hertz = (len(crossings) - 1) / 2 / span_s if span_s > 0 else 0.0
             pitch = 50 * round(hertz / 50)
-            words.append(
-                Word(start * frame / SAMPLE_RATE, stop * frame / SAMPLE_RATE, f" w{pitch}", 0.99)
-            )
+            words.append(Word(start / SAMPLE_RATE, stop / SAMPLE_RATE, f" w{pitch}", 0.99))
         language = options.language or self.language
         if not words:
             return Transcript(language=language, duration_s=duration_s, model=self.name)

@@ -30,6 +30,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, by_prompt_length
 from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
+from jamak.asr.speech_map import FRAME, SpeechMap
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.voicing import find_voicing
@@ -91,13 +92,14 @@ class FasterWhisperRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         duration_s = len(audio) / SAMPLE_RATE
         report = on_progress or (lambda done_s, total_s: None)
         # The length is known now, before the detector's pass over the whole file: a worker
         # that takes only short jobs hands a long one back at this first report.
         report(0.0, duration_s)
-        heard = speech_map(audio)
+        heard = speech_map(audio) if speech is None else _fitted(speech, audio)
         windows = plan_windows(spans_from_probabilities(heard.probabilities, self._vad))
         context = widen_windows(windows, duration_s=duration_s, margin_s=self._vad.context_s)
         transcript = recognise_speech(
@@ -296,6 +298,17 @@ class _Engine:
         )
         seek = int(window.start_s * self.model.frames_per_second)
         return [dict(s, text=self.tokenizer.decode(s["tokens"]), seek=seek) for s in segments]
+
+
+def _fitted(speech: SpeechMap, audio: Audio) -> SpeechMap:
+    """A caller's map, checked against the audio it is said to be of: every plan, judgement
+    and word edge reads it frame by frame, so a map of other audio would misplace them all."""
+    frames = -(-len(audio) // FRAME)
+    if len(speech.probabilities) != frames:
+        raise ValueError(
+            f"a speech map of {len(speech.probabilities)} frames for audio of {frames} frames"
+        )
+    return speech
 
 
 def _frames(window: Window, model: WhisperModel) -> int:

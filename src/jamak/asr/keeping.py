@@ -31,8 +31,9 @@ RUNAWAY_COMPRESSION_RATIO = 3.5
 
 
 class Heard(Protocol):
-    """Where the voice activity detector heard speech (a :class:`jamak.asr.vad.SpeechMap`);
-    a port, so deciding what to keep needs no detector model."""
+    """Where the voice activity detector heard speech (a
+    :class:`jamak.asr.speech_map.SpeechMap`); a port, so deciding what to keep needs no
+    detector model."""
 
     def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float: ...
 

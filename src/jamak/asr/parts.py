@@ -19,6 +19,7 @@ Pure planning on the detector's probabilities (no model, no file): tested withou
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,11 +88,17 @@ def plan_parts(
     """Cut points for a file whose speech probability per ``frame_s`` frame is given."""
     s = settings or PartSettings()
     cuts = _cuts(probabilities, frame_s, duration_s, s) if duration_s >= s.min_split_s else []
-    return plan_from_cuts(cuts, duration_s, s.overlap_s)
+    return plan_from_cuts(cuts, duration_s, s.overlap_s, frame_s=frame_s)
 
 
-def plan_from_cuts(cuts: Sequence[float], duration_s: float, overlap_s: float) -> PartPlan:
-    """The parts between ``cuts`` (ascending seconds); the last part owns the file's end."""
+def plan_from_cuts(
+    cuts: Sequence[float], duration_s: float, overlap_s: float, *, frame_s: float | None = None
+) -> PartPlan:
+    """The parts between ``cuts`` (ascending seconds); the last part owns the file's end.
+
+    Given the detector's ``frame_s``, each part starts reading on a frame boundary (up to a
+    frame more of overlap), so the plan's map of the file, cut at that frame, is exactly
+    the map of the part's audio (:meth:`jamak.asr.speech_map.SpeechMap.stretch`)."""
     bounds = [0.0, *cuts, duration_s]
     parts = tuple(
         Part(
@@ -99,12 +106,18 @@ def plan_from_cuts(cuts: Sequence[float], duration_s: float, overlap_s: float) -
             start_s=start,
             # The last part owns everything after its start, even a word timed past the end.
             end_s=end if i < len(bounds) - 2 else float("inf"),
-            read_start_s=max(0.0, start - overlap_s) if i else 0.0,
+            read_start_s=_frame_before(max(0.0, start - overlap_s), frame_s) if i else 0.0,
             read_end_s=min(duration_s, end + overlap_s),
         )
         for i, (start, end) in enumerate(itertools.pairwise(bounds))
     )
     return PartPlan(duration_s, parts)
+
+
+def _frame_before(time_s: float, frame_s: float | None) -> float:
+    if frame_s is None:
+        return time_s
+    return math.floor(time_s / frame_s + 1e-6) * frame_s  # a time on a boundary stays there
 
 
 def _cuts(

@@ -7,13 +7,16 @@ layers above use :class:`jamak.asr.fake.ScriptedRecognizer` where the model is n
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from jamak.asr.options import RecognitionOptions
 from jamak.transcript import Transcript
+
+if TYPE_CHECKING:
+    from jamak.asr.speech_map import SpeechMap
 
 SAMPLE_RATE = 16_000
 
@@ -33,6 +36,12 @@ class Recognizer(Protocol):
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
-        """Recognise 16 kHz mono float32 ``audio``; times in the result are from its start."""
+        """Recognise 16 kHz mono float32 ``audio``; times in the result are from its start.
+
+        ``speech``: the voice activity detector's map of this very audio, where the caller
+        has it already (a part of a long file, whose plan ran the detector over all of it);
+        a recogniser that finds speech itself uses it instead of running the detector again.
+        """
         ...

@@ -15,24 +15,19 @@ Two measured weaknesses of running Silero once over a whole file are corrected h
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from faster_whisper.vad import get_vad_model
 
 from jamak.asr.recognizer import SAMPLE_RATE, Audio
 from jamak.asr.spans import SpeechSpan
+from jamak.asr.speech_map import FRAME, Probabilities, SpeechMap
 
-FRAME = 512  # samples per Silero decision (32 ms)
 FRESH_BLOCK_FRAMES = 250  # ~8 s: short enough for a fresh state to matter
 TARGET_PEAK = 0.9
 MAX_GAIN = 16.0
-
-Probabilities = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,27 +41,6 @@ class VadSettings:
     # Whisper hears up to this much of the non-speech on either side of the detected speech,
     # where there is room (see jamak.asr.windows.widen_windows): by default as much as fits.
     context_s: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechMap:
-    """The detector's speech probability for every 32 ms frame of a file, kept after the
-    spans are planned: where Whisper's words fall is later checked against it."""
-
-    probabilities: Probabilities
-    frame_s: float = FRAME / SAMPLE_RATE
-
-    def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
-        """The share of the frames under ``spans`` (seconds) at least ``threshold``
-        speech-like; 0.0 for no frames."""
-        heard = total = 0
-        for start_s, end_s in spans:
-            first = max(0, int(start_s / self.frame_s))
-            stop = max(first + 1, math.ceil(end_s / self.frame_s))
-            frames = self.probabilities[first:stop]
-            total += len(frames)
-            heard += int(np.count_nonzero(frames >= threshold))
-        return heard / total if total else 0.0
 
 
 def detect_speech(audio: Audio, settings: VadSettings | None = None) -> tuple[SpeechSpan, ...]:

@@ -4,7 +4,7 @@ by frame energy.
 Whisper's word times come from its cross-attention, which has no notion of silence: the
 first word after a pause (or of a window) is often placed in the quiet before it, and words
 end before the voice does. jamak already knows where the voice is: Silero's speech
-probability for every 32 ms frame (:class:`jamak.asr.vad.SpeechMap`). Its regions say
+probability for every 32 ms frame (:class:`jamak.asr.speech_map.SpeechMap`). Its regions say
 *whether* a stretch is speech; their edges are only as fine as its frames and lag a little,
 so each edge is moved to where the frame energy crosses the file's own speech level nearby.
 Energy alone is not trusted far from a region (a door slam is loud, not speech).

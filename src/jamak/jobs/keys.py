@@ -50,6 +50,13 @@ def part_audio_key(job_id: str) -> str:
     return f"{job_prefix(job_id)}parts/audio.f32"
 
 
+def part_speech_key(job_id: str) -> str:
+    """Where a split job's speech map waits for its parts (the detector's probability per
+    32 ms frame, raw little-endian float32): the plan runs the detector once, and each part
+    reads its own stretch."""
+    return f"{job_prefix(job_id)}parts/speech.f32"
+
+
 def part_transcript_key(job_id: str, index: int) -> str:
     """Where part ``index`` of a split job leaves its transcript: fixed, so a retried part
     overwrites its failed attempt's."""

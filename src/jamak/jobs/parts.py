@@ -33,6 +33,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.parts import Part, PartPlan, plan_parts
 from jamak.asr.recognizer import SAMPLE_RATE, Audio
 from jamak.asr.seams import merge_parts, shifted, transcript_from_dict, transcript_to_dict
+from jamak.asr.speech_map import SpeechMap
 from jamak.errors import (
     JamakError,
     JobCancelledError,
@@ -40,7 +41,7 @@ from jamak.errors import (
     MediaError,
     ObjectNotFoundError,
 )
-from jamak.jobs.keys import part_audio_key, part_plan_key, part_transcript_key
+from jamak.jobs.keys import part_audio_key, part_plan_key, part_speech_key, part_transcript_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
 from jamak.jobs.model import Job, JobStatus
@@ -114,6 +115,7 @@ def _plan(job: Job, store: JobStore, objects: ObjectStore, limits: JobLimits) ->
                 logger.warning("job %s: %s", job.id, err)
         store_listening_copy(job, copy, objects)
     _store_audio(audio.samples, objects, job.id)
+    objects.put_bytes(part_speech_key(job.id), heard.probabilities.astype(_STORED).tobytes())
     objects.put_bytes(part_plan_key(job.id), json.dumps(plan.to_dict()).encode())
     update = ProgressUpdate(0.0, 0.0, audio.duration_s, parts=len(plan.parts))
     ProgressReporter(store, job.id).report(update)
@@ -151,12 +153,15 @@ def run_part(
         decoding = recognition_options(current.options, recognition or RecognitionOptions())
         recognizer = recognizers.for_model(current.options.model)
         piece = _part_audio(current, part, objects, limits)
+        speech = _part_speech(current.id, part, len(piece), objects)
         owned_s = min(part.end_s, plan.duration_s) - part.start_s
 
         def on_progress(processed_s: float, total_s: float) -> None:
             reporter(owned_s * processed_s / total_s if total_s > 0 else 0.0, owned_s)
 
-        heard = recognizer.recognize(piece, options=decoding, on_progress=on_progress)
+        heard = recognizer.recognize(
+            piece, options=decoding, on_progress=on_progress, speech=speech
+        )
         transcript = shifted(heard, part.read_start_s)
         payload = json.dumps(transcript_to_dict(transcript)).encode()
         objects.put_bytes(part_transcript_key(job.id, index), payload)
@@ -213,11 +218,12 @@ def _merge(job: Job, store: JobStore, objects: ObjectStore) -> Job:
 
 
 def _drop_part_audio(objects: ObjectStore, job_id: str) -> None:
-    """Only parts read the plan's audio (230 MB an hour). Best effort: the job is done, so
-    a store that will not delete it now (a worker role without the right) leaves it to the
-    job's own deletion or expiry, and says so."""
+    """Only parts read the plan's audio (230 MB an hour) and speech map. Best effort: the
+    job is done, so a store that will not delete them now (a worker role without the right)
+    leaves them to the job's own deletion or expiry, and says so."""
     try:
         objects.delete_prefix(part_audio_key(job_id))
+        objects.delete_prefix(part_speech_key(job_id))
     except Exception as err:  # tidying up never fails a finished job
         logger.warning("job %s: the parts' audio was not deleted: %s", job_id, err)
 
@@ -252,6 +258,18 @@ def _part_audio(job: Job, part: Part, objects: ObjectStore, limits: JobLimits) -
     except ObjectNotFoundError:
         return _decode(job, objects, limits).samples[first : first + count]
     return piece.astype(np.float32, copy=False)
+
+
+def _part_speech(job_id: str, part: Part, samples: int, objects: ObjectStore) -> SpeechMap | None:
+    """The plan's speech map over the ``samples`` part ``part`` reads, so the part need not
+    run the detector over them again; ``None`` for a job planned before plans kept the map
+    (or before parts started on its frames): that part runs the detector itself."""
+    try:
+        with objects.open(part_speech_key(job_id)) as source:
+            probabilities = np.frombuffer(source.read(), dtype=_STORED).astype(np.float32)
+    except ObjectNotFoundError:
+        return None
+    return SpeechMap(probabilities).stretch(part.read_start_s, samples)
 
 
 def _decode(job: Job, objects: ObjectStore, limits: JobLimits) -> DecodedAudio:

@@ -245,3 +245,28 @@ def test_speech_longer_than_a_window_is_read_on_without_gaps_or_repeats(
         "violinist",
     ):
         assert text.count(keyword) == 1, (keyword, transcript.text)
+
+
+def test_a_speech_map_given_by_the_caller_is_heard_instead_of_the_detector(
+    model_registry: ModelRegistry, speech_wav: SpeechClip
+) -> None:
+    from jamak.asr.speech_map import FRAME, SpeechMap
+    from jamak.asr.vad import speech_map
+
+    recognizer = model_registry.recognizer("tiny.en")
+    audio = decode_audio(speech_wav.path).samples
+    options = RecognitionOptions()
+    frames = -(-len(audio) // FRAME)
+
+    own = recognizer.recognize(audio, options=options)
+    given = recognizer.recognize(audio, options=options, speech=speech_map(audio))
+    nothing = recognizer.recognize(
+        audio, options=options, speech=SpeechMap(np.zeros(frames, dtype=np.float32))
+    )
+
+    assert own.text.strip() and given.text == own.text
+    assert nothing.segments == ()  # the map says no speech: nothing is read
+    with pytest.raises(ValueError, match="frames"):
+        recognizer.recognize(
+            audio, options=options, speech=SpeechMap(np.zeros(frames - 1, dtype=np.float32))
+        )

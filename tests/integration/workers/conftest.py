@@ -11,6 +11,7 @@ import pytest
 from jamak.asr.fake import ScriptedRecognizer, ToneWordsRecognizer
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback, Recognizer
+from jamak.asr.speech_map import SpeechMap
 from jamak.bootstrap import Services, build_services
 from jamak.jobs.recognizers import RecognizerConfig, scripted_recognizers
 from jamak.settings import Settings
@@ -82,6 +83,7 @@ class PacedRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         steps = 10
         pause_s = len(audio) / SAMPLE_RATE * self.seconds_per_audio_s / steps

@@ -67,6 +67,19 @@ def test_continuous_speech_is_cut_at_its_quietest_frame() -> None:
     assert plan.parts[1].read_start_s == pytest.approx(cut - 2.0)
 
 
+def test_parts_start_reading_on_a_frame_of_the_detector() -> None:
+    # So the plan's speech map, cut at that frame, is the map of the part's own audio.
+    probabilities = speech(400.0, (66.0, 67.0), (130.3, 131.1), (199.0, 199.7))
+
+    plan = plan_parts(probabilities, FRAME_S, 400.0, SETTINGS)
+
+    assert len(plan.parts) >= 3
+    for part in plan.parts[1:]:
+        frames = part.read_start_s / FRAME_S
+        assert frames == pytest.approx(round(frames), abs=1e-6)
+        assert part.start_s - 2.0 - FRAME_S < part.read_start_s <= part.start_s - 2.0
+
+
 def test_the_plan_survives_storage() -> None:
     plan = plan_parts(speech(200.0, (66.0, 67.0)), FRAME_S, 200.0, SETTINGS)
 

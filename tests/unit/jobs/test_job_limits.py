@@ -15,6 +15,7 @@ import pytest
 from jamak.asr.fake import ScriptedRecognizer
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import Audio, ProgressCallback
+from jamak.asr.speech_map import SpeechMap
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.bootstrap import job_limits, worker_process_config
 from jamak.errors import JobTimeLimitError
@@ -44,6 +45,7 @@ class SlowRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         def progress(done_s: float, total_s: float) -> None:
             time.sleep(self.step_s)

@@ -17,6 +17,7 @@ from jamak import pipeline
 from jamak.asr.fake import ScriptedRecognizer
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
+from jamak.asr.speech_map import SpeechMap
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore, NoopLauncher
 from jamak.errors import (
     BackendBusyError,
@@ -52,6 +53,7 @@ class HookedRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         self.options_seen.append(options)
 
@@ -88,6 +90,7 @@ class Exploding:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         raise RuntimeError("tensor shape mismatch")
 

@@ -8,21 +8,26 @@ the audio, so the split job's subtitles can be compared with the whole job's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from jamak.asr.fake import ToneWordsRecognizer
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.parts import PartSettings
 from jamak.asr.recognizer import Audio, ProgressCallback, Recognizer
+from jamak.asr.speech_map import SpeechMap
+from jamak.asr.vad import speech_map
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
 from jamak.errors import ObjectNotFoundError
-from jamak.jobs.keys import media_key, part_audio_key, part_transcript_key
+from jamak.jobs.keys import media_key, part_audio_key, part_speech_key, part_transcript_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
-from jamak.jobs.parts import merge_job, plan_job, run_part
+from jamak.jobs.parts import merge_job, plan_job, read_plan, run_part
 from jamak.jobs.runner import run_job
+from jamak.media import decode_audio
 from jamak.transcript import Transcript
 from tests.support.media import tone_words, write_wav
 
@@ -48,6 +53,7 @@ class FlakyRecognizer:
         *,
         options: RecognitionOptions,
         on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
     ) -> Transcript:
         self.calls += 1
         if self.calls <= self.failures:
@@ -203,6 +209,69 @@ def test_parts_read_the_audio_the_plan_decoded_and_it_is_gone_after_the_merge(
     ]
     with pytest.raises(ObjectNotFoundError):
         objects.open(part_audio_key(job.id))
+
+
+@dataclass
+class ListeningRecognizer:
+    """The tone-word recogniser, noting how much audio each call had and the speech map it
+    was given."""
+
+    given: list[tuple[int, SpeechMap | None]] = field(default_factory=list)
+    name: str = "listening"
+
+    def recognize(
+        self,
+        audio: Audio,
+        *,
+        options: RecognitionOptions,
+        on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
+    ) -> Transcript:
+        self.given.append((len(audio), speech))
+        return ToneWordsRecognizer().recognize(audio, options=options, on_progress=on_progress)
+
+
+def test_parts_hear_with_the_plans_speech_map_and_it_is_gone_after_the_merge(
+    submit: Submit,
+    store: InMemoryJobStore,
+    objects: InMemoryObjectStore,
+    long_wav: bytes,
+    tmp_path: Path,
+) -> None:
+    listening = ListeningRecognizer()
+    steps = {**_steps(store, objects), "recognizers": Provider(listening)}
+    job = submit(long_wav)
+    plan_job(job, **steps)  # type: ignore[arg-type]
+    plan = read_plan(objects, job.id)
+    for index in range(len(plan.parts)):
+        run_part(job, index, **steps)  # type: ignore[arg-type]
+
+    (tmp_path / "long.wav").write_bytes(long_wav)
+    whole = speech_map(decode_audio(tmp_path / "long.wav").samples)
+    assert len(listening.given) == len(plan.parts) == 4
+    for part, (samples, speech) in zip(plan.parts, listening.given, strict=True):
+        expected = whole.stretch(part.read_start_s, samples)
+        assert speech is not None and expected is not None
+        np.testing.assert_array_equal(speech.probabilities, expected.probabilities)
+    merged = merge_job(job, store=store, objects=objects)
+    assert merged.status is JobStatus.SUCCEEDED, merged.error
+    with pytest.raises(ObjectNotFoundError):
+        objects.open(part_speech_key(job.id))
+
+
+def test_a_part_of_a_job_planned_before_plans_kept_the_map_runs_the_detector_itself(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
+) -> None:
+    listening = ListeningRecognizer()
+    steps = {**_steps(store, objects), "recognizers": Provider(listening)}
+    job = submit(long_wav)
+    plan_job(job, **steps)  # type: ignore[arg-type]
+    objects.delete_prefix(part_speech_key(job.id))
+
+    after = run_part(job, 1, **steps)  # type: ignore[arg-type]
+
+    assert after.status is JobStatus.RUNNING
+    assert [speech for _, speech in listening.given] == [None]
 
 
 class _NoDeletes(InMemoryObjectStore):
