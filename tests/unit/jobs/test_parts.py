@@ -41,11 +41,13 @@ WORDS = [(0.5 + 1.3 * i, 0.5 + 1.3 * i + 0.5, 300 + 50 * i) for i in range(15)]
 @dataclass
 class FlakyRecognizer:
     """The tone-word recogniser, failing its first ``failures`` calls as a lost machine
-    would (not the job's fault)."""
+    would (not the job's fault); ``given`` notes how much audio each call had and the
+    speech map it came with."""
 
     failures: int = 0
     name: str = "flaky"
     calls: int = 0
+    given: list[tuple[int, SpeechMap | None]] = field(default_factory=list)
 
     def recognize(
         self,
@@ -56,6 +58,7 @@ class FlakyRecognizer:
         speech: SpeechMap | None = None,
     ) -> Transcript:
         self.calls += 1
+        self.given.append((len(audio), speech))
         if self.calls <= self.failures:
             raise RuntimeError("the instance went away")
         return ToneWordsRecognizer().recognize(audio, options=options, on_progress=on_progress)
@@ -211,26 +214,6 @@ def test_parts_read_the_audio_the_plan_decoded_and_it_is_gone_after_the_merge(
         objects.open(part_audio_key(job.id))
 
 
-@dataclass
-class ListeningRecognizer:
-    """The tone-word recogniser, noting how much audio each call had and the speech map it
-    was given."""
-
-    given: list[tuple[int, SpeechMap | None]] = field(default_factory=list)
-    name: str = "listening"
-
-    def recognize(
-        self,
-        audio: Audio,
-        *,
-        options: RecognitionOptions,
-        on_progress: ProgressCallback | None = None,
-        speech: SpeechMap | None = None,
-    ) -> Transcript:
-        self.given.append((len(audio), speech))
-        return ToneWordsRecognizer().recognize(audio, options=options, on_progress=on_progress)
-
-
 def test_parts_hear_with_the_plans_speech_map_and_it_is_gone_after_the_merge(
     submit: Submit,
     store: InMemoryJobStore,
@@ -238,8 +221,8 @@ def test_parts_hear_with_the_plans_speech_map_and_it_is_gone_after_the_merge(
     long_wav: bytes,
     tmp_path: Path,
 ) -> None:
-    listening = ListeningRecognizer()
-    steps = {**_steps(store, objects), "recognizers": Provider(listening)}
+    recognizer = FlakyRecognizer()
+    steps = {**_steps(store, objects), "recognizers": Provider(recognizer)}
     job = submit(long_wav)
     plan_job(job, **steps)  # type: ignore[arg-type]
     plan = read_plan(objects, job.id)
@@ -248,8 +231,8 @@ def test_parts_hear_with_the_plans_speech_map_and_it_is_gone_after_the_merge(
 
     (tmp_path / "long.wav").write_bytes(long_wav)
     whole = speech_map(decode_audio(tmp_path / "long.wav").samples)
-    assert len(listening.given) == len(plan.parts) == 4
-    for part, (samples, speech) in zip(plan.parts, listening.given, strict=True):
+    assert len(recognizer.given) == len(plan.parts) == 4
+    for part, (samples, speech) in zip(plan.parts, recognizer.given, strict=True):
         expected = whole.stretch(part.read_start_s, samples)
         assert speech is not None and expected is not None
         np.testing.assert_array_equal(speech.probabilities, expected.probabilities)
@@ -262,8 +245,8 @@ def test_parts_hear_with_the_plans_speech_map_and_it_is_gone_after_the_merge(
 def test_a_part_of_a_job_planned_before_plans_kept_the_map_runs_the_detector_itself(
     submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore, long_wav: bytes
 ) -> None:
-    listening = ListeningRecognizer()
-    steps = {**_steps(store, objects), "recognizers": Provider(listening)}
+    recognizer = FlakyRecognizer()
+    steps = {**_steps(store, objects), "recognizers": Provider(recognizer)}
     job = submit(long_wav)
     plan_job(job, **steps)  # type: ignore[arg-type]
     objects.delete_prefix(part_speech_key(job.id))
@@ -271,7 +254,7 @@ def test_a_part_of_a_job_planned_before_plans_kept_the_map_runs_the_detector_its
     after = run_part(job, 1, **steps)  # type: ignore[arg-type]
 
     assert after.status is JobStatus.RUNNING
-    assert [speech for _, speech in listening.given] == [None]
+    assert [speech for _, speech in recognizer.given] == [None]
 
 
 class _NoDeletes(InMemoryObjectStore):
