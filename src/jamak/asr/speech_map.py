@@ -44,14 +44,15 @@ class SpeechMap:
         return heard / total if total else 0.0
 
     def stretch(self, start_s: float, samples: int) -> SpeechMap | None:
-        """The map of ``samples`` of this file's audio from ``start_s``, as the detector would
-        give for that stretch on its own: one frame per started 32 ms, the last one short of
-        audio counted as it was in the file. ``None`` unless ``start_s`` is on a frame
-        boundary: a map half a frame off its audio would move every word edge placed on it."""
+        """The map of ``samples`` of this file's audio from ``start_s``, as the detector heard
+        them within the whole file: a frame for each frame the stretch starts (its last one
+        as the file had it, audio after the stretch included). ``None`` unless ``start_s`` is
+        on a frame boundary: a map half a frame off its audio would move every word edge
+        placed on it."""
         first = round(start_s / self.frame_s)
         if abs(first * self.frame_s - start_s) * SAMPLE_RATE >= 0.5 or first < 0:
             return None
-        count = -(-samples // FRAME)
+        count = -(-samples // round(self.frame_s * SAMPLE_RATE))
         piece = self.probabilities[first : first + count]
         missing = count - len(piece)
         if missing:  # past the file's end: no speech there
