@@ -30,7 +30,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, by_prompt_length
 from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
-from jamak.asr.speech_map import FRAME, SpeechMap
+from jamak.asr.speech_map import SpeechMap
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.voicing import find_voicing
@@ -303,7 +303,7 @@ class _Engine:
 def _fitted(speech: SpeechMap, audio: Audio) -> SpeechMap:
     """A caller's map, checked against the audio it is said to be of: every plan, judgement
     and word edge reads it frame by frame, so a map of other audio would misplace them all."""
-    frames = -(-len(audio) // FRAME)
+    frames = speech.frames_for(len(audio))
     if len(speech.probabilities) != frames:
         raise ValueError(
             f"a speech map of {len(speech.probabilities)} frames for audio of {frames} frames"

@@ -43,6 +43,10 @@ class SpeechMap:
             heard += int(np.count_nonzero(frames >= threshold))
         return heard / total if total else 0.0
 
+    def frames_for(self, samples: int) -> int:
+        """How many frames the detector gives ``samples`` of audio: one per started frame."""
+        return -(-samples // round(self.frame_s * SAMPLE_RATE))
+
     def stretch(self, start_s: float, samples: int) -> SpeechMap | None:
         """The map of ``samples`` of this file's audio from ``start_s``, as the detector heard
         them within the whole file: a frame for each frame the stretch starts (its last one
@@ -52,7 +56,7 @@ class SpeechMap:
         first = round(start_s / self.frame_s)
         if abs(first * self.frame_s - start_s) * SAMPLE_RATE >= 0.5 or first < 0:
             return None
-        count = -(-samples // round(self.frame_s * SAMPLE_RATE))
+        count = self.frames_for(samples)
         piece = self.probabilities[first : first + count]
         missing = count - len(piece)
         if missing:  # past the file's end: no speech there
