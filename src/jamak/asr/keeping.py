@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from jamak.asr.decoder import DecodedRead, DecodedSegment, Decoder
+from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, Decoder
 from jamak.asr.hallucinations import Evidence, is_loop, why_invented
 from jamak.asr.text import clean_text
 from jamak.asr.timestamps import resume_point
@@ -152,6 +152,7 @@ def _evidence(
         (segment.start_s, segment.end_s)
     ]
     probabilities = [word.probability for word in segment.words]
+    said = [word for word in segment.words if word.text.strip()]
     return Evidence(
         text=segment.text,
         no_speech_prob=read.no_speech_prob,
@@ -159,8 +160,19 @@ def _evidence(
         compression_ratio=0.0 if looped else compression_ratio(segment.text),
         heard_share=judge.heard.heard_share(spans, judge.threshold),
         word_probability=sum(probabilities) / len(probabilities) if probabilities else None,
+        words_per_second=_words_per_second(said),
+        word_count=len(said),
         forced=forced,
     )
+
+
+def _words_per_second(words: Sequence[DecodedWord]) -> float | None:
+    """How fast words were said, by their aligned times; words squeezed into no time at
+    all are said infinitely fast."""
+    if not words:
+        return None
+    span = words[-1].end_s - words[0].start_s
+    return len(words) / span if span > 0 else float("inf")
 
 
 def _segment(segment: DecodedSegment, text: str, read: DecodedRead) -> Segment:

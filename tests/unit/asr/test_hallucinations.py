@@ -129,3 +129,18 @@ def test_after_a_loop_the_detector_must_have_heard_more() -> None:
     assert is_hallucination(oh)
     laughter = Evidence(" Ha, ha!", 0.09, -1.23, 1.0, heard_share=0.33, forced=True)
     assert not is_hallucination(laughter)
+
+
+def test_words_squeezed_into_less_time_than_speech_takes_are_invented() -> None:
+    """tiny.en's first read of a part starting mid-sentence: sentences it hears later in
+    the window, written first with all nine words at one instant, then the real speech.
+    The detector heard speech there and the decoder is sure of itself, so only the pace
+    gives the invention away."""
+    sure = replace(SPEECH, text=" The quick brown fox jumps over the lazy dog.", word_count=9)
+    assert is_hallucination(replace(sure, words_per_second=float("inf")))
+    assert is_hallucination(replace(sure, words_per_second=14.1))  # nine words in 0.64 s
+    # The fastest speech measured on the corpus: Japanese read fast, 6.0 Whisper words a
+    # second; and a short burst, too few words for a rate to mean anything.
+    assert not is_hallucination(replace(sure, words_per_second=6.0))
+    assert not is_hallucination(replace(sure, text=" No, no.", words_per_second=20.0, word_count=2))
+    assert not is_hallucination(replace(sure, words_per_second=None, word_count=0))

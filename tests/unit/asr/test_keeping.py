@@ -79,6 +79,21 @@ def test_unheard_text_goes_only_when_the_decoder_doubts_it_too() -> None:
     assert len(_settle(doubtful, HEARD)[0].segments) == 1
 
 
+def test_words_aligned_into_no_time_are_not_kept_though_the_detector_heard_speech() -> None:
+    said = " Seven ships sailed across the northern sea at dawn."
+    squeezed = DecodedSegment(
+        said,
+        14.0,
+        14.0,
+        (timestamp(4.0), 1, timestamp(4.0)),
+        tuple(DecodedWord(f" {word}", 14.0, 14.0, 0.9) for word in said.split()),
+    )
+    spoken = _segment(" My sister plays the piano.", 15.0, words=said.split()[:5])
+    outcome, _ = _settle(_read(squeezed, spoken))
+    assert [s.text for s in outcome.segments] == [" My sister plays the piano."]
+    assert outcome.tokens == spoken.tokens  # nor is it the next read's prompt
+
+
 def test_a_read_resumes_at_the_end_of_its_last_complete_segment() -> None:
     finished = _read(_segment(" One."))
     assert _settle(finished)[0].resume_s is None
