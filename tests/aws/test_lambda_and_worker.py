@@ -159,8 +159,8 @@ def test_worker_run_transcribes_a_clip_as_the_batch_container_does(
 def test_worker_plan_parts_and_merge_transcribe_a_long_file_as_the_batch_jobs_do(
     moto_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    # Six everyday sentences said six times, a second apart (140 s), parts of a minute: a
-    # cut is searched within a minute of each target, so two parts. (Not one sentence said
+    # Six everyday sentences said six times, a second apart (140 s), parts of about a
+    # minute: two of about 70 s. (Not one sentence said
     # over and over: five identical sentences in one read look like a decoder loop, and
     # what tiny.en keeps of them moves with the CPU, which is not what this test is about.)
     _environment(moto_settings, monkeypatch)

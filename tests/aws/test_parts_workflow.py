@@ -35,9 +35,10 @@ from tests.support.media import tone_words, write_wav
 
 pytestmark = pytest.mark.aws
 
-# 20 s, parts of about 6 s: the planner cuts near 6, 12 and 18 s. Tones are not speech to
-# the detector, so each cut lands on its target: the word at 5.8-6.3 s is cut in two.
-LIMITS = JobLimits(parts=PartSettings(part_s=6.0, min_split_s=10.0, window_s=1.0, overlap_s=1.0))
+# 20 s in four parts of about 5 s: the planner cuts near 5, 10 and 15 s. Tones are not
+# speech to the detector, so each cut lands on its target: the word at 9.6-10.1 s is cut in
+# two.
+LIMITS = JobLimits(parts=PartSettings(part_s=5.0, min_split_s=10.0, window_s=1.0, overlap_s=1.0))
 WORDS = [(0.5 + 1.3 * i, 0.5 + 1.3 * i + 0.5, 300 + 50 * i) for i in range(4)]
 WORDS += [(5.8, 6.3, 900)] + [(7.0 + 1.3 * i, 7.5 + 1.3 * i, 1000 + 50 * i) for i in range(10)]
 

@@ -3,8 +3,8 @@
 One long file on one worker takes as long as the file; cut into parts it takes as long as
 the longest part, on as many workers as there are parts (AWS Batch jobs, or workers of the
 embedded pool). A cut is placed where it costs the least: in the longest stretch the voice
-activity detector calls silence, within a window around each multiple of the target part
-length, so no word is cut. Continuous speech or music may leave no silence in the window:
+activity detector calls silence, within a window around the end of each equal share of the
+file, so no word is cut. Continuous speech or music may leave no silence in the window:
 then the cut goes to the least speech-like frame.
 
 Either way each part *reads* a little past its cut on both sides (``overlap_s``), while it
@@ -123,29 +123,32 @@ def _frame_before(time_s: float, frame_s: float | None) -> float:
 def _cuts(
     probs: npt.NDArray[np.float32], frame_s: float, duration_s: float, s: PartSettings
 ) -> list[float]:
-    cuts: list[float] = []
-    previous = 0.0
-    # Stop while what is left fits one part and its window: no short last part.
-    while duration_s - previous > s.part_s + s.window_s:
-        target = previous + s.part_s
-        cut = _best_cut(probs, frame_s, target, s)
-        cuts.append(cut)
-        previous = cut
-    return cuts
+    """Cuts near equal shares of the file: as many parts as ``part_s`` fits best (at least
+    two, as the file is long enough to split). Parts run side by side, so the file takes as
+    long as its longest part: a 25-minute file in 600/600/300-second parts waits as long as
+    in 750/750, and on two workers the short third part ran on its own after the others.
+    Each cut is searched within ``window_s`` of its target, and never nearer a neighbouring
+    target than its own, so cuts stay in order whatever the settings."""
+    count = max(2, math.floor(duration_s / s.part_s + 0.5))
+    share = duration_s / count
+    reach = min(s.window_s, share / 2)
+    return [_best_cut(probs, frame_s, k * share, reach, s) for k in range(1, count)]
 
 
 def _best_cut(
-    probs: npt.NDArray[np.float32], frame_s: float, target: float, s: PartSettings
+    probs: npt.NDArray[np.float32], frame_s: float, target: float, reach: float, s: PartSettings
 ) -> float:
-    first = max(0, int((target - s.window_s) / frame_s))
-    stop = min(len(probs), int((target + s.window_s) / frame_s) + 1)
+    first = max(0, int((target - reach) / frame_s))
+    stop = min(len(probs), int((target + reach) / frame_s) + 1)
     window = probs[first:stop]
     if window.size == 0:
         return target
     run_start, run_length = _longest_silence(window < s.silence_below, target / frame_s - first)
     if run_length * frame_s >= s.min_silence_s:
         return (first + run_start + run_length / 2) * frame_s
-    return (first + int(np.argmin(window)) + 0.5) * frame_s
+    quietest = np.flatnonzero(window == window.min())  # of equals, the nearest the target
+    nearest = quietest[np.argmin(np.abs(quietest + 0.5 - (target / frame_s - first)))]
+    return (first + int(nearest) + 0.5) * frame_s
 
 
 def _longest_silence(silent: npt.NDArray[np.bool_], target_frame: float) -> tuple[int, int]:

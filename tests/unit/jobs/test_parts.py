@@ -33,8 +33,8 @@ from tests.support.media import tone_words, write_wav
 
 from .conftest import Submit
 
-# 20 s with parts of about 6 s: cuts near 6, 12 and 18 s.
-LIMITS = JobLimits(parts=PartSettings(part_s=6.0, min_split_s=10.0, window_s=1.0, overlap_s=1.0))
+# 20 s in four parts of about 5 s: cuts near 5, 10 and 15 s.
+LIMITS = JobLimits(parts=PartSettings(part_s=5.0, min_split_s=10.0, window_s=1.0, overlap_s=1.0))
 WORDS = [(0.5 + 1.3 * i, 0.5 + 1.3 * i + 0.5, 300 + 50 * i) for i in range(15)]
 
 

@@ -24,7 +24,7 @@ from tests.support.media import tone_words, write_wav
 
 from .conftest import Submit
 
-LIMITS = JobLimits(parts=PartSettings(part_s=6.0, min_split_s=10.0, window_s=1.0, overlap_s=1.0))
+LIMITS = JobLimits(parts=PartSettings(part_s=5.0, min_split_s=10.0, window_s=1.0, overlap_s=1.0))
 WORDS = [(0.5 + 1.3 * i, 0.5 + 1.3 * i + 0.5, 300 + 50 * i) for i in range(15)]
 
 
