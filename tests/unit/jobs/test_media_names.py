@@ -61,3 +61,24 @@ def test_a_starting_worker_removes_only_what_stopped_workers_left(tmp_path: Path
     assert (stranger / "notes.txt").read_text() == "keep me"
     assert stored.read_bytes() == b"audio"  # a link removed, never what it points to
     assert str(os.getpid()) in running.parent.name
+
+
+def test_folders_of_another_pid_namespace_are_left_to_it(tmp_path: Path) -> None:
+    """Two containers sharing one temporary folder: the other's worker ids mean nothing
+    here, so its folders stay, however dead their id looks; a folder an older jamak named
+    by the bare id of a gone process is removed as before."""
+    stored = tmp_path / "media"
+    stored.write_bytes(b"audio")
+    _killed_mid_job(tmp_path, stored)
+    (ours,) = tmp_path.glob("jamak-job-*")
+    namespace, dead_pid = ours.name.split("-")[2].split(".")
+    other_namespace = str(int(namespace) + 1)
+    theirs = tmp_path / f"jamak-job-{other_namespace}.{dead_pid}-x1"
+    older = tmp_path / f"jamak-job-{dead_pid}-x2"
+    for folder in (theirs, older):
+        folder.mkdir()
+        (folder / "talk.mp4").symlink_to(stored)
+
+    assert remove_abandoned(tmp_path) == 2
+
+    assert theirs.exists() and not ours.exists() and not older.exists()
