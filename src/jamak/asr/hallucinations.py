@@ -8,7 +8,8 @@ witnesses: the voice activity detector heard no speech where its words fall, *an
 decoder itself has doubts about them. Speech the detector misses (whispering, falsetto) is
 decoded confidently and stays; a confident-looking invention over music is still unheard
 and, with any doubt at all, goes. Each threshold sits mid-way in a wide gap measured across
-kernel families and compute types (bench/README.md, "Non-speech"), not on one clip's edge.
+kernel families and compute types (bench/README.md, "Results across CPU kernel families"),
+not on one clip's edge.
 
 Whisper's own two rules stay as they are: its silence rule (openai/whisper's
 transcribe.py) and its repetition-loop rule. One more needs no second witness: words
