@@ -32,11 +32,13 @@ LOW_AVG_LOGPROB = -1.0
 # Text that compresses this well is a repetition loop, not speech (same source).
 MAX_COMPRESSION_RATIO = 2.4
 
-# Faster than anyone speaks: words per second over a segment's aligned words, for segments
-# of at least RUSHED_MIN_WORDS words (a rate of two or three words is too noisy to judge).
-# Measured with base on every speech clip of the evaluation corpus (8 languages, Japanese
-# counted by Whisper's word pieces) and three 20-minute recordings: speech at most 6.0;
-# text invented at a read's start 14 and more (bench/README.md, "Words faster than speech").
+# Faster than anyone speaks: a segment's words (as written, separated by spaces) per second
+# of the time its aligned words span, for segments of at least RUSHED_MIN_WORDS words (a
+# rate of two or three words is too noisy to judge; text written without spaces, as
+# Chinese, Japanese and Thai are, is not judged). Measured with base on every clip of the
+# evaluation corpus, three 20-minute recordings and espeak-ng at 320 words a minute:
+# speech at most 6.8; text invented at a read's start 14 and more (bench/README.md,
+# "Words faster than speech").
 MAX_WORDS_PER_SECOND = 10.0
 RUSHED_MIN_WORDS = 4
 
@@ -91,8 +93,8 @@ class Evidence:
     compression_ratio: float
     heard_share: float  # share of the segment's word time the detector heard as speech
     word_probability: float | None = None  # mean over its words; None without word times
-    words_per_second: float | None = None  # over its aligned words; None without word times
-    word_count: int = 0  # words aligned
+    words_per_second: float | None = None  # its words a second; None without word times
+    word_count: int = 0  # its words, as separated by spaces
     forced: bool = False  # read again after Whisper looped on it: itself a sign of trouble
 
 

@@ -152,7 +152,7 @@ def _evidence(
         (segment.start_s, segment.end_s)
     ]
     probabilities = [word.probability for word in segment.words]
-    said = [word for word in segment.words if word.text.strip()]
+    written = len(segment.text.split())
     return Evidence(
         text=segment.text,
         no_speech_prob=read.no_speech_prob,
@@ -160,19 +160,21 @@ def _evidence(
         compression_ratio=0.0 if looped else compression_ratio(segment.text),
         heard_share=judge.heard.heard_share(spans, judge.threshold),
         word_probability=sum(probabilities) / len(probabilities) if probabilities else None,
-        words_per_second=_words_per_second(said),
-        word_count=len(said),
+        words_per_second=_words_per_second(written, segment.words),
+        word_count=written,
         forced=forced,
     )
 
 
-def _words_per_second(words: Sequence[DecodedWord]) -> float | None:
-    """How fast words were said, by their aligned times; words squeezed into no time at
-    all are said infinitely fast."""
-    if not words:
+def _words_per_second(written: int, aligned: Sequence[DecodedWord]) -> float | None:
+    """How fast the ``written`` words (as separated by spaces) were said, over the time
+    their ``aligned`` words span; words squeezed into no time at all are said infinitely
+    fast. Not the aligned words' own count: for a language written without spaces
+    (Chinese, Japanese, Thai) those are Whisper's word pieces, several a syllable."""
+    if not aligned:
         return None
-    span = words[-1].end_s - words[0].start_s
-    return len(words) / span if span > 0 else float("inf")
+    span = aligned[-1].end_s - aligned[0].start_s
+    return written / span if span > 0 else float("inf")
 
 
 def _segment(segment: DecodedSegment, text: str, read: DecodedRead) -> Segment:

@@ -94,6 +94,38 @@ def test_words_aligned_into_no_time_are_not_kept_though_the_detector_heard_speec
     assert outcome.tokens == spoken.tokens  # nor is it the next read's prompt
 
 
+def test_pace_is_judged_by_words_as_written_not_by_the_pieces_aligned() -> None:
+    """Japanese read fast: Whisper aligns word pieces, 12 of them in 0.6 s here; as written
+    it is one word, and a language without spaces is not judged by pace at all."""
+    text = "読むべき本はまだまだいっぱい残っています"
+    pieces = [
+        "読",
+        "む",
+        "べき",
+        "本",
+        "は",
+        "まだ",
+        "まだ",
+        "いっぱい",
+        "残",
+        "って",
+        "い",
+        "ます",
+    ]
+    fast = DecodedSegment(
+        text,
+        20.0,
+        21.0,
+        (timestamp(10.0), 1, timestamp(11.0)),
+        tuple(
+            DecodedWord(piece, 20.0 + i * 0.05, 20.05 + i * 0.05, 0.9)
+            for i, piece in enumerate(pieces)
+        ),
+    )
+    outcome, _ = _settle(_read(fast))
+    assert [s.text for s in outcome.segments] == [text]
+
+
 def test_a_read_resumes_at_the_end_of_its_last_complete_segment() -> None:
     finished = _read(_segment(" One."))
     assert _settle(finished)[0].resume_s is None
