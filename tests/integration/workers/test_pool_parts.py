@@ -23,13 +23,14 @@ from tests.support.media import tone_words, write_wav
 from .conftest import tone_word_recognizers
 from .helpers import submit, wait_for
 
-# Two and a half minutes of tone words in parts of about 75 s: two parts.
+# Two and a half minutes of tone words; parts of about a minute, searched a minute either
+# side: two parts.
 WORDS = [(1.0 + 3.0 * i, 1.5 + 3.0 * i, 300 + 50 * i) for i in range(50)]
 
 
 @pytest.fixture
 def split_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"part_s": 75.0, "split_from_s": 60.0})
+    return settings.model_copy(update={"part_s": 60.0, "split_from_s": 60.0})
 
 
 @pytest.fixture
