@@ -7,11 +7,12 @@ activity detector calls silence, within a window around the end of each equal sh
 file, so no word is cut. Continuous speech or music may leave no silence in the window:
 then the cut goes to the least speech-like frame.
 
-Either way each part *reads* a little past its cut on both sides (``overlap_s``), while it
-*owns* only ``[start_s, end_s)``: the merge (:mod:`jamak.asr.seams`) keeps a word from the
-part that owns its midpoint. A word straddling a cut is heard whole by both neighbours, so
-it comes out once; a word garbled at a part's reading edge lies outside what that part owns
-and is dropped. Reading both sides costs 2 x ``overlap_s`` per cut, a few seconds per part.
+Each part *reads* a little past its cuts (``overlap_s``; only into the silence, where the
+cut lies in one), while it *owns* only ``[start_s, end_s)``: the merge
+(:mod:`jamak.asr.seams`) keeps a word from the part that owns its midpoint. A word
+straddling a cut through speech is heard whole by both neighbours, so it comes out once; a
+word garbled at a part's reading edge lies outside what that part owns and is dropped.
+Reading both sides costs at most 2 x ``overlap_s`` per cut, a few seconds per part.
 
 Pure planning on the detector's probabilities (no model, no file): tested without either.
 """
@@ -39,7 +40,7 @@ class PartSettings:
     part_s: float = 600.0  # target length of a part
     min_split_s: float = 1200.0  # a file shorter than this is one part
     window_s: float = 60.0  # a cut is searched this far either side of its target
-    overlap_s: float = 2.0  # a part reads this far past each of its cuts
+    overlap_s: float = 2.0  # a part reads this far past each of its cuts (or to the silence's end)
     silence_below: float = 0.15  # a frame less speech-like than this is silence
     min_silence_s: float = 0.3  # a silent run at least this long is a clean cut
 
@@ -87,31 +88,69 @@ def plan_parts(
 ) -> PartPlan:
     """Cut points for a file whose speech probability per ``frame_s`` frame is given."""
     s = settings or PartSettings()
-    cuts = _cuts(probabilities, frame_s, duration_s, s) if duration_s >= s.min_split_s else []
-    return plan_from_cuts(cuts, duration_s, s.overlap_s, frame_s=frame_s)
+    found = _cuts(probabilities, frame_s, duration_s, s) if duration_s >= s.min_split_s else []
+    return plan_from_cuts(
+        [cut.at_s for cut in found],
+        duration_s,
+        s.overlap_s,
+        frame_s=frame_s,
+        quiet=[cut.quiet for cut in found],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """Where a file is cut, and the silence it lies in (None: a cut through sound)."""
+
+    at_s: float
+    quiet: tuple[float, float] | None
 
 
 def plan_from_cuts(
-    cuts: Sequence[float], duration_s: float, overlap_s: float, *, frame_s: float | None = None
+    cuts: Sequence[float],
+    duration_s: float,
+    overlap_s: float,
+    *,
+    frame_s: float | None = None,
+    quiet: Sequence[tuple[float, float] | None] | None = None,
 ) -> PartPlan:
     """The parts between ``cuts`` (ascending seconds); the last part owns the file's end.
 
+    ``quiet``: for each cut, the silence it lies in, if any. No word crosses such a cut, so
+    the parts on either side read only into the silence, not ``overlap_s`` past it: a part
+    whose reading opened on the tail of the sentence before it made Whisper write
+    sentences from later in its window there (bench/README.md, "Words faster than
+    speech"), where a read opening in the quiet, as the whole file's reads do, did not.
+
     Given the detector's ``frame_s``, each part starts reading on a frame boundary (up to a
-    frame more of overlap), so the plan's map of the file, cut at that frame, is exactly
-    the map of the part's audio (:meth:`jamak.asr.speech_map.SpeechMap.stretch`)."""
+    frame earlier), so the plan's map of the file, cut at that frame, is exactly the map
+    of the part's audio (:meth:`jamak.asr.speech_map.SpeechMap.stretch`)."""
     bounds = [0.0, *cuts, duration_s]
+    silences = [None, *(quiet or [None] * len(cuts)), None]
     parts = tuple(
         Part(
             index=i,
             start_s=start,
             # The last part owns everything after its start, even a word timed past the end.
             end_s=end if i < len(bounds) - 2 else float("inf"),
-            read_start_s=_frame_before(max(0.0, start - overlap_s), frame_s) if i else 0.0,
-            read_end_s=min(duration_s, end + overlap_s),
+            read_start_s=(
+                _frame_before(max(0.0, start - overlap_s, _quiet_from(silences[i])), frame_s)
+                if i
+                else 0.0
+            ),
+            read_end_s=min(duration_s, end + overlap_s, _quiet_to(silences[i + 1])),
         )
         for i, (start, end) in enumerate(itertools.pairwise(bounds))
     )
     return PartPlan(duration_s, parts)
+
+
+def _quiet_from(silence: tuple[float, float] | None) -> float:
+    return -math.inf if silence is None else silence[0]
+
+
+def _quiet_to(silence: tuple[float, float] | None) -> float:
+    return math.inf if silence is None else silence[1]
 
 
 def _frame_before(time_s: float, frame_s: float | None) -> float:
@@ -122,7 +161,7 @@ def _frame_before(time_s: float, frame_s: float | None) -> float:
 
 def _cuts(
     probs: npt.NDArray[np.float32], frame_s: float, duration_s: float, s: PartSettings
-) -> list[float]:
+) -> list[_Cut]:
     """Cuts near equal shares of the file, as few as keep each share within one part and
     its search window (``part_s + window_s``). The wait for a file is its longest part's:
     cut near each multiple of ``part_s`` instead, a 25-minute file ran as 600/600/300 s,
@@ -137,18 +176,19 @@ def _cuts(
 
 def _best_cut(
     probs: npt.NDArray[np.float32], frame_s: float, target: float, reach: float, s: PartSettings
-) -> float:
+) -> _Cut:
     first = max(0, int((target - reach) / frame_s))
     stop = min(len(probs), int((target + reach) / frame_s) + 1)
     window = probs[first:stop]
     if window.size == 0:
-        return target
+        return _Cut(target, None)
     run_start, run_length = _longest_silence(window < s.silence_below, target / frame_s - first)
     if run_length * frame_s >= s.min_silence_s:
-        return (first + run_start + run_length / 2) * frame_s
+        quiet = ((first + run_start) * frame_s, (first + run_start + run_length) * frame_s)
+        return _Cut((first + run_start + run_length / 2) * frame_s, quiet)
     quietest = np.flatnonzero(window == window.min())  # of equals, the nearest the target
     nearest = quietest[np.argmin(np.abs(quietest + 0.5 - (target / frame_s - first)))]
-    return (first + int(nearest) + 0.5) * frame_s
+    return _Cut((first + int(nearest) + 0.5) * frame_s, None)
 
 
 def _longest_silence(silent: npt.NDArray[np.bool_], target_frame: float) -> tuple[int, int]:
