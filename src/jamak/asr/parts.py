@@ -80,6 +80,14 @@ class PartPlan:
         return cls(float(data["duration_s"]), parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """Where a file is cut, and the silence it lies in (None: a cut through sound)."""
+
+    at_s: float
+    quiet: tuple[float, float] | None
+
+
 def plan_parts(
     probabilities: npt.NDArray[np.float32],
     frame_s: float,
@@ -96,14 +104,6 @@ def plan_parts(
         frame_s=frame_s,
         quiet=[cut.quiet for cut in found],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Cut:
-    """Where a file is cut, and the silence it lies in (None: a cut through sound)."""
-
-    at_s: float
-    quiet: tuple[float, float] | None
 
 
 def plan_from_cuts(
@@ -125,6 +125,8 @@ def plan_from_cuts(
     Given the detector's ``frame_s``, each part starts reading on a frame boundary (up to a
     frame earlier), so the plan's map of the file, cut at that frame, is exactly the map
     of the part's audio (:meth:`jamak.asr.speech_map.SpeechMap.stretch`)."""
+    if quiet is not None and len(quiet) != len(cuts):
+        raise ValueError(f"{len(quiet)} silences for {len(cuts)} cuts")
     bounds = [0.0, *cuts, duration_s]
     silences = [None, *(quiet or [None] * len(cuts)), None]
     parts = tuple(

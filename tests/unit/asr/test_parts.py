@@ -171,3 +171,10 @@ def test_a_part_transcript_survives_storage() -> None:
     heard = ToneWordsRecognizer().recognize(tone_words(20.0, WORDS), options=RecognitionOptions())
 
     assert transcript_from_dict(transcript_to_dict(heard)) == heard
+
+
+def test_a_silence_is_given_for_every_cut_or_none_at_all() -> None:
+    with pytest.raises(ValueError, match="0 silences for 1 cuts"):
+        plan_from_cuts([10.0], 20.0, overlap_s=2.0, quiet=[])
+    plan = plan_from_cuts([10.0], 20.0, overlap_s=2.0, quiet=[(9.5, 10.4)])
+    assert [(p.read_start_s, p.read_end_s) for p in plan.parts] == [(0.0, 10.4), (9.5, 20.0)]
