@@ -89,7 +89,8 @@ def test_the_replacement_of_a_killed_worker_removes_the_media_name_it_left(
     with WorkerPool(worker_process_config(settings), workers=1, recognizer_factory=factory) as pool:
         wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
         [victim] = pool.pids()
-        left = list(scratch.glob(f"jamak-job-{victim}-*"))
+        # Named by the worker's pid namespace and pid (by the bare pid where /proc has none).
+        left = [*scratch.glob(f"jamak-job-*.{victim}-*"), *scratch.glob(f"jamak-job-{victim}-*")]
         assert len(left) == 1  # the media under its uploaded name, while the job runs
         os.kill(victim, signal.SIGKILL)
         wait_for(lambda: pool.pids() not in ([], [victim]), timeout_s=60, what="a replacement")
