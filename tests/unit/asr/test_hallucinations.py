@@ -1,7 +1,8 @@
 """Which decoded segments are Whisper's inventions rather than speech.
 
 The figures in these cases are what ``base`` reported on real clips (see bench/README.md,
-"Non-speech"): the cases sit where the measured classes sit, not on a rule's edge.
+"Results across CPU kernel families" and "Words faster than speech"): the cases sit where
+the measured classes sit, not on a rule's edge.
 """
 
 from dataclasses import replace
