@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment
 from jamak.asr.doubt import COPIED_RUN_TOKENS, DOUBTFUL_GREEDY_AVG_LOGPROB, agree, worth_a_beam
+from jamak.asr.hallucinations import NO_SPEECH_PROB
 
 TIMESTAMP_BEGIN = 50_000  # the first timestamp token of these reads
 
@@ -39,6 +42,23 @@ def test_a_read_that_loops_is_searched_again_however_sure_the_decoder_is() -> No
     assert worth_a_beam(
         _read(" I'm sorry." * 40, -0.05), (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN
     )
+
+
+def test_a_loop_where_the_decoder_hears_no_speech_goes_straight_to_the_penalised_retries() -> None:
+    """Over music the beam loops as the greedy read did; the retries under a repetition
+    penalty (jamak.asr.keeping.settle) read every looping read anyway."""
+    looping = _read(" I'm going to the beach." * 20, -0.3)
+    unheard = replace(looping, no_speech_prob=NO_SPEECH_PROB + 0.01)
+    at_the_bar = replace(looping, no_speech_prob=NO_SPEECH_PROB)
+    assert not worth_a_beam(unheard, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+    assert worth_a_beam(at_the_bar, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+
+
+def test_doubt_alone_is_searched_again_where_the_decoder_hears_no_speech() -> None:
+    """The exception is for loops only: a doubtful read that does not loop may be quiet
+    speech, and the beam may write it better."""
+    quiet = replace(_read(" Thou art the beauty of the world.", -0.9), no_speech_prob=0.82)
+    assert worth_a_beam(quiet, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
 
 
 def test_an_empty_read_has_nothing_to_search_for() -> None:
