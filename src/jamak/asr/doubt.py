@@ -57,7 +57,7 @@ def worth_a_beam(
     bar) is the exception: over music and animal song the beam loops just as the greedy
     read did, for twice the time, before the retries under a repetition penalty
     (:func:`jamak.asr.keeping.settle`) read it anyway. Such a read goes straight to them.
-    Measured: every such read of the evaluation corpus and three 20-minute recordings (4, all
+    Measured: every such read of the evaluation corpus and two 20-minute recordings (4, all
     non-speech) looped again under the beam (bench/README.md, "Loops where Whisper hears no
     speech")."""
     if not read.tokens:
