@@ -23,8 +23,8 @@ IMAGES = {
     "Dockerfile.lambda": ("requirements-api.lock", ("aws",)),
 }
 # Only the Batch workers recognise speech: the Lambda image carries none of these.
-RECOGNITION = frozenset({"ctranslate2", "faster-whisper"})
-PULLED_IN_BY_RECOGNITION = frozenset({"onnxruntime", "tokenizers", "huggingface-hub"})
+RECOGNITION = frozenset({"ctranslate2", "faster-whisper", "onnxruntime", "protobuf"})
+PULLED_IN_BY_RECOGNITION = frozenset({"tokenizers", "huggingface-hub"})
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?:\s*;[^\\]*)?\s*\\?$")
 
 

@@ -30,6 +30,7 @@ from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, by_prompt_length
 from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
+from jamak.asr.silero import SileroDetector
 from jamak.asr.speech_map import SpeechMap
 from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
@@ -61,6 +62,7 @@ class FasterWhisperRecognizer:
         self._model: WhisperModel | None = model
         self._vad = vad or VadSettings()
         self._room = room  # how many of the model's workers may decode now; None: all
+        self._detector: SileroDetector | None = None  # opened on the first file
         self.device = str(model.model.device)
         self.compute_type = str(model.model.compute_type)
         self.cpu_kernels = chosen_family(read_cpu(), forced_cpu_isa) if self.device == "cpu" else ""
@@ -85,6 +87,13 @@ class FasterWhisperRecognizer:
 
     def close(self) -> None:
         self._model = None
+        self._detector = None
+
+    @property
+    def detector(self) -> SileroDetector:
+        if self._detector is None:
+            self._detector = SileroDetector()
+        return self._detector
 
     def recognize(
         self,
@@ -99,7 +108,7 @@ class FasterWhisperRecognizer:
         # The length is known now, before the detector's pass over the whole file: a worker
         # that takes only short jobs hands a long one back at this first report.
         report(0.0, duration_s)
-        heard = speech_map(audio) if speech is None else _fitted(speech, audio)
+        heard = speech_map(audio, self.detector) if speech is None else _fitted(speech, audio)
         windows = plan_windows(spans_from_probabilities(heard.probabilities, self._vad))
         context = widen_windows(windows, duration_s=duration_s, margin_s=self._vad.context_s)
         transcript = recognise_speech(
