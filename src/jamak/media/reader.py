@@ -98,9 +98,11 @@ class AudioReader:
 
     def _missing_before(self, frame: AudioFrame) -> int:
         """Samples of silence needed so that ``frame`` starts where its timestamp says."""
-        if frame.pts is None or frame.time_base is None:
+        pts, time_base = frame.pts, frame.time_base
+        if pts is None or time_base is None:
             return 0
-        start_s = float(frame.pts * frame.time_base) - self._origin_s
+        # Not pts * time_base: rational arithmetic on every frame was a fifth of decoding.
+        start_s = pts * time_base.numerator / time_base.denominator - self._origin_s
         missing = round(start_s * SAMPLE_RATE) - self._written
         if missing <= _GAP_TOLERANCE_S * SAMPLE_RATE:
             return 0
