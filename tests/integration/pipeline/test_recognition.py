@@ -270,3 +270,40 @@ def test_a_speech_map_given_by_the_caller_is_heard_instead_of_the_detector(
         recognizer.recognize(
             audio, options=options, speech=SpeechMap(np.zeros(frames - 1, dtype=np.float32))
         )
+
+
+def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """A sentence said over and over reads as a loop, so it is read again under repetition
+    penalties (:func:`jamak.asr.keeping.settle`); the encoder output of its window is the
+    one its first read used, not encoded a second time."""
+    path = speak("I like it. " * 14, tmp_path / "again.wav", voice="en-us")
+    recognizer = model_registry.recognizer("tiny.en")
+    whisper = recognizer.model
+    encoded: list[bytes] = []
+    penalties: list[float] = []
+    encode, generate = whisper.encode, whisper.model.generate
+
+    def encode_spy(features: np.ndarray) -> object:
+        encoded.extend(np.ascontiguousarray(window).tobytes() for window in features)
+        return encode(features)
+
+    class EngineSpy:  # the CTranslate2 model, with its generate calls noted
+        def __getattr__(self, name: str) -> object:
+            return getattr(engine, name)
+
+        def generate(self, *args: object, **kwargs: object) -> object:
+            penalties.append(float(kwargs["repetition_penalty"]))  # type: ignore[arg-type]
+            return generate(*args, **kwargs)
+
+    engine = whisper.model
+    whisper.encode, whisper.model = encode_spy, EngineSpy()
+    try:
+        transcript = recognizer.recognize(decode_audio(path).samples, options=RecognitionOptions())
+    finally:
+        whisper.encode, whisper.model = encode, engine
+
+    assert any(penalty > 1.0 for penalty in penalties)  # the loop was read again
+    assert len(encoded) == len(set(encoded))  # and no window was encoded twice
+    assert transcript.text.lower().count("like") >= 5
