@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 MAX_INITIAL_TIMESTAMP_S = 1.0
 PUNCTUATIONS = ("\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")  # joined to the next word, the last
 
+# By window: the batch it was encoded in, the batch's encoder output, and the memory that
+# output is a view on, if it is one (held as long as the output is).
+_Recent = dict[Window, tuple[list[Window], Any, np.ndarray | None]]
+
 
 class FasterWhisperRecognizer:
     def __init__(
@@ -145,8 +149,9 @@ class _Engine:
 
     ``recent``: per worker thread, what its last :meth:`decode` encoded, by window, kept
     until its next one. A read that loops is read again under a penalty at once, on the
-    same thread (:func:`jamak.asr.keeping.settle`), and its window need not be encoded again
-    (0.85 s a retry, `base` on one thread)."""
+    same thread (:func:`jamak.asr.keeping.settle`), as is a read that skipped speech
+    without its prompt, and its window need not be encoded again (0.85 s a retry, `base`
+    on one thread)."""
 
     model: WhisperModel
     audio: Audio
@@ -190,14 +195,17 @@ class _Engine:
     ) -> list[DecodedRead]:
         """In as few batches as the prompts allow: CTranslate2 needs one prompt length."""
         reads: dict[int, DecodedRead] = {}
-        recent: dict[Window, tuple[list[Window], Any]] = {}
+        previous: _Recent = getattr(self.recent, "batches", {})
+        recent: _Recent = {}
+        if all(window in previous for window in windows):  # read again: keep the rest's too
+            recent.update(previous)
         self.recent.batches = recent
         for members in by_prompt_length(prompts):
             batch = [windows[i] for i in members]
-            encoded = self.encoded.pop(tuple(batch), None)
+            kept, encoded = None, self.encoded.pop(tuple(batch), None)
             if encoded is None:
-                encoded = _encode(self.model, self.audio, batch)
-            recent.update((window, (batch, encoded)) for window in batch)
+                kept, encoded = self._encoding_of(batch, previous)
+            recent.update((window, (batch, encoded, kept)) for window in batch)
             batch_prompts = [prompts[i] for i in members]
             results = self._search(batch, batch_prompts, encoded, second_look)
             read, _ = self._finish(batch, results, encoded, 0.0)
@@ -207,12 +215,8 @@ class _Engine:
     def decode_penalised(
         self, window: Window, prompt: Sequence[int], penalties: Sequence[float]
     ) -> Iterator[DecodedRead]:
-        found = getattr(self.recent, "batches", {}).get(window)
-        if found is None:
-            _kept, encoded = None, _encode(self.model, self.audio, [window])
-        else:  # encoded by this thread's last decode; _kept is held while encoded is read
-            batch, in_batch = found
-            _kept, encoded = self._rows_of(in_batch, batch, [batch.index(window)])
+        # _kept is held while encoded is read
+        _kept, encoded = self._encoding_of([window], getattr(self.recent, "batches", {}))
         last_speech_s = 0.0
         for penalty in penalties:
             results = self._generate(encoded, [prompt], self.options.beam_size, penalty)
@@ -256,6 +260,22 @@ class _Engine:
             for index, result in zip(again, searched, strict=True):
                 results[index] = result
         return results
+
+    def _encoding_of(
+        self, batch: Sequence[Window], recent: _Recent
+    ) -> tuple[np.ndarray | None, Any]:
+        """The batch's encoder output: from the rows ``recent`` holds when it holds them all
+        (windows this thread just read, read again), else encoded now. A copy of the rows
+        comes first, for the caller to hold while it uses the view on its memory."""
+        found = [recent.get(window) for window in batch]
+        rows = [
+            _rows(item[1], [item[0].index(window)]) if item is not None else None
+            for item, window in zip(found, batch, strict=True)
+        ]
+        if not rows or any(row is None for row in rows):
+            return None, _encode(self.model, self.audio, batch)
+        kept = np.concatenate([row for row in rows if row is not None])
+        return kept, ctranslate2.StorageView.from_array(kept)
 
     def _rows_of(
         self, encoded: Any, batch: Sequence[Window], indices: Sequence[int]

@@ -3,8 +3,10 @@
 Whisper writes text for anything; jamak keeps only what is worth a subtitle and worth
 prompting the next read with (the rules themselves live in :mod:`jamak.asr.hallucinations`
 and :mod:`jamak.asr.text`). A read whose text loops is not kept or dropped as it is: the
-window is read again with repetition penalised, and the reads after it start afresh. Pure
-decisions on typed reads, so every one of them is tested with a fake decoder.
+window is read again with repetition penalised, and the reads after it start afresh. A read
+that leaves out speech the detector heard is read again without the text before it, as a
+prompt can make Whisper skip what it already says (a refrain, a sentence said twice).
+Pure decisions on typed reads, so every one of them is tested with a fake decoder.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, Decoder
+from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, Decoder, SecondLook
 from jamak.asr.hallucinations import Evidence, is_loop, why_invented
 from jamak.asr.text import clean_text
 from jamak.asr.timestamps import resume_point
@@ -28,6 +30,13 @@ log = logging.getLogger(__name__)
 RETRY_REPETITION_PENALTIES = (1.2, 1.5)
 # Beyond this, repetition is a decoder loop, not a speaker repeating a phrase.
 RUNAWAY_COMPRESSION_RATIO = 3.5
+# A read skipped speech when the detector heard at least this much, in the stretch the read
+# covered, farther than WORD_REACH_S from every word it wrote: about a short sentence. On
+# five 5- to 20-minute recordings and the evaluation clips, reads that skipped nothing left
+# at most 2.4 s so; reads that skipped a sentence or a refrain, 6.3 to 11.5 s
+# (bench/README.md, "Reads that skip what their prompt says").
+SKIPPED_SPEECH_S = 3.0
+WORD_REACH_S = 1.0
 
 
 class Heard(Protocol):
@@ -36,6 +45,8 @@ class Heard(Protocol):
     detector model."""
 
     def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float: ...
+
+    def heard_s(self, spans: Sequence[tuple[float, float]], threshold: float) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,21 +87,81 @@ def loops(read: DecodedRead) -> bool:
 
 
 def settle(
-    decoder: Decoder, window: Window, prompt: Sequence[int], read: DecodedRead, judge: Judge
+    decoder: Decoder,
+    window: Window,
+    prompt: Sequence[int],
+    read: DecodedRead,
+    judge: Judge,
+    *,
+    fresh_prompt: Sequence[int] | None = None,
+    second_look: SecondLook | None = None,
 ) -> Outcome:
     """A read of ``window`` made into what the chain keeps: read again first if it loops.
 
     After a read Whisper struggled with, its text is doubtful by that alone (``forced``), and
     the next read starts afresh, as Whisper resets its prompt after a temperature fallback:
     a loop must not spread.
+
+    A read that skipped speech (:func:`unwritten_s`) is read again with ``fresh_prompt``
+    (the prompt without the chain's earlier text; ``None`` when it had none), decoded as
+    every read is (``second_look``). Whisper conditioned on text it just wrote passes over
+    audio that says it again, and goes on doing so while the prompt holds it. The read
+    again is kept if it writes at least half of what the first one left out, and the next
+    read then starts afresh too; otherwise the first read stands (the detector heard
+    something Whisper has no words for: a cough, music).
     """
+    settled, outcome = _settled(decoder, window, prompt, read, judge)
+    if fresh_prompt is None or settled is None:
+        return outcome
+    skipped_s = unwritten_s(settled, window, outcome.resume_s, judge)
+    if skipped_s < SKIPPED_SPEECH_S:
+        return outcome
+    again = decoder.decode([window], [fresh_prompt], second_look=second_look)[0]
+    resettled, fresh = _settled(decoder, window, fresh_prompt, again, judge)
+    if resettled is None or unwritten_s(resettled, window, fresh.resume_s, judge) > skipped_s / 2:
+        return outcome
+    log.info(
+        "read %.1f s again without the text before it: %.1f s of speech left out",
+        window.start_s,
+        skipped_s,
+    )
+    return replace(fresh, reset=True)
+
+
+def unwritten_s(read: DecodedRead, window: Window, resume_s: float | None, judge: Judge) -> float:
+    """Seconds of speech the detector heard, from the window's start to where the read
+    stopped (``resume_s``; None: its end), farther than ``WORD_REACH_S`` from every word
+    the read wrote (or segment, where words were not aligned)."""
+    end_s = window.end_s if resume_s is None else window.start_s + resume_s
+    written = sorted(
+        (start_s - WORD_REACH_S, stop_s + WORD_REACH_S)
+        for segment in read.segments
+        for start_s, stop_s in (
+            [(word.start_s, word.end_s) for word in segment.words]
+            or [(segment.start_s, segment.end_s)]
+        )
+    )
+    gaps: list[tuple[float, float]] = []
+    at_s = window.start_s
+    for start_s, stop_s in written:
+        if start_s > at_s:
+            gaps.append((at_s, min(start_s, end_s)))
+        at_s = max(at_s, stop_s)
+    gaps.append((at_s, end_s))
+    return judge.heard.heard_s([gap for gap in gaps if gap[1] > gap[0]], judge.threshold)
+
+
+def _settled(
+    decoder: Decoder, window: Window, prompt: Sequence[int], read: DecodedRead, judge: Judge
+) -> tuple[DecodedRead | None, Outcome]:
+    """The outcome, and the read it was made of (None: a runaway loop, nothing kept)."""
     if not loops(read):
-        return _outcome(read, judge, decoder.timestamp_begin)
+        return read, _outcome(read, judge, decoder.timestamp_begin)
     retried = _retry(decoder, window, prompt)
     if retried is None:
-        return Outcome((), (), reset=True)
+        return None, Outcome((), (), reset=True)
     read, looped = retried
-    return _outcome(read, judge, decoder.timestamp_begin, forced=True, looped=looped)
+    return read, _outcome(read, judge, decoder.timestamp_begin, forced=True, looped=looped)
 
 
 def _retry(

@@ -249,7 +249,16 @@ class _Step:
         windows = [chain.reading for chain in self.chains if chain.reading is not None]
         prompts = chain_prompts([chain.history for chain in self.chains], self.initial_tokens)
         reads = self.decoder.decode(windows, prompts, second_look=self.second_look)
+        fresh = list(self.initial_tokens)
         return [
-            settle(self.decoder, window, prompt, read, self.judge)
+            settle(
+                self.decoder,
+                window,
+                prompt,
+                read,
+                self.judge,
+                fresh_prompt=fresh if len(prompt) > len(fresh) else None,
+                second_look=self.second_look,
+            )
             for window, prompt, read in zip(windows, prompts, reads, strict=True)
         ]

@@ -43,6 +43,16 @@ class SpeechMap:
             heard += int(np.count_nonzero(frames >= threshold))
         return heard / total if total else 0.0
 
+    def heard_s(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        """Seconds of the frames that ``spans`` (seconds, apart from each other) reach into,
+        at least ``threshold`` speech-like."""
+        heard = 0
+        for start_s, end_s in spans:
+            first = max(0, int(start_s / self.frame_s))
+            stop = max(first, math.ceil(end_s / self.frame_s))
+            heard += int(np.count_nonzero(self.probabilities[first:stop] >= threshold))
+        return heard * self.frame_s
+
     def frames_for(self, samples: int) -> int:
         """How many frames the detector gives ``samples`` of audio: one per started frame."""
         return -(-samples // round(self.frame_s * SAMPLE_RATE))

@@ -119,7 +119,13 @@ class HeardEverywhere:
     def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
         return 1.0
 
+    def heard_s(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        return sum(end_s - start_s for start_s, end_s in spans)
+
 
 class HeardNowhere:
     def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        return 0.0
+
+    def heard_s(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
         return 0.0

@@ -12,10 +12,13 @@ from jamak.asr.hallucinations import MAX_COMPRESSION_RATIO
 from jamak.asr.keeping import (
     RETRY_REPETITION_PENALTIES,
     RUNAWAY_COMPRESSION_RATIO,
+    SKIPPED_SPEECH_S,
+    WORD_REACH_S,
     Judge,
     Outcome,
     compression_ratio,
     settle,
+    unwritten_s,
 )
 from jamak.asr.windows import Window
 from tests.unit.asr.fake_whisper import (
@@ -167,3 +170,63 @@ def test_of_reads_that_all_loop_the_least_repetitive_is_kept_unless_it_runs_away
 )
 def test_repetition_is_measured_as_whisper_measures_it(text: str) -> None:
     assert compression_ratio(text) == get_compression_ratio(text)
+
+
+def _words_at(*starts: float) -> DecodedRead:
+    """A read of WINDOW writing one word at each of ``starts`` (seconds into the file)."""
+    return _read(*(_segment(f" w{i}.", start_s, [f" w{i}."]) for i, start_s in enumerate(starts)))
+
+
+def test_unwritten_speech_is_heard_speech_out_of_reach_of_every_word_written() -> None:
+    read = _words_at(11.0, 12.0, 20.0)  # words end 0.3 s after they start
+    # heard everywhere: 10-10 s and 13.3-19 s, then 21.3 s to the window's end at 40 s
+    assert unwritten_s(read, WINDOW, None, HEARD) == pytest.approx(5.7 + 18.7)
+    assert unwritten_s(read, WINDOW, 11.0, HEARD) == pytest.approx(5.7)  # stopped at 21 s
+    assert unwritten_s(read, WINDOW, None, UNHEARD) == 0.0
+    assert unwritten_s(_read(), WINDOW, None, HEARD) == pytest.approx(30.0)
+    assert WORD_REACH_S == 1.0
+
+
+def _settle_afresh(
+    read: DecodedRead, again: DecodedRead, judge: Judge = HEARD
+) -> tuple[Outcome, FakeDecoder]:
+    """``read`` was prompted with earlier text ([5]); read without it ([9]), it is ``again``."""
+    decoder = FakeDecoder(lambda window, prompt, penalty: again if tuple(prompt) == (9,) else read)
+    outcome = settle(decoder, WINDOW, [9, 5], read, judge, fresh_prompt=[9])
+    return outcome, decoder
+
+
+def test_a_read_that_left_out_heard_speech_is_read_again_without_its_earlier_text() -> None:
+    skipping = _words_at(11.0, 18.0)
+    stopped = (*skipping.tokens, timestamp(9.0), 9)  # Whisper stopped at 19 s
+    skipping = DecodedRead(skipping.segments, stopped, 0.01, -0.2)
+    assert unwritten_s(skipping, WINDOW, 9.0, HEARD) >= SKIPPED_SPEECH_S  # 12.3-17 s
+    full = _words_at(11.0, 12.5, 14.0, 15.5, 17.0, 18.0)
+    full = DecodedRead(full.segments, (*full.tokens, timestamp(9.0), 9), 0.01, -0.2)
+
+    outcome, decoder = _settle_afresh(skipping, full)
+
+    assert [call[1] for call in decoder.calls] == [((9,),)]  # once, with the caller's prompt
+    assert [s.text for s in outcome.segments] == [f" w{i}." for i in range(6)]
+    assert outcome.resume_s == pytest.approx(9.0)  # where the read again stopped
+    assert outcome.reset  # and the read after it starts afresh too
+
+
+def test_a_read_again_that_writes_no_more_of_the_speech_leaves_the_first_read() -> None:
+    skipping = _words_at(11.0, 18.0, 24.0, 30.0, 36.0)
+    outcome, decoder = _settle_afresh(skipping, _words_at(11.0, 18.0, 25.0, 39.0))
+    assert len(decoder.calls) == 1
+    assert [s.text for s in outcome.segments] == [f" w{i}." for i in range(5)]
+    assert not outcome.reset
+
+
+def test_a_read_that_writes_the_speech_heard_is_not_read_again() -> None:
+    steady = _words_at(*(10.5 + 2 * i for i in range(15)))  # a word every 2 s to the end
+    outcome, decoder = _settle_afresh(steady, _words_at(11.0))
+    assert decoder.calls == []
+    assert len(outcome.segments) == 15
+    # nor one without earlier text in its prompt, whatever it left out
+    decoder = FakeDecoder(lambda window, prompt, penalty: pytest.fail("read again"))
+    assert settle(decoder, WINDOW, [9], _words_at(11.0), HEARD, fresh_prompt=None).segments
+    # nor where the detector heard nothing it left out
+    assert _settle_afresh(_words_at(11.0), _words_at(11.0, 20.0), UNHEARD)[1].calls == []

@@ -124,6 +124,26 @@ def test_after_a_read_that_looped_the_next_read_starts_afresh() -> None:
     assert decoder.calls[2][1][0][1:] != ()  # later reads carry text again
 
 
+def test_a_refrain_that_the_prompt_already_says_is_read_again_and_written() -> None:
+    """Prompted with a refrain, the fake (like Whisper) passes over the refrain said again."""
+    refrain = [SpokenWord(token, 0.0) for token in range(1, 9)]
+    words = [
+        SpokenWord(word.token, 10.0 * verse + 1.0 * i + 0.5)
+        for verse in range(5)
+        for i, word in enumerate(refrain)
+    ]
+
+    def script(window: Window, prompt: Sequence[int], penalty: float) -> DecodedRead:
+        heard = [word for word in words if word.token not in prompt]
+        return read_words(window, heard, reach_s=12.0)
+
+    decoder = FakeDecoder(script)
+    segments = _read([Window(0.0, 50.0)], decoder, initial=[99])
+    assert [s.start_s for s in segments] == [word.start_s for word in words]
+    prompts = [prompt for _, (prompt,) in decoder.calls]
+    assert (99,) in prompts[1:]  # some window was read again with the caller's prompt alone
+
+
 def test_a_chain_that_keeps_stopping_early_is_stopped() -> None:
     def script(window: Window, prompt: Sequence[int], penalty: float) -> DecodedRead:
         # one short segment and an unfinished one, again and again

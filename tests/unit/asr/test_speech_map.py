@@ -41,3 +41,13 @@ def test_no_stretch_from_between_frames_or_before_the_file(start_s: float) -> No
 def test_the_heard_share_counts_frames_at_the_threshold() -> None:
     assert FILE.heard_share([(0.0, 100 * FRAME_S)], 0.5) == pytest.approx(0.5)
     assert FILE.heard_share([], 0.5) == 0.0
+
+
+def test_heard_seconds_count_the_frames_at_the_threshold_that_spans_reach_into() -> None:
+    assert FILE.heard_s([(0.0, 100 * FRAME_S)], 0.5) == pytest.approx(50 * FRAME_S)
+    assert FILE.heard_s([(40 * FRAME_S, 60 * FRAME_S)], 0.5) == pytest.approx(10 * FRAME_S)
+    # a span reaching half into a frame counts it; spans apart add up
+    assert FILE.heard_s([(50 * FRAME_S, 50.5 * FRAME_S), (90 * FRAME_S, 92 * FRAME_S)], 0.5) == (
+        pytest.approx(3 * FRAME_S)
+    )
+    assert FILE.heard_s([], 0.5) == 0.0
