@@ -26,7 +26,7 @@ from difflib import SequenceMatcher
 
 from jamak.asr.decoder import DecodedRead, Unprompted
 from jamak.asr.hallucinations import NO_SPEECH_PROB
-from jamak.asr.keeping import loops
+from jamak.asr.keeping import Judge, loops
 
 # A greedy read with an average log-probability under this is read again by beam search.
 DOUBTFUL_GREEDY_AVG_LOGPROB = -0.5
@@ -48,10 +48,13 @@ def worth_a_beam(
     unprompted: Unprompted,
     *,
     timestamp_begin: int,
+    judge: Judge,
 ) -> bool:
-    """A read with any text the decoder was unsure of, that repeats itself, or that
-    repeats its prompt unless the audio heard without the prompt says the same (tokens from
-    ``timestamp_begin`` on are times, not text).
+    """A read with any text the decoder was unsure of, that loops (a speaker saying a
+    sentence again, heard by the detector in ``judge``, does not:
+    :func:`jamak.asr.keeping.loops`), or that repeats its prompt unless the audio heard
+    without the prompt says the same (tokens from ``timestamp_begin`` on are times, not
+    text).
 
     A read that loops where the decoder also says there is no speech (Whisper's no-speech
     bar) is the exception: over music and animal song the beam loops just as the greedy
@@ -62,7 +65,7 @@ def worth_a_beam(
     speech")."""
     if not read.tokens:
         return False
-    if loops(read):
+    if loops(read, judge):
         return read.no_speech_prob <= NO_SPEECH_PROB
     if read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB:
         return True

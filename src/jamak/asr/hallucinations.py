@@ -29,8 +29,16 @@ from dataclasses import dataclass
 # "no speech" and is not confident in what it wrote anyway.
 NO_SPEECH_PROB = 0.6
 LOW_AVG_LOGPROB = -1.0
-# Text that compresses this well is a repetition loop, not speech (same source).
+# Text that compresses this well is a repetition loop, not speech (same source)...
 MAX_COMPRESSION_RATIO = 2.4
+# ...unless a speaker said it again: a read of several segments repeated short of this (a
+# runaway, "4,4,4,4..."), where the detector heard at least SPOKEN_REPEAT_SHARE of the time
+# it is written over. Measured with `base` (bench/README.md, "Speech that repeats itself is
+# not a loop"): reads of a sentence said again and again compress at 2.5 to 3.1 and were
+# heard for 0.61 to 0.90 of their words' time; every loop over music, whale song and
+# noise, at most 0.12.
+RUNAWAY_COMPRESSION_RATIO = 3.5
+SPOKEN_REPEAT_SHARE = 0.5
 
 # Faster than anyone speaks: a segment's words (as written, separated by spaces) per second
 # of the time its aligned words span, for segments of at least RUSHED_MIN_WORDS words (a
@@ -98,8 +106,13 @@ class Evidence:
     forced: bool = False  # read again after Whisper looped on it: itself a sign of trouble
 
 
-def is_loop(compression_ratio: float) -> bool:
-    return compression_ratio > MAX_COMPRESSION_RATIO
+def is_loop(compression_ratio: float, heard_share: float = 0.0) -> bool:
+    """Whisper's repetition rule, but for text a speaker plausibly said again: repeated
+    short of a runaway, where the detector heard speech (``heard_share``; none heard:
+    Whisper's rule alone)."""
+    if compression_ratio <= MAX_COMPRESSION_RATIO:
+        return False
+    return compression_ratio > RUNAWAY_COMPRESSION_RATIO or heard_share < SPOKEN_REPEAT_SHARE
 
 
 def is_annotation(text: str) -> bool:
@@ -150,7 +163,7 @@ def why_invented(evidence: Evidence) -> str | None:
     silent = evidence.no_speech_prob > NO_SPEECH_PROB and evidence.avg_logprob < LOW_AVG_LOGPROB
     if silent:
         return "Whisper's silence rule"
-    if is_loop(evidence.compression_ratio):
+    if is_loop(evidence.compression_ratio):  # one segment repeating itself: Whisper's rule
         return "a repetition loop"
     if is_annotation(evidence.text):
         return "a sound annotation"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, Decoder, SecondLook
-from jamak.asr.hallucinations import Evidence, is_loop, why_invented
+from jamak.asr.hallucinations import RUNAWAY_COMPRESSION_RATIO, Evidence, is_loop, why_invented
 from jamak.asr.text import clean_text
 from jamak.asr.timestamps import resume_point
 from jamak.asr.windows import Window
@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 # A window whose text loops is read again with the repetition penalised, more each time.
 RETRY_REPETITION_PENALTIES = (1.2, 1.5)
-# Beyond this, repetition is a decoder loop, not a speaker repeating a phrase.
-RUNAWAY_COMPRESSION_RATIO = 3.5
 # A read skipped speech when the detector heard at least this much, in the stretch the read
 # covered, farther than WORD_REACH_S from every word it wrote: about a short sentence. On
 # five 5- to 20-minute recordings and the evaluation clips, reads that skipped nothing left
@@ -82,8 +80,27 @@ def read_compression_ratio(segments: Sequence[DecodedSegment]) -> float:
     return compression_ratio(text) if text.strip() else 0.0
 
 
-def loops(read: DecodedRead) -> bool:
-    return is_loop(read_compression_ratio(read.segments))
+def loops(read: DecodedRead, judge: Judge) -> bool:
+    """Whisper's repetition rule (text that compresses too well), but for what a speaker
+    plausibly said again: repeated short of a runaway, where the detector heard speech.
+    Read again under penalties, such a read writes worse text than it had (a refrain in
+    capitals, words run together, a sentence never said)."""
+    return is_loop(read_compression_ratio(read.segments), heard_share(read, judge))
+
+
+def heard_share(read: DecodedRead, judge: Judge) -> float:
+    """The share of the read's written time the detector heard as speech: its words', or
+    its segments' where words were not aligned (yet)."""
+    spans = [span for segment in read.segments for span in _written_spans(segment)]
+    return judge.heard.heard_share(spans, judge.threshold)
+
+
+def _written_spans(segment: DecodedSegment) -> list[tuple[float, float]]:
+    """Where the segment's words were said: each word's time, or the segment's where words
+    were not aligned."""
+    return [(word.start_s, word.end_s) for word in segment.words] or [
+        (segment.start_s, segment.end_s)
+    ]
 
 
 def settle(
@@ -136,10 +153,7 @@ def unwritten_s(read: DecodedRead, window: Window, resume_s: float | None, judge
     written = sorted(
         (start_s - WORD_REACH_S, stop_s + WORD_REACH_S)
         for segment in read.segments
-        for start_s, stop_s in (
-            [(word.start_s, word.end_s) for word in segment.words]
-            or [(segment.start_s, segment.end_s)]
-        )
+        for start_s, stop_s in _written_spans(segment)
     )
     gaps: list[tuple[float, float]] = []
     at_s = window.start_s
@@ -155,9 +169,9 @@ def _settled(
     decoder: Decoder, window: Window, prompt: Sequence[int], read: DecodedRead, judge: Judge
 ) -> tuple[DecodedRead | None, Outcome]:
     """The outcome, and the read it was made of (None: a runaway loop, nothing kept)."""
-    if not loops(read):
+    if not loops(read, judge):
         return read, _outcome(read, judge, decoder.timestamp_begin)
-    retried = _retry(decoder, window, prompt)
+    retried = _retry(decoder, window, prompt, judge)
     if retried is None:
         return None, Outcome((), (), reset=True)
     read, looped = retried
@@ -165,7 +179,7 @@ def _settled(
 
 
 def _retry(
-    decoder: Decoder, window: Window, prompt: Sequence[int]
+    decoder: Decoder, window: Window, prompt: Sequence[int], judge: Judge
 ) -> tuple[DecodedRead, bool] | None:
     """For a window whose text repeats itself, read it again with repetition penalised
     until it stops; otherwise keep the least repetitive attempt (people do repeat
@@ -174,7 +188,7 @@ def _retry(
     keeps the subtitles of a file the same from run to run."""
     attempts: list[DecodedRead] = []
     for attempt in decoder.decode_penalised(window, prompt, RETRY_REPETITION_PENALTIES):
-        if not loops(attempt):
+        if not loops(attempt, judge):
             return attempt, False
         attempts.append(attempt)
     best = min(attempts, key=lambda attempt: read_compression_ratio(attempt.segments))
@@ -219,9 +233,7 @@ def _outcome(
 def _evidence(
     segment: DecodedSegment, read: DecodedRead, judge: Judge, *, forced: bool, looped: bool
 ) -> Evidence:
-    spans = [(word.start_s, word.end_s) for word in segment.words] or [
-        (segment.start_s, segment.end_s)
-    ]
+    spans = _written_spans(segment)
     probabilities = [word.probability for word in segment.words]
     written = len(segment.text.split())
     return Evidence(

@@ -129,7 +129,7 @@ def _language_and_segments(
         language, probability = asked, 1.0
     decoder = engine.decoder(language)
     second_look = (
-        partial(worth_a_beam, timestamp_begin=decoder.timestamp_begin)
+        partial(worth_a_beam, timestamp_begin=decoder.timestamp_begin, judge=speech.judge)
         if options.greedy_first and options.beam_size > 1
         else None
     )

@@ -307,3 +307,39 @@ def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     assert any(penalty > 1.0 for penalty in penalties)  # the loop was read again
     assert len(encoded) == len(set(encoded))  # and no window was encoded twice
     assert transcript.text.lower().count("like") >= 5
+
+
+def test_a_sentence_said_twice_is_written_twice_and_not_read_again_as_a_loop(
+    model_registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """Whisper's repetition rule alone calls this read a loop (its text compresses at
+    2.5): read again under repetition penalties, it came back with words in capitals and
+    run together. The detector heard the speech under it, so it is a speaker repeating."""
+    sentence = (
+        "And so, my fellow Americans, ask not what your country can do for you;"
+        " ask what you can do for your country."
+    )
+    path = speak(f"{sentence} {sentence}", tmp_path / "twice.wav", voice="en-us")
+    recognizer = model_registry.recognizer("tiny.en")
+    whisper = recognizer.model
+    penalties: list[float] = []
+    generate = whisper.model.generate
+
+    class EngineSpy:  # the CTranslate2 model, with its generate calls noted
+        def __getattr__(self, name: str) -> object:
+            return getattr(engine, name)
+
+        def generate(self, *args: object, **kwargs: object) -> object:
+            penalties.append(float(kwargs["repetition_penalty"]))  # type: ignore[arg-type]
+            return generate(*args, **kwargs)
+
+    engine = whisper.model
+    whisper.model = EngineSpy()
+    try:
+        transcript = recognizer.recognize(decode_audio(path).samples, options=RecognitionOptions())
+    finally:
+        whisper.model = engine
+
+    assert penalties and all(penalty == 1.0 for penalty in penalties)
+    assert transcript.text.lower().count("your country") == 4
+    assert not re.search(r"\b[A-Z]{2,}\b", transcript.text)  # no words in capitals

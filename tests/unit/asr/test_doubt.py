@@ -8,9 +8,12 @@ import pytest
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment
 from jamak.asr.doubt import COPIED_RUN_TOKENS, DOUBTFUL_GREEDY_AVG_LOGPROB, agree, worth_a_beam
-from jamak.asr.hallucinations import NO_SPEECH_PROB
+from jamak.asr.hallucinations import MAX_COMPRESSION_RATIO, NO_SPEECH_PROB
+from jamak.asr.keeping import Judge, compression_ratio
+from tests.unit.asr.fake_whisper import HeardEverywhere, HeardNowhere
 
 TIMESTAMP_BEGIN = 50_000  # the first timestamp token of these reads
+HEARD = Judge(HeardEverywhere(), 0.3)
 
 
 def _never_asked() -> DecodedRead:
@@ -25,7 +28,7 @@ def _read(text: str, avg_logprob: float) -> DecodedRead:
 
 def test_a_confident_read_is_kept_as_the_greedy_search_wrote_it() -> None:
     read = _read(" The birch canoe slid on the smooth planks.", -0.2)
-    assert not worth_a_beam(read, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+    assert not worth_a_beam(read, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD)
 
 
 def test_a_read_with_close_calls_is_searched_again() -> None:
@@ -35,12 +38,33 @@ def test_a_read_with_close_calls_is_searched_again() -> None:
         (),
         _never_asked,
         timestamp_begin=TIMESTAMP_BEGIN,
+        judge=HEARD,
     )
 
 
 def test_a_read_that_loops_is_searched_again_however_sure_the_decoder_is() -> None:
     assert worth_a_beam(
-        _read(" I'm sorry." * 40, -0.05), (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN
+        _read(" I'm sorry." * 40, -0.05),
+        (),
+        _never_asked,
+        timestamp_begin=TIMESTAMP_BEGIN,
+        judge=HEARD,
+    )
+
+
+def test_a_sentence_said_again_where_speech_was_heard_is_no_loop_to_search_again() -> None:
+    sentence = (
+        " And so my fellow Americans, ask not what your country can do for you,"
+        " ask what you can do for your country."
+    )
+    said_twice = _read(sentence * 2, -0.2)
+    assert compression_ratio(said_twice.segments[0].text) > MAX_COMPRESSION_RATIO
+    unheard = Judge(HeardNowhere(), 0.3)
+    assert not worth_a_beam(
+        said_twice, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD
+    )
+    assert worth_a_beam(
+        said_twice, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=unheard
     )
 
 
@@ -50,15 +74,15 @@ def test_a_loop_where_the_decoder_hears_no_speech_goes_straight_to_the_penalised
     looping = _read(" I'm going to the beach." * 20, -0.3)
     unheard = replace(looping, no_speech_prob=NO_SPEECH_PROB + 0.01)
     at_the_bar = replace(looping, no_speech_prob=NO_SPEECH_PROB)
-    assert not worth_a_beam(unheard, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
-    assert worth_a_beam(at_the_bar, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+    assert not worth_a_beam(unheard, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD)
+    assert worth_a_beam(at_the_bar, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD)
 
 
 def test_doubt_alone_is_searched_again_where_the_decoder_hears_no_speech() -> None:
     """The exception is for loops only: a doubtful read that does not loop may be quiet
     speech, and the beam may write it better."""
     quiet = replace(_read(" Thou art the beauty of the world.", -0.9), no_speech_prob=0.82)
-    assert worth_a_beam(quiet, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+    assert worth_a_beam(quiet, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD)
 
 
 def test_an_empty_read_has_nothing_to_search_for() -> None:
@@ -67,6 +91,7 @@ def test_an_empty_read_has_nothing_to_search_for() -> None:
         (),
         _never_asked,
         timestamp_begin=TIMESTAMP_BEGIN,
+        judge=HEARD,
     )
 
 
@@ -87,7 +112,7 @@ def test_a_read_copying_its_prompt_where_the_audio_alone_says_otherwise_is_searc
     prompt = (50_010, *range(100, 120), 50_090)  # the text before, with its timestamps
     copied = _timed(tuple(range(105, 105 + COPIED_RUN_TOKENS)), text=BEFORE)
     heard = _timed(tuple(range(300, 312)), text=COUPLET)  # what the greedy read replaced
-    assert worth_a_beam(copied, prompt, lambda: heard, timestamp_begin=TIMESTAMP_BEGIN)
+    assert worth_a_beam(copied, prompt, lambda: heard, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD)
 
 
 def test_a_run_the_audio_says_again_without_a_prompt_is_a_speaker_repeating_it() -> None:
@@ -102,7 +127,9 @@ def test_a_run_the_audio_says_again_without_a_prompt_is_a_speaker_repeating_it()
             tuple(range(400, 413)), text=" so long lives this and this gives life to thee"
         )
 
-    assert not worth_a_beam(copied, prompt, unprompted, timestamp_begin=TIMESTAMP_BEGIN)
+    assert not worth_a_beam(
+        copied, prompt, unprompted, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD
+    )
     assert asked == [1]
 
 
@@ -134,10 +161,12 @@ def test_two_reads_agree_when_their_letters_line_up(ours: str, theirs: str, same
 def test_a_doubtful_read_is_searched_again_without_reading_it_unprompted_first() -> None:
     prompt = tuple(range(100, 120))
     copied = _timed(tuple(range(105, 105 + COPIED_RUN_TOKENS)), avg_logprob=-0.9)
-    assert worth_a_beam(copied, prompt, _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+    assert worth_a_beam(copied, prompt, _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD)
 
 
 def test_a_phrase_shorter_than_the_run_may_come_again() -> None:
     prompt = tuple(range(100, 120))
     echoed = _timed((*range(105, 105 + COPIED_RUN_TOKENS - 1), 7, 8, 9))
-    assert not worth_a_beam(echoed, prompt, _never_asked, timestamp_begin=TIMESTAMP_BEGIN)
+    assert not worth_a_beam(
+        echoed, prompt, _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=HEARD
+    )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pytest
 from faster_whisper.transcribe import get_compression_ratio
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord
-from jamak.asr.hallucinations import MAX_COMPRESSION_RATIO
+from jamak.asr.hallucinations import (
+    MAX_COMPRESSION_RATIO,
+    RUNAWAY_COMPRESSION_RATIO,
+    SPOKEN_REPEAT_SHARE,
+)
 from jamak.asr.keeping import (
     RETRY_REPETITION_PENALTIES,
-    RUNAWAY_COMPRESSION_RATIO,
     SKIPPED_SPEECH_S,
     WORD_REACH_S,
     Judge,
@@ -151,18 +155,48 @@ def test_a_looping_read_is_read_again_penalised_and_the_next_read_starts_afresh(
     assert outcome.reset
 
 
+@dataclass(frozen=True)
+class HeardPartly:
+    """A detector that heard ``share`` of any time as speech."""
+
+    share: float
+
+    def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        return self.share
+
+    def heard_s(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        return self.share * sum(end_s - start_s for start_s, end_s in spans)
+
+
 def test_of_reads_that_all_loop_the_least_repetitive_is_kept_unless_it_runs_away() -> None:
     repetitive = _looping(12)
     assert MAX_COMPRESSION_RATIO < compression_ratio(" la" * 12) <= RUNAWAY_COMPRESSION_RATIO
-    outcome, decoder = _settle(_looping(60), retry=repetitive)
+    # heard too little to be a speaker's repetition, enough to keep after a loop
+    half_heard = Judge(HeardPartly(SPOKEN_REPEAT_SHARE - 0.1), 0.3)
+    outcome, decoder = _settle(_looping(60), half_heard, retry=repetitive)
     assert decoder.penalties == list(RETRY_REPETITION_PENALTIES)
     assert [s.text for s in outcome.segments] == [" la" * 12]  # a speaker repeating a word
     assert outcome.reset
 
-    runaway, decoder = _settle(_looping(60), retry=_looping(40))
+    runaway, decoder = _settle(_looping(60), half_heard, retry=_looping(40))
     assert runaway.segments == runaway.tokens == ()
     assert runaway.reset
     assert runaway.resume_s is None
+
+
+def test_text_said_again_where_the_detector_heard_speech_is_kept_as_it_was_read() -> None:
+    """Not a loop: read again under penalties, a refrain comes back in capitals or as a
+    sentence never said."""
+    line = " And so my fellow Americans, ask not what your country can do for you,"
+    refrain = _read(_segment(line), _segment(line, 13.0), _segment(line, 16.0))
+    assert MAX_COMPRESSION_RATIO < compression_ratio(line * 3) <= RUNAWAY_COMPRESSION_RATIO
+    outcome, decoder = _settle(refrain, Judge(HeardPartly(SPOKEN_REPEAT_SHARE), 0.3))
+    assert decoder.penalties == []
+    assert [s.text for s in outcome.segments] == [line] * 3
+    assert not outcome.reset
+    # where the detector heard too little of it, it is a loop
+    half_heard = Judge(HeardPartly(SPOKEN_REPEAT_SHARE - 0.1), 0.3)
+    assert _settle(refrain, half_heard)[1].penalties == list(RETRY_REPETITION_PENALTIES)
 
 
 @pytest.mark.parametrize(
