@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
+from faster_whisper import WhisperModel
 
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.registry import ModelRegistry
@@ -272,6 +275,28 @@ def test_a_speech_map_given_by_the_caller_is_heard_instead_of_the_detector(
         )
 
 
+@contextmanager
+def _penalties_noted(whisper: WhisperModel) -> Iterator[list[float]]:
+    """The repetition penalty of every generate call of ``whisper``'s CTranslate2 model
+    while the block runs."""
+    engine = whisper.model
+    penalties: list[float] = []
+
+    class EngineSpy:
+        def __getattr__(self, name: str) -> object:
+            return getattr(engine, name)
+
+        def generate(self, *args: object, **kwargs: object) -> object:
+            penalties.append(float(kwargs["repetition_penalty"]))  # type: ignore[arg-type]
+            return engine.generate(*args, **kwargs)
+
+    whisper.model = EngineSpy()
+    try:
+        yield penalties
+    finally:
+        whisper.model = engine
+
+
 def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     model_registry: ModelRegistry, tmp_path: Path
 ) -> None:
@@ -282,27 +307,19 @@ def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     recognizer = model_registry.recognizer("tiny.en")
     whisper = recognizer.model
     encoded: list[bytes] = []
-    penalties: list[float] = []
-    encode, generate = whisper.encode, whisper.model.generate
+    encode = whisper.encode
 
     def encode_spy(features: np.ndarray) -> object:
         encoded.extend(np.ascontiguousarray(window).tobytes() for window in features)
         return encode(features)
 
-    class EngineSpy:  # the CTranslate2 model, with its generate calls noted
-        def __getattr__(self, name: str) -> object:
-            return getattr(engine, name)
-
-        def generate(self, *args: object, **kwargs: object) -> object:
-            penalties.append(float(kwargs["repetition_penalty"]))  # type: ignore[arg-type]
-            return generate(*args, **kwargs)
-
-    engine = whisper.model
-    whisper.encode, whisper.model = encode_spy, EngineSpy()
+    whisper.encode = encode_spy
     try:
-        transcript = recognizer.recognize(decode_audio(path).samples, options=RecognitionOptions())
+        with _penalties_noted(whisper) as penalties:
+            audio = decode_audio(path).samples
+            transcript = recognizer.recognize(audio, options=RecognitionOptions())
     finally:
-        whisper.encode, whisper.model = encode, engine
+        whisper.encode = encode
 
     assert any(penalty > 1.0 for penalty in penalties)  # the loop was read again
     assert len(encoded) == len(set(encoded))  # and no window was encoded twice
@@ -321,24 +338,8 @@ def test_a_sentence_said_twice_is_written_twice_and_not_read_again_as_a_loop(
     )
     path = speak(f"{sentence} {sentence}", tmp_path / "twice.wav", voice="en-us")
     recognizer = model_registry.recognizer("tiny.en")
-    whisper = recognizer.model
-    penalties: list[float] = []
-    generate = whisper.model.generate
-
-    class EngineSpy:  # the CTranslate2 model, with its generate calls noted
-        def __getattr__(self, name: str) -> object:
-            return getattr(engine, name)
-
-        def generate(self, *args: object, **kwargs: object) -> object:
-            penalties.append(float(kwargs["repetition_penalty"]))  # type: ignore[arg-type]
-            return generate(*args, **kwargs)
-
-    engine = whisper.model
-    whisper.model = EngineSpy()
-    try:
+    with _penalties_noted(recognizer.model) as penalties:
         transcript = recognizer.recognize(decode_audio(path).samples, options=RecognitionOptions())
-    finally:
-        whisper.model = engine
 
     assert penalties and all(penalty == 1.0 for penalty in penalties)
     assert transcript.text.lower().count("your country") == 4
