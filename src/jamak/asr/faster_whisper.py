@@ -267,12 +267,14 @@ class _Engine:
         """The batch's encoder output: from the rows ``recent`` holds when it holds them all
         (windows this thread just read, read again), else encoded now. A copy of the rows
         comes first, for the caller to hold while it uses the view on its memory."""
-        found = [recent.get(window) for window in batch]
+        found = [item for window in batch if (item := recent.get(window)) is not None]
+        if not batch or len(found) < len(batch):
+            return None, _encode(self.model, self.audio, batch)
         rows = [
-            _rows(item[1], [item[0].index(window)]) if item is not None else None
-            for item, window in zip(found, batch, strict=True)
+            _rows(encoded, [in_batch.index(window)])
+            for (in_batch, encoded, _), window in zip(found, batch, strict=True)
         ]
-        if not rows or any(row is None for row in rows):
+        if any(row is None for row in rows):  # another device: its output can't be sliced
             return None, _encode(self.model, self.audio, batch)
         kept = np.concatenate([row for row in rows if row is not None])
         return kept, ctranslate2.StorageView.from_array(kept)

@@ -344,3 +344,33 @@ def test_a_sentence_said_twice_is_written_twice_and_not_read_again_as_a_loop(
     assert penalties and all(penalty == 1.0 for penalty in penalties)
     assert transcript.text.lower().count("your country") == 4
     assert not re.search(r"\b[A-Z]{2,}\b", transcript.text)  # no words in capitals
+
+
+def test_a_window_read_again_without_its_prompt_is_not_encoded_again(
+    model_registry: ModelRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that left out heard speech is read again without the chain's earlier text
+    (:func:`jamak.asr.keeping.settle`) on the encoder output its first read used. With no
+    speech allowed to go unwritten, every prompted read is read again here."""
+    path = speak(" ".join(EVERYDAY * 2), tmp_path / "long.wav", voice="en-us")
+    monkeypatch.setattr("jamak.asr.keeping.SKIPPED_SPEECH_S", -1.0)
+    recognizer = model_registry.recognizer("tiny.en")
+    whisper = recognizer.model
+    encoded: list[bytes] = []
+    encode = whisper.encode
+
+    def encode_spy(features: np.ndarray) -> object:
+        encoded.extend(np.ascontiguousarray(window).tobytes() for window in features)
+        return encode(features)
+
+    whisper.encode = encode_spy
+    try:
+        with _penalties_noted(whisper) as penalties:
+            audio = decode_audio(path).samples
+            transcript = recognizer.recognize(audio, options=RecognitionOptions(batch_size=1))
+    finally:
+        whisper.encode = encode
+
+    assert len(penalties) > len(encoded)  # windows were read more than once
+    assert len(encoded) == len(set(encoded))  # but each encoded once
+    assert transcript.text.lower().count("umbrella") == 2
