@@ -297,6 +297,23 @@ def _penalties_noted(whisper: WhisperModel) -> Iterator[list[float]]:
         whisper.model = engine
 
 
+@contextmanager
+def _encodings_noted(whisper: WhisperModel) -> Iterator[list[bytes]]:
+    """Every 30-second window ``whisper`` encodes while the block runs, as bytes."""
+    encode = whisper.encode
+    encoded: list[bytes] = []
+
+    def encode_spy(features: np.ndarray) -> object:
+        encoded.extend(np.ascontiguousarray(window).tobytes() for window in features)
+        return encode(features)
+
+    whisper.encode = encode_spy  # type: ignore[method-assign]
+    try:
+        yield encoded
+    finally:
+        whisper.encode = encode  # type: ignore[method-assign]
+
+
 def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     model_registry: ModelRegistry, tmp_path: Path
 ) -> None:
@@ -305,21 +322,12 @@ def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     one its first read used, not encoded a second time."""
     path = speak("I like it. " * 14, tmp_path / "again.wav", voice="en-us")
     recognizer = model_registry.recognizer("tiny.en")
-    whisper = recognizer.model
-    encoded: list[bytes] = []
-    encode = whisper.encode
-
-    def encode_spy(features: np.ndarray) -> object:
-        encoded.extend(np.ascontiguousarray(window).tobytes() for window in features)
-        return encode(features)
-
-    whisper.encode = encode_spy
-    try:
-        with _penalties_noted(whisper) as penalties:
-            audio = decode_audio(path).samples
-            transcript = recognizer.recognize(audio, options=RecognitionOptions())
-    finally:
-        whisper.encode = encode
+    audio = decode_audio(path).samples
+    with (
+        _encodings_noted(recognizer.model) as encoded,
+        _penalties_noted(recognizer.model) as penalties,
+    ):
+        transcript = recognizer.recognize(audio, options=RecognitionOptions())
 
     assert any(penalty > 1.0 for penalty in penalties)  # the loop was read again
     assert len(encoded) == len(set(encoded))  # and no window was encoded twice
@@ -355,21 +363,13 @@ def test_a_window_read_again_without_its_prompt_is_not_encoded_again(
     path = speak(" ".join(EVERYDAY * 2), tmp_path / "long.wav", voice="en-us")
     monkeypatch.setattr("jamak.asr.keeping.SKIPPED_SPEECH_S", -1.0)
     recognizer = model_registry.recognizer("tiny.en")
-    whisper = recognizer.model
-    encoded: list[bytes] = []
-    encode = whisper.encode
-
-    def encode_spy(features: np.ndarray) -> object:
-        encoded.extend(np.ascontiguousarray(window).tobytes() for window in features)
-        return encode(features)
-
-    whisper.encode = encode_spy
-    try:
-        with _penalties_noted(whisper) as penalties:
-            audio = decode_audio(path).samples
-            transcript = recognizer.recognize(audio, options=RecognitionOptions(batch_size=1))
-    finally:
-        whisper.encode = encode
+    audio = decode_audio(path).samples
+    options = RecognitionOptions(batch_size=1)
+    with (
+        _encodings_noted(recognizer.model) as encoded,
+        _penalties_noted(recognizer.model) as penalties,
+    ):
+        transcript = recognizer.recognize(audio, options=options)
 
     assert len(penalties) > len(encoded)  # windows were read more than once
     assert len(encoded) == len(set(encoded))  # but each encoded once
