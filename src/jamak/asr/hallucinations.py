@@ -7,7 +7,9 @@ machine and not on the next). So a segment is dropped on the agreement of two in
 witnesses: the voice activity detector heard no speech where its words fall, *and* the
 decoder itself has doubts about them. Speech the detector misses (whispering, falsetto) is
 decoded confidently and stays; a confident-looking invention over music is still unheard
-and, with any doubt at all, goes. Each threshold sits mid-way in a wide gap measured across
+and, with any doubt at all, goes. Of the decoder's doubts, its no-speech probability is about
+the whole window: it counts against a segment only in a read none of whose segments the
+detector heard (``READ_HEARD_SHARE``). Each threshold sits mid-way in a wide gap measured across
 kernel families and compute types (bench/README.md, "Results across CPU kernel families"),
 not on one clip's edge.
 
@@ -62,6 +64,12 @@ FORCED_UNHEARD_SHARE = 0.25
 # at most 0.18, log-probability at least -0.63, word probability at least 0.83; on
 # non-speech at least 0.33, or at most -1.0, or at most 0.72.
 DOUBTFUL_NO_SPEECH_PROB = 0.25
+# Whisper's no-speech probability is its word on the whole window, not on one segment: where
+# the detector heard at least this share of some segment of the read, the window has speech,
+# and the figure is no doubt about the read's other segments (in a window that opens on
+# laughter, falsetto or whispering, Whisper wavers on the whole window while reading each
+# sentence in it with confidence).
+READ_HEARD_SHARE = 0.5
 DOUBTFUL_AVG_LOGPROB = -0.9
 DOUBTFUL_WORD_PROBABILITY = 0.6
 # What Whisper writes most often for non-speech (lower case, no punctuation): said where
@@ -104,6 +112,7 @@ class Evidence:
     words_per_second: float | None = None  # its words a second; None without word times
     word_count: int = 0  # its words, as separated by spaces
     forced: bool = False  # read again after Whisper looped on it: itself a sign of trouble
+    read_heard: bool = False  # the detector heard speech under some segment of the read
 
 
 def is_loop(compression_ratio: float, heard_share: float = 0.0) -> bool:
@@ -152,7 +161,7 @@ def is_doubtful(evidence: Evidence) -> bool:
     return (
         evidence.forced
         or low_words
-        or evidence.no_speech_prob > DOUBTFUL_NO_SPEECH_PROB
+        or (evidence.no_speech_prob > DOUBTFUL_NO_SPEECH_PROB and not evidence.read_heard)
         or evidence.avg_logprob < DOUBTFUL_AVG_LOGPROB
         or is_stock_phrase(evidence.text)
     )

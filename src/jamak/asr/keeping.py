@@ -18,7 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, Decoder, SecondLook
-from jamak.asr.hallucinations import RUNAWAY_COMPRESSION_RATIO, Evidence, is_loop, why_invented
+from jamak.asr.hallucinations import (
+    READ_HEARD_SHARE,
+    RUNAWAY_COMPRESSION_RATIO,
+    Evidence,
+    is_loop,
+    why_invented,
+)
 from jamak.asr.text import clean_text
 from jamak.asr.timestamps import resume_point
 from jamak.asr.windows import Window
@@ -211,11 +217,18 @@ def _outcome(
     accepted as a speaker repeating themselves, so repetition is no evidence against it."""
     kept: list[Segment] = []
     tokens: list[int] = []
+    read_heard = any(
+        judge.heard.heard_share(_written_spans(segment), judge.threshold) >= READ_HEARD_SHARE
+        for segment in read.segments
+    )
     for segment in read.segments:
         text = clean_text(segment.text)
         if not text.strip():
             continue
-        reason = why_invented(_evidence(segment, read, judge, forced=forced, looped=looped))
+        evidence = _evidence(
+            segment, read, judge, forced=forced, looped=looped, read_heard=read_heard
+        )
+        reason = why_invented(evidence)
         if reason is None:
             kept.append(_segment(segment, text, read))
             tokens.extend(segment.tokens)
@@ -231,7 +244,13 @@ def _outcome(
 
 
 def _evidence(
-    segment: DecodedSegment, read: DecodedRead, judge: Judge, *, forced: bool, looped: bool
+    segment: DecodedSegment,
+    read: DecodedRead,
+    judge: Judge,
+    *,
+    forced: bool,
+    looped: bool,
+    read_heard: bool,
 ) -> Evidence:
     spans = _written_spans(segment)
     probabilities = [word.probability for word in segment.words]
@@ -246,6 +265,7 @@ def _evidence(
         words_per_second=_words_per_second(written, segment.words),
         word_count=written,
         forced=forced,
+        read_heard=read_heard,
     )
 
 

@@ -104,6 +104,27 @@ def test_speech_the_detector_missed_is_kept_when_the_decoder_is_sure() -> None:
     assert not is_hallucination(falsetto)
 
 
+def test_the_window_s_no_speech_figure_is_no_doubt_in_a_read_with_heard_speech() -> None:
+    """Falsetto after speech in one window (the joined recording): Whisper wavers on the
+    window as a whole (0.44) while sure of every sentence; the detector heard the sentence
+    before it, not the falsetto."""
+    falsetto = replace(
+        WHISPERED,
+        text=" This is all very high pitched!",
+        no_speech_prob=0.44,
+        avg_logprob=-0.41,
+        heard_share=0.0,
+        word_probability=0.82,
+    )
+    assert is_hallucination(falsetto)  # nothing in its read was heard: the figure counts
+    in_speech = replace(falsetto, read_heard=True)
+    assert not is_hallucination(in_speech)
+    # The segment's own doubts still count.
+    assert is_hallucination(replace(in_speech, word_probability=0.45))
+    assert is_hallucination(replace(in_speech, text=" Thank you."))
+    assert is_hallucination(replace(in_speech, avg_logprob=-1.01))
+
+
 def test_doubtful_speech_the_detector_heard_is_kept() -> None:
     """Breathy speech ("Montreal, Forest, Alainer."): the decoder has doubts, but the
     detector heard a quarter of it."""

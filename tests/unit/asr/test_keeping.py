@@ -86,6 +86,34 @@ def test_unheard_text_goes_only_when_the_decoder_doubts_it_too() -> None:
     assert len(_settle(doubtful, HEARD)[0].segments) == 1
 
 
+@dataclass(frozen=True)
+class HeardUntil:
+    """A detector that heard every span starting before ``until_s``, and nothing after."""
+
+    until_s: float
+
+    def heard_share(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        return 1.0 if spans and spans[0][0] < self.until_s else 0.0
+
+    def heard_s(self, spans: Sequence[tuple[float, float]], threshold: float) -> float:
+        return sum(end_s - start_s for start_s, end_s in spans if start_s < self.until_s)
+
+
+def test_unheard_text_in_a_read_with_heard_speech_is_judged_on_its_own_doubts() -> None:
+    """Whisper's no-speech figure is about the window: in a read whose first sentence the
+    detector heard, a confident sentence it missed (falsetto, whispering) stays."""
+    spoken = _segment(" Montreal forced.", 11.0, words=[" Montreal", " forced."])
+    falsetto = _segment(" Very high pitched!", 15.0, words=[" Very", " high", " pitched!"])
+    read = _read(spoken, falsetto, no_speech=0.44, logprob=-0.41)
+    first_heard = Judge(HeardUntil(12.0), 0.3)
+    assert [s.text for s in _settle(read, first_heard)[0].segments] == [
+        " Montreal forced.",
+        " Very high pitched!",
+    ]
+    # alone in its read, the same figure is doubt enough
+    assert _settle(_read(falsetto, no_speech=0.44, logprob=-0.41), first_heard)[0].segments == ()
+
+
 def test_words_aligned_into_no_time_are_not_kept_though_the_detector_heard_speech() -> None:
     said = " Seven ships sailed across the northern sea at dawn."
     squeezed = DecodedSegment(
