@@ -9,9 +9,9 @@ decoder itself has doubts about them. Speech the detector misses (whispering, fa
 decoded confidently and stays; a confident-looking invention over music is still unheard
 and, with any doubt at all, goes. Of the decoder's doubts, its no-speech probability is about
 the whole window: it counts against a segment only in a read none of whose segments the
-detector heard (``READ_HEARD_SHARE``). Each threshold sits mid-way in a wide gap measured across
-kernel families and compute types (bench/README.md, "Results across CPU kernel families"),
-not on one clip's edge.
+detector heard (``READ_HEARD_SHARE``). Each threshold sits mid-way in a wide gap measured
+across kernel families and compute types (bench/README.md, "Results across CPU kernel
+families"), not on one clip's edge.
 
 Whisper's own two rules stay as they are: its silence rule (openai/whisper's
 transcribe.py) and its repetition-loop rule. One more needs no second witness: words
@@ -64,14 +64,14 @@ FORCED_UNHEARD_SHARE = 0.25
 # at most 0.18, log-probability at least -0.63, word probability at least 0.83; on
 # non-speech at least 0.33, or at most -1.0, or at most 0.72.
 DOUBTFUL_NO_SPEECH_PROB = 0.25
-# Whisper's no-speech probability is its word on the whole window, not on one segment: where
-# the detector heard at least this share of some segment of the read, the window has speech,
-# and the figure is no doubt about the read's other segments (in a window that opens on
-# laughter, falsetto or whispering, Whisper wavers on the whole window while reading each
-# sentence in it with confidence).
-READ_HEARD_SHARE = 0.5
 DOUBTFUL_AVG_LOGPROB = -0.9
 DOUBTFUL_WORD_PROBABILITY = 0.6
+# Whisper's no-speech probability is its word on the whole window, not on one segment: where
+# the detector heard at least this share of some segment of the read, the window has speech,
+# and the figure is no doubt about the read's other segments (measured in a window of speech,
+# falsetto and whispering: 0.44 for the window, word probabilities 0.81 to 0.91; see
+# bench/README.md, "Whisper's no-speech figure speaks for the window").
+READ_HEARD_SHARE = 0.5
 # What Whisper writes most often for non-speech (lower case, no punctuation): said where
 # the detector heard nothing, that is doubt enough.
 STOCK_PHRASES = frozenset(
