@@ -217,16 +217,17 @@ def _outcome(
     accepted as a speaker repeating themselves, so repetition is no evidence against it."""
     kept: list[Segment] = []
     tokens: list[int] = []
-    read_heard = any(
-        judge.heard.heard_share(_written_spans(segment), judge.threshold) >= READ_HEARD_SHARE
+    shares = [
+        judge.heard.heard_share(_written_spans(segment), judge.threshold)
         for segment in read.segments
-    )
-    for segment in read.segments:
+    ]
+    read_heard = max(shares, default=0.0) >= READ_HEARD_SHARE
+    for segment, heard in zip(read.segments, shares, strict=True):
         text = clean_text(segment.text)
         if not text.strip():
             continue
         evidence = _evidence(
-            segment, read, judge, forced=forced, looped=looped, read_heard=read_heard
+            segment, read, heard, forced=forced, looped=looped, read_heard=read_heard
         )
         reason = why_invented(evidence)
         if reason is None:
@@ -246,13 +247,12 @@ def _outcome(
 def _evidence(
     segment: DecodedSegment,
     read: DecodedRead,
-    judge: Judge,
+    heard_share: float,
     *,
     forced: bool,
     looped: bool,
     read_heard: bool,
 ) -> Evidence:
-    spans = _written_spans(segment)
     probabilities = [word.probability for word in segment.words]
     written = len(segment.text.split())
     return Evidence(
@@ -260,7 +260,7 @@ def _evidence(
         no_speech_prob=read.no_speech_prob,
         avg_logprob=read.avg_logprob,
         compression_ratio=0.0 if looped else compression_ratio(segment.text),
-        heard_share=judge.heard.heard_share(spans, judge.threshold),
+        heard_share=heard_share,
         word_probability=sum(probabilities) / len(probabilities) if probabilities else None,
         words_per_second=_words_per_second(written, segment.words),
         word_count=written,
