@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 # Windows per chain: each is conditioned on the text of the one before it in its chain.
 # Measured (bench/README.md, "Results (issue 14)"): 10 against 6 reads a 20-minute file with
 # fewer short reads at chain ends (41 reads against 43, 9 % faster), no less accurately.
+# Measured again on nine files on another CPU ("Chains of ten windows, measured again"):
+# chains of six or eight are faster on some files, slower on others, and less accurate.
 CHAIN_WINDOWS = 10
 # A chain is done when less than this of its planned speech is left unread.
 MIN_LEFT_S = 0.5
