@@ -7,17 +7,19 @@ guessed). openai/whisper falls back on that sign and on a read that loops (there
 search to sampling), but a loop is not for a beam to mend: beam search keeps the likeliest
 text, and to a decoder that has begun a loop the loop is likely. So a looping read goes to
 the reads under a repetition penalty (:func:`jamak.asr.keeping.settle`), jamak's counterpart
-of Whisper's sampling. A second sign is greedy decoding's own: a read that writes again a
-run of what its prompt already says is copying its context, not hearing the audio (seen on
-AVX kernels: a sonnet's closing couplet read as the sentence before it, once more). But
-speakers do say things again (a passage read twice, a refrain), and a beam search of every
-such read made a recording with repeated passages half again as slow. So a read that copies
-its prompt is first read once more, greedily and with no prompt: if that read says the same
-words, the audio said them and the greedy read stands (letters, not tokens: without a prompt
-Whisper may write other casing and punctuation). Only reads still in doubt are read again by
-beam search (``balanced``, :mod:`jamak.asr.speed`). What the presets cost and buy is
-measured in bench/README.md ("Results (issue 14): speed where users live"), and Whisper's
-own bar for a failed read (-1.0) against this one in "Whisper's bar for a doubtful read".
+of Whisper's sampling. Nor may a beam search run on far past its greedy read
+(``BEAM_EXTRA_TOKENS``): where the greedy read stopped, a beam can go on to Whisper's limit.
+A second sign is greedy decoding's own: a read that writes again a run of what its prompt
+already says is copying its context, not hearing the audio (seen on AVX kernels: a sonnet's
+closing couplet read as the sentence before it, once more). But speakers do say things again
+(a passage read twice, a refrain), and a beam search of every such read made a recording
+with repeated passages half again as slow. So a read that copies its prompt is first read
+once more, greedily and with no prompt: if that read says the same words, the audio said
+them and the greedy read stands (letters, not tokens: without a prompt Whisper may write
+other casing and punctuation). Only reads still in doubt are read again by beam search
+(``balanced``, :mod:`jamak.asr.speed`). What the presets cost and buy is measured in
+bench/README.md ("Results (issue 14): speed where users live"), and Whisper's own bar for a
+failed read (-1.0) against this one in "Whisper's bar for a doubtful read".
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ COPIED_RUN_TOKENS = 8
 # a quarter shorter. A read that drops one sentence of six, or one repeat of three
 # (Whisper's prompted greedy read skips a sentence said again), falls under it.
 SAME_TEXT_SHARE = 0.85
+# A beam search of a doubtful greedy read reads the same audio, so it may write a likelier
+# wording, or speech the greedy read stopped short of, but not pages more: it is stopped this
+# many tokens past the greedy read's length. Measured on the corpus and three 20-minute
+# recordings: of 36 reads searched again for doubts other than a loop, 32 wrote at most 33
+# tokens more than their greedy read (7 -> 40 the most); 4 ran on to Whisper's 224-token
+# limit, over whale song, a cartoon's soundtrack and two stretches of the recordings, for
+# 3.2-3.5 s of a core each (bench/README.md, "Beam searches stopped past their greedy read").
+BEAM_EXTRA_TOKENS = 48
 
 
 def worth_a_beam(
@@ -99,3 +109,8 @@ def _letters(read: DecodedRead) -> str:
 
 
 _NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def beam_token_limit(greedy_tokens: int) -> int:
+    """The most tokens a beam search of a greedy read of ``greedy_tokens`` may write."""
+    return greedy_tokens + BEAM_EXTRA_TOKENS

@@ -24,6 +24,7 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, SecondLook
+from jamak.asr.doubt import beam_token_limit
 from jamak.asr.keeping import Judge
 from jamak.asr.kernels import chosen_family, read_cpu
 from jamak.asr.loading import load_model, resolve_compute_type, resolve_device
@@ -33,7 +34,7 @@ from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.silero import SileroDetector
 from jamak.asr.speech_map import SpeechMap
-from jamak.asr.timestamps import TIME_PRECISION_S
+from jamak.asr.timestamps import TIME_PRECISION_S, resume_point
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.voicing import find_voicing
 from jamak.asr.windows import WHISPER_WINDOW_S, Window, plan_windows, widen_windows
@@ -231,7 +232,11 @@ class _Engine:
         second_look: SecondLook | None,
     ) -> list[Any]:
         """The batch's results by beam search; or greedy, with the reads ``second_look``
-        picks searched again by beam on the same encoder output (only their rows)."""
+        picks searched again by beam on the same encoder output (only their rows). Each
+        search is stopped a little past its greedy read's length (:func:`beam_token_limit`):
+        one stopped there with a whole segment goes on being read after it, as any read
+        Whisper did not finish; one without has nothing to stand on (Whisper would take the
+        window for read), so its greedy read stands."""
         if second_look is None:
             return self._generate(encoded, prompts, self.options.beam_size, 1.0)
         results = self._generate(encoded, prompts, 1, 1.0)
@@ -254,11 +259,18 @@ class _Engine:
         ]
         if again:
             _kept, rows = self._rows_of(encoded, batch, again)  # held while rows is read
+            limits = [beam_token_limit(len(results[i].sequences_ids[0])) for i in again]
             searched = self._generate(
-                rows, [prompts[i] for i in again], self.options.beam_size, 1.0
+                rows,
+                [prompts[i] for i in again],
+                self.options.beam_size,
+                1.0,
+                max_new_tokens=max(limits),
             )
-            for index, result in zip(again, searched, strict=True):
-                results[index] = result
+            for index, limit, result in zip(again, limits, searched, strict=True):
+                tokens = result.sequences_ids[0]
+                if len(tokens) < limit or resume_point(tokens, self.timestamp_begin) is not None:
+                    results[index] = result
         return results
 
     def _encoding_of(
@@ -291,20 +303,29 @@ class _Engine:
         return kept, ctranslate2.StorageView.from_array(kept)
 
     def _generate(
-        self, encoded: Any, prompts: Sequence[Sequence[int]], beam_size: int, penalty: float
+        self,
+        encoded: Any,
+        prompts: Sequence[Sequence[int]],
+        beam_size: int,
+        penalty: float,
+        *,
+        max_new_tokens: int | None = None,
     ) -> list[Any]:
+        """``max_new_tokens``: fewer than Whisper's own limit, if given."""
         model, tokenizer = self.model, self.tokenizer
+        full = [
+            model.get_prompt(tokenizer, list(p), hotwords=self.options.hotwords) for p in prompts
+        ]
         return list(
             model.model.generate(
                 encoded,
-                [
-                    model.get_prompt(tokenizer, list(p), hotwords=self.options.hotwords)
-                    for p in prompts
-                ],
+                full,
                 beam_size=beam_size,
                 patience=1.0,
                 length_penalty=1.0,
-                max_length=model.max_length,
+                max_length=generation_length(
+                    max(map(len, full), default=0), max_new_tokens, model.max_length
+                ),
                 suppress_blank=True,
                 suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
                 return_scores=True,
@@ -366,6 +387,20 @@ def _frames(window: Window, model: WhisperModel) -> int:
     0.9 s past the end of the file, and a cue over no speech)."""
     frames = round(window.duration_s * model.frames_per_second)
     return int(min(frames, model.feature_extractor.nb_max_frames))
+
+
+def generation_length(prompt_tokens: int, new_tokens: int | None, whisper_limit: int) -> int:
+    """CTranslate2's ``max_length`` for a Whisper read of a ``prompt_tokens`` prompt that
+    may write ``new_tokens`` (None: as many as Whisper allows, ``whisper_limit`` being its
+    448-token context, as faster-whisper passes it). Measured on CTranslate2 4.8.5, a read
+    writes at most half of ``max_length`` whatever its prompt, but one shorter than its
+    prompt can crash the process (a beam search of a prompted read, given 6). So it is
+    never less than the prompt and the new tokens together: the limit is exact for a read
+    without earlier text, and up to half the prompt looser for one with it."""
+    if new_tokens is None:
+        return whisper_limit
+    new_tokens = max(1, new_tokens)
+    return min(whisper_limit, max(2 * new_tokens, prompt_tokens + new_tokens))
 
 
 def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:

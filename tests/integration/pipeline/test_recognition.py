@@ -6,7 +6,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -332,6 +334,64 @@ def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     assert any(penalty > 1.0 for penalty in penalties)  # the loop was read again
     assert len(encoded) == len(set(encoded))  # and no window was encoded twice
     assert transcript.text.lower().count("like") >= 5
+
+
+@dataclass(frozen=True)
+class _Generation:
+    beam_size: int
+    penalty: float
+    written: tuple[int, ...]  # tokens each row wrote
+
+
+@contextmanager
+def _generations_noted(whisper: WhisperModel) -> Iterator[list[_Generation]]:
+    """Every generate call of ``whisper``'s CTranslate2 model while the block runs."""
+    engine = whisper.model
+    calls: list[_Generation] = []
+
+    class EngineSpy:
+        def __getattr__(self, name: str) -> object:
+            return getattr(engine, name)
+
+        def generate(self, *args: object, **kwargs: Any) -> object:
+            results = engine.generate(*args, **kwargs)
+            written = tuple(len(result.sequences_ids[0]) for result in results)
+            calls.append(
+                _Generation(int(kwargs["beam_size"]), float(kwargs["repetition_penalty"]), written)
+            )
+            return results
+
+    whisper.model = EngineSpy()
+    try:
+        yield calls
+    finally:
+        whisper.model = engine
+
+
+def test_a_beam_search_stopped_past_its_greedy_read_loses_no_words(
+    model_registry: ModelRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A doubtful read's beam search may write only a little more than its greedy read
+    (jamak.asr.doubt.BEAM_EXTRA_TOKENS), through CTranslate2's length limit. Stopped
+    there, what it wrote in whole segments stands and the chain reads on after them; with
+    no whole segment, its greedy read stands. Here every read is doubted and each search is
+    stopped well short of its text: 20 tokens before its greedy read's length."""
+    sentences = EVERYDAY[:4]
+    path = speak(" ".join(sentences), tmp_path / "four.wav", voice="en-us")
+    monkeypatch.setattr("jamak.asr.recognition.worth_a_beam", lambda read, *_, **__: True)
+    monkeypatch.setattr("jamak.asr.doubt.BEAM_EXTRA_TOKENS", -20)
+    recognizer = model_registry.recognizer("tiny.en")
+    options = RecognitionOptions(batch_size=1)
+    with _generations_noted(recognizer.model) as calls:
+        stopped = recognizer.recognize(decode_audio(path).samples, options=options)
+
+    greedy = [call for call in calls if call.beam_size == 1]
+    searched = [call for call in calls if call.beam_size > 1]
+    assert len(searched) == len(greedy) >= 2  # stopped, so read on
+    for read, search in zip(greedy, searched, strict=True):
+        assert search.written[0] < read.written[0]
+    for keyword in ("fox", "umbrella", "ships", "evening"):
+        assert keyword in stopped.text.lower()
 
 
 def test_a_sentence_said_twice_is_written_twice_and_not_read_again_as_a_loop(

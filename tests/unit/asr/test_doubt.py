@@ -8,9 +8,11 @@ import pytest
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment
 from jamak.asr.doubt import (
+    BEAM_EXTRA_TOKENS,
     COPIED_RUN_TOKENS,
     DOUBTFUL_GREEDY_AVG_LOGPROB,
     agree,
+    beam_token_limit,
     worth_a_beam,
 )
 from jamak.asr.hallucinations import MAX_COMPRESSION_RATIO, NO_SPEECH_PROB
@@ -77,6 +79,12 @@ def test_a_sentence_said_again_where_speech_was_heard_is_no_loop() -> None:
     assert not worth_a_beam(
         said_twice, (), _never_asked, timestamp_begin=TIMESTAMP_BEGIN, judge=unheard
     )
+
+
+def test_a_beam_search_may_write_a_little_more_than_its_greedy_read() -> None:
+    """Speech the greedy read stopped short of, not pages more (jamak.asr.doubt)."""
+    assert beam_token_limit(40) == 40 + BEAM_EXTRA_TOKENS
+    assert beam_token_limit(7) > 40  # the most measured: a beam of 40 tokens, its greedy read 7
 
 
 def test_doubt_alone_is_searched_again_where_the_decoder_hears_no_speech() -> None:
