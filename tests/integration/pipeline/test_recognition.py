@@ -277,24 +277,34 @@ def test_a_speech_map_given_by_the_caller_is_heard_instead_of_the_detector(
         )
 
 
+@dataclass(frozen=True)
+class _Generation:
+    beam_size: int
+    penalty: float
+    written: tuple[int, ...]  # tokens each row wrote
+
+
 @contextmanager
-def _penalties_noted(whisper: WhisperModel) -> Iterator[list[float]]:
-    """The repetition penalty of every generate call of ``whisper``'s CTranslate2 model
-    while the block runs."""
+def _generations_noted(whisper: WhisperModel) -> Iterator[list[_Generation]]:
+    """Every generate call of ``whisper``'s CTranslate2 model while the block runs."""
     engine = whisper.model
-    penalties: list[float] = []
+    calls: list[_Generation] = []
 
     class EngineSpy:
         def __getattr__(self, name: str) -> object:
             return getattr(engine, name)
 
-        def generate(self, *args: object, **kwargs: object) -> object:
-            penalties.append(float(kwargs["repetition_penalty"]))  # type: ignore[arg-type]
-            return engine.generate(*args, **kwargs)
+        def generate(self, *args: object, **kwargs: Any) -> object:
+            results = engine.generate(*args, **kwargs)
+            written = tuple(len(result.sequences_ids[0]) for result in results)
+            calls.append(
+                _Generation(int(kwargs["beam_size"]), float(kwargs["repetition_penalty"]), written)
+            )
+            return results
 
     whisper.model = EngineSpy()
     try:
-        yield penalties
+        yield calls
     finally:
         whisper.model = engine
 
@@ -327,45 +337,13 @@ def test_a_read_that_loops_is_read_again_on_the_windows_encoding_it_already_has(
     audio = decode_audio(path).samples
     with (
         _encodings_noted(recognizer.model) as encoded,
-        _penalties_noted(recognizer.model) as penalties,
+        _generations_noted(recognizer.model) as calls,
     ):
         transcript = recognizer.recognize(audio, options=RecognitionOptions())
 
-    assert any(penalty > 1.0 for penalty in penalties)  # the loop was read again
+    assert any(call.penalty > 1.0 for call in calls)  # the loop was read again
     assert len(encoded) == len(set(encoded))  # and no window was encoded twice
     assert transcript.text.lower().count("like") >= 5
-
-
-@dataclass(frozen=True)
-class _Generation:
-    beam_size: int
-    penalty: float
-    written: tuple[int, ...]  # tokens each row wrote
-
-
-@contextmanager
-def _generations_noted(whisper: WhisperModel) -> Iterator[list[_Generation]]:
-    """Every generate call of ``whisper``'s CTranslate2 model while the block runs."""
-    engine = whisper.model
-    calls: list[_Generation] = []
-
-    class EngineSpy:
-        def __getattr__(self, name: str) -> object:
-            return getattr(engine, name)
-
-        def generate(self, *args: object, **kwargs: Any) -> object:
-            results = engine.generate(*args, **kwargs)
-            written = tuple(len(result.sequences_ids[0]) for result in results)
-            calls.append(
-                _Generation(int(kwargs["beam_size"]), float(kwargs["repetition_penalty"]), written)
-            )
-            return results
-
-    whisper.model = EngineSpy()
-    try:
-        yield calls
-    finally:
-        whisper.model = engine
 
 
 def test_a_beam_search_stopped_past_its_greedy_read_loses_no_words(
@@ -406,10 +384,10 @@ def test_a_sentence_said_twice_is_written_twice_and_not_read_again_as_a_loop(
     )
     path = speak(f"{sentence} {sentence}", tmp_path / "twice.wav", voice="en-us")
     recognizer = model_registry.recognizer("tiny.en")
-    with _penalties_noted(recognizer.model) as penalties:
+    with _generations_noted(recognizer.model) as calls:
         transcript = recognizer.recognize(decode_audio(path).samples, options=RecognitionOptions())
 
-    assert penalties and all(penalty == 1.0 for penalty in penalties)
+    assert calls and all(call.penalty == 1.0 for call in calls)
     assert transcript.text.lower().count("your country") == 4
     assert not re.search(r"\b[A-Z]{2,}\b", transcript.text)  # no words in capitals
 
@@ -427,10 +405,10 @@ def test_a_window_read_again_without_its_prompt_is_not_encoded_again(
     options = RecognitionOptions(batch_size=1)
     with (
         _encodings_noted(recognizer.model) as encoded,
-        _penalties_noted(recognizer.model) as penalties,
+        _generations_noted(recognizer.model) as calls,
     ):
         transcript = recognizer.recognize(audio, options=options)
 
-    assert len(penalties) > len(encoded)  # windows were read more than once
+    assert len(calls) > len(encoded)  # windows were read more than once
     assert len(encoded) == len(set(encoded))  # but each encoded once
     assert transcript.text.lower().count("umbrella") == 2
