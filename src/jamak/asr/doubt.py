@@ -2,21 +2,19 @@
 
 Beam search costs a CPU about twice the decoding time of a greedy read, and on most speech
 it writes the same words: a beam helps where the best next token is a close call. The
-decoder says where that is: a read whose average log-probability is low had close calls (or
-guessed). openai/whisper falls back on that sign and on a read that loops (there from beam
-search to sampling), but a loop is not for a beam to mend: beam search keeps the likeliest
-text, and to a decoder that has begun a loop the loop is likely. So a looping read goes to
-the reads under a repetition penalty (:func:`jamak.asr.keeping.settle`), jamak's counterpart
-of Whisper's sampling. Nor may a beam search run on far past its greedy read
-(``BEAM_EXTRA_TOKENS``): where the greedy read stopped, a beam can go on to Whisper's limit.
-A second sign is greedy decoding's own: a read that writes again a run of what its prompt
-already says is copying its context, not hearing the audio (seen on AVX kernels: a sonnet's
-closing couplet read as the sentence before it, once more). But speakers do say things again
-(a passage read twice, a refrain), and a beam search of every such read made a recording
-with repeated passages half again as slow. So a read that copies its prompt is first read
-once more, greedily and with no prompt: if that read says the same words, the audio said
-them and the greedy read stands (letters, not tokens: without a prompt Whisper may write
-other casing and punctuation). Only reads still in doubt are read again by beam search
+decoder says where that is. A read whose average log-probability is low had close calls
+(or guessed), and a read that loops is greedy decoding's typical failure (openai/whisper
+falls back on the same two signs, there from beam search to sampling). A beam search may
+not run on far past its greedy read (``BEAM_EXTRA_TOKENS``): where the greedy read stopped,
+a beam can go on to Whisper's limit. A third sign is
+greedy decoding's own: a read that writes again a run of what its prompt already says is
+copying its context, not hearing the audio (seen on AVX kernels: a sonnet's closing couplet
+read as the sentence before it, once more). But speakers do say things again (a passage read
+twice, a refrain), and a beam search of every such read made a recording with repeated
+passages half again as slow. So a read that copies its prompt is first read once more,
+greedily and with no prompt: if that read says the same words, the audio said them and the
+greedy read stands (letters, not tokens: without a prompt Whisper may write other casing
+and punctuation). Only reads still in doubt are read again by beam search
 (``balanced``, :mod:`jamak.asr.speed`). What the presets cost and buy is measured in
 bench/README.md ("Results (issue 14): speed where users live"), and Whisper's own bar for a
 failed read (-1.0) against this one in "Whisper's bar for a doubtful read".
@@ -29,6 +27,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from jamak.asr.decoder import DecodedRead, Unprompted
+from jamak.asr.hallucinations import NO_SPEECH_PROB
 from jamak.asr.keeping import Judge, loops
 
 # A greedy read with an average log-probability under this is read again by beam search.
@@ -50,6 +49,7 @@ SAME_TEXT_SHARE = 0.85
 # tokens more than their greedy read (7 -> 40 the most); 4 ran on to Whisper's 224-token
 # limit, over whale song, a cartoon's soundtrack and two stretches of the recordings, for
 # 3.2-3.5 s of a core each (bench/README.md, "Beam searches stopped past their greedy read").
+# A loop's search (its greedy read at Whisper's limit) is not stopped any sooner.
 BEAM_EXTRA_TOKENS = 48
 
 
@@ -61,20 +61,23 @@ def worth_a_beam(
     timestamp_begin: int,
     judge: Judge,
 ) -> bool:
-    """A read with any text the decoder was unsure of, or that repeats its prompt unless
-    the audio heard without the prompt says the same (tokens from ``timestamp_begin`` on are
-    times, not text).
+    """A read with any text the decoder was unsure of, that loops (a speaker saying a
+    sentence again, heard by the detector in ``judge``, does not:
+    :func:`jamak.asr.keeping.loops`), or that repeats its prompt unless the audio heard
+    without the prompt says the same (tokens from ``timestamp_begin`` on are times, not
+    text).
 
-    A read that loops (a speaker saying a sentence again, heard by the detector in
-    ``judge``, does not: :func:`jamak.asr.keeping.loops`) is not searched by beam: the
-    retries under a repetition penalty (:func:`jamak.asr.keeping.settle`) read every looping
-    read anyway, and the beam had only looped again first, for twice the greedy read's time.
-    Measured: every looping read of the evaluation corpus and the bench's joined and MFA
-    recordings looped again under the beam (6 of 6: music, whale song and laughter;
-    bench/README.md, "Loops where Whisper hears no speech" and "Loops sent straight to the
-    penalised reads")."""
-    if not read.tokens or loops(read, judge):
+    A read that loops where the decoder also says there is no speech (Whisper's no-speech
+    bar) is the exception: over music and animal song the beam loops just as the greedy
+    read did, for twice the time, before the retries under a repetition penalty
+    (:func:`jamak.asr.keeping.settle`) read it anyway. Such a read goes straight to them.
+    Measured: every such read of the evaluation corpus and two 20-minute recordings (4, all
+    non-speech) looped again under the beam (bench/README.md, "Loops where Whisper hears no
+    speech")."""
+    if not read.tokens:
         return False
+    if loops(read, judge):
+        return read.no_speech_prob <= NO_SPEECH_PROB
     if read.avg_logprob < DOUBTFUL_GREEDY_AVG_LOGPROB:
         return True
     if not copies(read, prompt, timestamp_begin=timestamp_begin):
