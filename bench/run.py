@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus, longform, machine, profile, recordings, report, scoring
+from bench.anchors import ANCHOR_SEED
 from bench.report import Row, Section
 from bench.runners import (
     REPO_ROOT,
@@ -77,6 +78,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--compute-type", default="int8")
+    parser.add_argument(
+        "--anchor-seed",
+        type=int,
+        default=ANCHOR_SEED,
+        help="seed of faster-whisper's sampled re-reads (fw-sequential's fallback)",
+    )
     parser.add_argument(
         "--cpu-isa",
         choices=("GENERIC", "AVX", "AVX2", "AVX512", "NEON"),
@@ -164,6 +171,7 @@ def _decoding(args: argparse.Namespace) -> Decoding:
         threads=args.threads or usable_cores(),
         beam_size=args.beam_size,
         batch_size=args.batch_size,
+        anchor_seed=args.anchor_seed,
     )
 
 
@@ -328,6 +336,7 @@ def _report(
             "threads": decoding.threads,
             "beam_size": decoding.beam_size,
             "batch_size": decoding.batch_size,
+            "anchor_seed": decoding.anchor_seed,
             "language": "auto",
         },
         "corpus": {

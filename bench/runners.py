@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import httpx
 
 from bench import service
-from bench.anchors import BATCHED, SEQUENTIAL, AnchorPlan
+from bench.anchors import ANCHOR_SEED, BATCHED, SEQUENTIAL, AnchorPlan
 from bench.memory import PeakMemorySampler
 from bench.workload import Workload
 
@@ -57,6 +57,7 @@ class Decoding:
     threads: int
     beam_size: int
     batch_size: int
+    anchor_seed: int = ANCHOR_SEED
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,7 @@ class FasterWhisperRunner:
             threads=d.threads,
             beam_size=d.beam_size,
             batch_size=d.batch_size,
+            seed=d.anchor_seed,
             audio={item.name: str(item.audio_path) for item in workload.items},
         )
         plan_path, result_path = scratch / "plan.json", scratch / "result.json"

@@ -41,13 +41,14 @@ def test_quick_run_measures_every_system_on_the_same_clips(
 ) -> None:
     out = tmp_path / "results"
     arguments = ["--quick", "--corpus", str(tiny_corpus), "--model", "tiny.en"]
-    arguments += ["--long-minutes", "0.25", "--out", str(out)]
+    arguments += ["--long-minutes", "0.25", "--out", str(out), "--anchor-seed", "7"]
 
     assert main(arguments) == 0
 
     [report_path] = out.glob("bench-*[0-9].json")
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["decoding"]["model"] == "tiny.en"
+    assert report["decoding"]["anchor_seed"] == 7  # the anchors' sampling is reproducible
     assert report["corpus"]["clips"] == 3
     clips, long = report["sections"]
     assert (clips["name"], clips["items"], long["name"], long["items"]) == ("clips", 3, "long", 1)
