@@ -40,7 +40,7 @@ class AnchorPlan:
     beam_size: int
     batch_size: int
     audio: dict[str, str]  # item name -> .npy path
-    seed: int = ANCHOR_SEED  # CTranslate2's sampling, for the fallback's re-reads
+    seed: int  # CTranslate2's sampling, for the fallback's re-reads (ANCHOR_SEED by default)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

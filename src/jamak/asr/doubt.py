@@ -4,9 +4,7 @@ Beam search costs a CPU about twice the decoding time of a greedy read, and on m
 it writes the same words: a beam helps where the best next token is a close call. The
 decoder says where that is. A read whose average log-probability is low had close calls
 (or guessed), and a read that loops is greedy decoding's typical failure (openai/whisper
-falls back on the same two signs, there from beam search to sampling). A beam search may
-not run on far past its greedy read (``BEAM_EXTRA_TOKENS``): where the greedy read stopped,
-a beam can go on to Whisper's limit. A third sign is
+falls back on the same two signs, there from beam search to sampling). A third sign is
 greedy decoding's own: a read that writes again a run of what its prompt already says is
 copying its context, not hearing the audio (seen on AVX kernels: a sonnet's closing couplet
 read as the sentence before it, once more). But speakers do say things again (a passage read
@@ -17,7 +15,9 @@ greedy read stands (letters, not tokens: without a prompt Whisper may write othe
 and punctuation). Only reads still in doubt are read again by beam search
 (``balanced``, :mod:`jamak.asr.speed`). What the presets cost and buy is measured in
 bench/README.md ("Results (issue 14): speed where users live"), and Whisper's own bar for a
-failed read (-1.0) against this one in "Whisper's bar for a doubtful read".
+failed read (-1.0) against this one in "Whisper's bar for a doubtful read". A beam search
+is stopped a little past its greedy read (``BEAM_EXTRA_TOKENS``): where the greedy read
+stopped, a beam can otherwise run on to Whisper's limit.
 """
 
 from __future__ import annotations
