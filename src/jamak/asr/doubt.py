@@ -29,6 +29,7 @@ from difflib import SequenceMatcher
 from jamak.asr.decoder import DecodedRead, Unprompted
 from jamak.asr.hallucinations import NO_SPEECH_PROB
 from jamak.asr.keeping import Judge, loops
+from jamak.asr.timestamps import resume_point
 
 # A greedy read with an average log-probability under this is read again by beam search.
 DOUBTFUL_GREEDY_AVG_LOGPROB = -0.5
@@ -117,3 +118,12 @@ _NOT_LETTERS = re.compile(r"[\W_]+")
 def beam_token_limit(greedy_tokens: int) -> int:
     """The most tokens a beam search of a greedy read of ``greedy_tokens`` may write."""
     return greedy_tokens + BEAM_EXTRA_TOKENS
+
+
+def beam_read_stands(tokens: Sequence[int], limit: int, *, timestamp_begin: int) -> bool:
+    """Whether a beam search of a doubtful greedy read replaces it. One that ended before
+    its ``limit`` (:func:`beam_token_limit`) does. One stopped at the limit does only where
+    it has a whole segment to stand on: reading goes on after it, as after any read Whisper
+    did not finish. One stopped there without one has written nothing whole (Whisper would
+    take the window for read, over speech the greedy read wrote), so the greedy read stands."""
+    return len(tokens) < limit or resume_point(tokens, timestamp_begin) is not None

@@ -24,7 +24,7 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, SecondLook
-from jamak.asr.doubt import beam_token_limit
+from jamak.asr.doubt import beam_read_stands, beam_token_limit
 from jamak.asr.keeping import Judge
 from jamak.asr.kernels import chosen_family, read_cpu
 from jamak.asr.loading import load_model, resolve_compute_type, resolve_device
@@ -34,7 +34,7 @@ from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.silero import SileroDetector
 from jamak.asr.speech_map import SpeechMap
-from jamak.asr.timestamps import TIME_PRECISION_S, resume_point
+from jamak.asr.timestamps import TIME_PRECISION_S
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.voicing import find_voicing
 from jamak.asr.windows import WHISPER_WINDOW_S, Window, plan_windows, widen_windows
@@ -232,11 +232,9 @@ class _Engine:
         second_look: SecondLook | None,
     ) -> list[Any]:
         """The batch's results by beam search; or greedy, with the reads ``second_look``
-        picks searched again by beam on the same encoder output (only their rows). Each
-        search is stopped a little past its greedy read's length (:func:`beam_token_limit`):
-        one stopped there with a whole segment goes on being read after it, as any read
-        Whisper did not finish; one without has nothing to stand on (Whisper would take the
-        window for read), so its greedy read stands."""
+        picks searched again by beam on the same encoder output (only their rows), each
+        stopped a little past its greedy read's length (:func:`beam_token_limit`) and kept
+        where :func:`beam_read_stands`."""
         if second_look is None:
             return self._generate(encoded, prompts, self.options.beam_size, 1.0)
         results = self._generate(encoded, prompts, 1, 1.0)
@@ -269,7 +267,7 @@ class _Engine:
             )
             for index, limit, result in zip(again, limits, searched, strict=True):
                 tokens = result.sequences_ids[0]
-                if len(tokens) < limit or resume_point(tokens, self.timestamp_begin) is not None:
+                if beam_read_stands(tokens, limit, timestamp_begin=self.timestamp_begin):
                     results[index] = result
         return results
 

@@ -12,6 +12,7 @@ from jamak.asr.doubt import (
     COPIED_RUN_TOKENS,
     DOUBTFUL_GREEDY_AVG_LOGPROB,
     agree,
+    beam_read_stands,
     beam_token_limit,
     worth_a_beam,
 )
@@ -89,6 +90,22 @@ def test_a_beam_search_may_write_a_little_more_than_its_greedy_read() -> None:
     """Speech the greedy read stopped short of, not pages more (jamak.asr.doubt)."""
     assert beam_token_limit(40) == 40 + BEAM_EXTRA_TOKENS
     assert beam_token_limit(7) > 40  # the most measured: a beam of 40 tokens, its greedy read 7
+
+
+def test_a_beam_search_that_ended_of_itself_replaces_its_greedy_read() -> None:
+    ended = (50_000, 7, 8, 9, 50_050)  # one segment, closed: the window read to its end
+    assert beam_read_stands(ended, limit=40, timestamp_begin=TIMESTAMP_BEGIN)
+
+
+def test_a_beam_search_stopped_at_its_limit_stands_only_on_a_whole_segment() -> None:
+    """Stopped mid-segment after a whole one, reading goes on from that segment's end;
+    stopped with nothing whole, the greedy read is all there is to keep."""
+    limit = 8
+    on_a_segment = (50_000, 7, 8, 50_050, 50_050, 9, 10, 11)  # a pair closes and opens
+    nothing_whole = (50_000, 7, 8, 9, 10, 11, 12, 13)  # one segment that never closes
+    assert len(on_a_segment) == len(nothing_whole) == limit
+    assert beam_read_stands(on_a_segment, limit, timestamp_begin=TIMESTAMP_BEGIN)
+    assert not beam_read_stands(nothing_whole, limit, timestamp_begin=TIMESTAMP_BEGIN)
 
 
 def test_doubt_alone_is_searched_again_where_the_decoder_hears_no_speech() -> None:
