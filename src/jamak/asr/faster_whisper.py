@@ -34,7 +34,7 @@ from jamak.asr.recognition import ModelFacts, Speech, recognise_speech
 from jamak.asr.recognizer import SAMPLE_RATE, Audio, ProgressCallback
 from jamak.asr.silero import SileroDetector
 from jamak.asr.speech_map import SpeechMap
-from jamak.asr.timestamps import TIME_PRECISION_S
+from jamak.asr.timestamps import TIME_PRECISION_S, split_at_timestamps
 from jamak.asr.vad import VadSettings, spans_from_probabilities, speech_map
 from jamak.asr.voicing import find_voicing
 from jamak.asr.windows import WHISPER_WINDOW_S, Window, plan_windows, widen_windows
@@ -352,17 +352,23 @@ class _Engine:
         return reads, last_speech_s
 
     def _split(self, window: Window, tokens: list[int]) -> list[dict[str, Any]]:
-        """faster-whisper's segments of one read, as its word alignment wants them."""
-        segments, _, _ = self.model._split_segments_by_timestamps(
-            tokenizer=self.tokenizer,
-            tokens=tokens,
-            time_offset=window.start_s,
-            segment_size=_frames(window, self.model),
-            segment_duration=min(window.duration_s, WHISPER_WINDOW_S),
-            seek=0,
-        )
+        """The read's segments, as faster-whisper's word alignment wants them."""
         seek = int(window.start_s * self.model.frames_per_second)
-        return [dict(s, text=self.tokenizer.decode(s["tokens"]), seek=seek) for s in segments]
+        return [
+            {
+                "seek": seek,
+                "start": segment.start_s,
+                "end": segment.end_s,
+                "tokens": list(segment.tokens),
+                "text": self.tokenizer.decode(list(segment.tokens)),
+            }
+            for segment in split_at_timestamps(
+                tokens,
+                self.timestamp_begin,
+                offset_s=window.start_s,
+                window_s=min(window.duration_s, WHISPER_WINDOW_S),
+            )
+        ]
 
 
 def _fitted(speech: SpeechMap, audio: Audio) -> SpeechMap:

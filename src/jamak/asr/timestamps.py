@@ -13,8 +13,19 @@ bench/README.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 TIME_PRECISION_S = 0.02  # one timestamp token step
+
+
+@dataclass(frozen=True, slots=True)
+class TimedTokens:
+    """One segment of a read: its tokens (timestamps included) and where it says it lies,
+    in seconds of the file."""
+
+    start_s: float
+    end_s: float
+    tokens: tuple[int, ...]
 
 
 def resume_point(tokens: Sequence[int], timestamp_begin: int) -> float | None:
@@ -34,3 +45,45 @@ def resume_point(tokens: Sequence[int], timestamp_begin: int) -> float | None:
     if single_timestamp_ending or not consecutive:
         return None
     return (tokens[consecutive[-1] - 1] - timestamp_begin) * TIME_PRECISION_S
+
+
+def split_at_timestamps(
+    tokens: Sequence[int], timestamp_begin: int, *, offset_s: float, window_s: float
+) -> list[TimedTokens]:
+    """A read's tokens cut into segments as Whisper cuts them, times from the file's start
+    (the read began ``offset_s`` into it and covered ``window_s``).
+
+    Each pair of consecutive timestamps closes one segment and opens the next; an unfinished
+    last segment (no closing pair) is left out, as the next read starts there
+    (:func:`resume_point`), unless the read ends in a single closing timestamp: then it runs
+    to the end. A read with no pair at all is one segment, up to its last timestamp (the
+    whole window when it has none past ``<|0.00|>``). Whisper's own rule, written here
+    rather than borrowed from faster-whisper's private helper, so an upgrade of the engine
+    cannot move segment times unseen.
+    """
+    single_timestamp_ending = len(tokens) >= 2 and tokens[-2] < timestamp_begin <= tokens[-1]
+    consecutive = [
+        i
+        for i in range(1, len(tokens))
+        if tokens[i] >= timestamp_begin and tokens[i - 1] >= timestamp_begin
+    ]
+    if not consecutive:
+        times = [token for token in tokens if token >= timestamp_begin]
+        duration_s = window_s
+        if times and times[-1] != timestamp_begin:
+            duration_s = (times[-1] - timestamp_begin) * TIME_PRECISION_S
+        return [TimedTokens(offset_s, offset_s + duration_s, tuple(tokens))]
+    cuts = [*consecutive, len(tokens)] if single_timestamp_ending else consecutive
+    segments = []
+    first = 0
+    for cut in cuts:
+        piece = tuple(tokens[first:cut])
+        segments.append(
+            TimedTokens(
+                offset_s + (piece[0] - timestamp_begin) * TIME_PRECISION_S,
+                offset_s + (piece[-1] - timestamp_begin) * TIME_PRECISION_S,
+                piece,
+            )
+        )
+        first = cut
+    return segments
