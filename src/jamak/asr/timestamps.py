@@ -1,4 +1,4 @@
-"""Where Whisper stopped reading a window, from the timestamp tokens it wrote.
+"""Where Whisper stopped reading a window, and its segments, from the timestamp tokens it wrote.
 
 Whisper decoding with timestamps writes ``<|t0|> text <|t1|>`` segment by segment. When its
 last segment would run past the window it stops after a segment's opening timestamp instead
@@ -36,15 +36,10 @@ def resume_point(tokens: Sequence[int], timestamp_begin: int) -> float | None:
     timestamp, or has no complete segment at all; otherwise the text after the last pair of
     consecutive timestamps (a segment's close and the next one's open) is unfinished.
     """
-    single_timestamp_ending = len(tokens) >= 2 and tokens[-2] < timestamp_begin <= tokens[-1]
-    consecutive = [
-        i
-        for i in range(1, len(tokens))
-        if tokens[i] >= timestamp_begin and tokens[i - 1] >= timestamp_begin
-    ]
-    if single_timestamp_ending or not consecutive:
+    single_timestamp_ending, pairs = _closings(tokens, timestamp_begin)
+    if single_timestamp_ending or not pairs:
         return None
-    return (tokens[consecutive[-1] - 1] - timestamp_begin) * TIME_PRECISION_S
+    return (tokens[pairs[-1] - 1] - timestamp_begin) * TIME_PRECISION_S
 
 
 def split_at_timestamps(
@@ -61,19 +56,14 @@ def split_at_timestamps(
     rather than borrowed from faster-whisper's private helper, so an upgrade of the engine
     cannot move segment times unseen.
     """
-    single_timestamp_ending = len(tokens) >= 2 and tokens[-2] < timestamp_begin <= tokens[-1]
-    consecutive = [
-        i
-        for i in range(1, len(tokens))
-        if tokens[i] >= timestamp_begin and tokens[i - 1] >= timestamp_begin
-    ]
-    if not consecutive:
+    single_timestamp_ending, pairs = _closings(tokens, timestamp_begin)
+    if not pairs:
         times = [token for token in tokens if token >= timestamp_begin]
         duration_s = window_s
         if times and times[-1] != timestamp_begin:
             duration_s = (times[-1] - timestamp_begin) * TIME_PRECISION_S
         return [TimedTokens(offset_s, offset_s + duration_s, tuple(tokens))]
-    cuts = [*consecutive, len(tokens)] if single_timestamp_ending else consecutive
+    cuts = [*pairs, len(tokens)] if single_timestamp_ending else pairs
     segments = []
     first = 0
     for cut in cuts:
@@ -87,3 +77,15 @@ def split_at_timestamps(
         )
         first = cut
     return segments
+
+
+def _closings(tokens: Sequence[int], timestamp_begin: int) -> tuple[bool, list[int]]:
+    """Whether the read ends in a single closing timestamp, and where each pair of
+    consecutive timestamps (a segment's close, the next one's open) has its second."""
+    single_timestamp_ending = len(tokens) >= 2 and tokens[-2] < timestamp_begin <= tokens[-1]
+    pairs = [
+        i
+        for i in range(1, len(tokens))
+        if tokens[i] >= timestamp_begin and tokens[i - 1] >= timestamp_begin
+    ]
+    return single_timestamp_ending, pairs

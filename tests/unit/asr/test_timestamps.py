@@ -1,4 +1,4 @@
-"""Where Whisper stopped reading a window, from the timestamp tokens it wrote."""
+"""Where Whisper stopped reading a window, and its segments, from the timestamp tokens it wrote."""
 
 import pytest
 
