@@ -360,7 +360,7 @@ class _Engine:
                 "start": segment.start_s,
                 "end": segment.end_s,
                 "tokens": list(segment.tokens),
-                "text": self.tokenizer.decode(list(segment.tokens)),
+                "text": self.tokenizer.decode(segment.tokens),
             }
             for segment in split_at_timestamps(
                 tokens,
