@@ -35,7 +35,7 @@ from jamak.bootstrap import Services
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
-Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON).
+Upload video or audio files and get subtitles back (SRT, WebVTT, text, TSV, JSON, SAMI).
 
 * **Sign-in**: where the server asks for it (`jamak serve --auth`, or any non-loopback
   address), send `Authorization: Bearer TOKEN` (from `jamak tokens create NAME`) on every

@@ -51,7 +51,7 @@ OutputDirOption = Annotated[
     Path, typer.Option("--output-dir", "-o", help="Where <input stem>.<ext> files go.")
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json.")
+    str, typer.Option("--format", "-f", help="Comma-separated: srt,vtt,txt,tsv,json,smi, or all.")
 ]
 ModelOption = Annotated[
     str | None,

@@ -6,7 +6,7 @@ rule can be tested on plain data in milliseconds.
 * :func:`build_cues` lays the transcript out as :class:`Cue` objects under
   :class:`~jamak.subtitles.rules.SubtitleRules`;
 * :func:`check_cues` lists any rule a sequence of cues breaks (empty when none);
-* :mod:`jamak.subtitles.formats` writes cues as SRT, WebVTT, text, TSV or JSON.
+* :mod:`jamak.subtitles.formats` writes cues as SRT, WebVTT, text, TSV, JSON or SAMI.
 """
 
 from __future__ import annotations

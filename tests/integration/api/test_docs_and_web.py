@@ -34,7 +34,7 @@ def test_config_lists_models_and_formats(api_only: LiveServer) -> None:
     names = {model["name"] for model in config["models"]}
     assert {"tiny.en", "base"} <= names
     assert config["default_model"] == api_only.settings.model
-    assert config["formats"] == ["srt", "vtt", "txt", "tsv", "json"]
+    assert config["formats"] == ["srt", "vtt", "txt", "tsv", "json", "smi"]
     assert config["max_upload_mb"] == api_only.settings.max_upload_mb
     assert config["speeds"] == ["fast", "balanced", "accurate"]
     assert config["default_speed"] == api_only.settings.speed

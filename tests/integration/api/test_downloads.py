@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pycaption
 import pytest
 import srt
 import webvtt
@@ -74,10 +75,22 @@ def test_json(client: httpx.Client, finished_job: dict[str, str]) -> None:
     assert SCRIPT.rsplit(maxsplit=1)[-1] in json.dumps(document)
 
 
+def test_smi(client: httpx.Client, finished_job: dict[str, str]) -> None:
+    response = download(client, finished_job, "smi")
+    assert response.headers["content-type"].startswith("application/x-sami")
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8, said to players that guess
+    captions = pycaption.SAMIReader().read(response.content.decode("utf-8-sig"))
+    (language,) = captions.get_languages()
+    words = [
+        node.content for c in captions.get_captions(language) for node in c.nodes if node.content
+    ]
+    assert " ".join(words).split() == SCRIPT.split()
+
+
 def test_download_name_comes_from_the_upload(
     client: httpx.Client, finished_job: dict[str, str]
 ) -> None:
-    for name, extension in [("srt", "srt"), ("vtt", "vtt"), ("json", "json")]:
+    for name, extension in [("srt", "srt"), ("vtt", "vtt"), ("json", "json"), ("smi", "smi")]:
         disposition = download(client, finished_job, name).headers["content-disposition"]
         assert disposition.startswith("attachment;")
         assert "filename*=UTF-8''%EA%B0%95%EC%9D%98%20%EB%85%B9%EC%9D%8C.final." + extension in (

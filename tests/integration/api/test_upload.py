@@ -121,7 +121,7 @@ def test_bad_options_are_422_naming_the_field(client: httpx.Client, tone_wav: Pa
 
 def test_format_all_and_case_are_understood(queued_client: httpx.Client, tone_wav: Path) -> None:
     job = upload(queued_client, tone_wav, formats="VTT, all").json()["jobs"][0]
-    assert job["formats"] == ["vtt", "srt", "txt", "tsv", "json"]
+    assert job["formats"] == ["vtt", "srt", "txt", "tsv", "json", "smi"]
 
 
 def test_file_names_are_reduced_to_their_base_name(

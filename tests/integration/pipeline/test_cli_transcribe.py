@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pycaption
 import pytest
 import srt
 import webvtt
@@ -38,7 +39,7 @@ def test_several_files_one_bad_the_rest_finish(
         "--output-dir",
         str(out),
         "--format",
-        "srt,vtt,txt,tsv,json",
+        "srt,vtt,txt,tsv,json,smi",
         "--model",
         "tiny.en",
     )
@@ -52,6 +53,12 @@ def test_several_files_one_bad_the_rest_finish(
         assert subs
         vtt = webvtt.read(str(out / f"{stem}.vtt"))
         assert len(vtt.captions) == len(subs)
+        sami = (out / f"{stem}.smi").read_text(encoding="utf-8-sig")
+        sami_captions = pycaption.SAMIReader().read(sami).get_captions("en-US")
+        assert [(round(c.start / 1000), round(c.end / 1000)) for c in sami_captions] == [
+            (round(s.start.total_seconds() * 1000), round(s.end.total_seconds() * 1000))
+            for s in subs
+        ]
         data = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
         assert {"language", "duration", "text", "segments", "cues"} <= data.keys()
         # How it was made, so two machines' results can be told apart.

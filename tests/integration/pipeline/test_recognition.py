@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pycaption
 import pytest
 from faster_whisper import WhisperModel
 
@@ -19,7 +20,7 @@ from jamak.asr.registry import ModelRegistry
 from jamak.media import decode_audio
 from jamak.pipeline import render_subtitles, transcribe_file
 from jamak.settings import Settings
-from jamak.subtitles import build_cues, check_cues
+from jamak.subtitles import build_cues, check_cues, formats
 from jamak.subtitles.rules import SubtitleRules
 from tests.support.matrix import SpeechClip
 from tests.support.media import make_noise, make_silence, speak
@@ -92,6 +93,12 @@ def test_korean_speech_comes_out_in_hangul_within_korean_line_rules(
     cues = build_cues(transcript.segments, rules, language="ko")
     assert cues
     assert check_cues(cues, rules, language="ko") == []
+    # The file Korean players read first: Korean's class, the same lines as the cues.
+    sami = formats.get("smi").render(transcript, cues).removeprefix("\ufeff")
+    captions = pycaption.SAMIReader().read(sami).get_captions("ko-KR")
+    assert [[node.content for node in c.nodes if node.content] for c in captions] == [
+        list(cue.lines) for cue in cues
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from jamak.errors import SubtitleFormatError
 from jamak.subtitles import formats
 
-EXPECTED = ("srt", "vtt", "txt", "tsv", "json")
+EXPECTED = ("srt", "vtt", "txt", "tsv", "json", "smi")
 
 
 def test_every_format_is_registered_under_its_own_name() -> None:
@@ -42,5 +42,5 @@ def test_all_means_every_format() -> None:
 
 @pytest.mark.parametrize("text", ["", " , ", "srt,docx"])
 def test_a_bad_format_list_is_refused_with_the_valid_names(text: str) -> None:
-    with pytest.raises(SubtitleFormatError, match="srt, vtt, txt, tsv, json"):
+    with pytest.raises(SubtitleFormatError, match="srt, vtt, txt, tsv, json, smi"):
         formats.parse_format_list(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from jamak.errors import SubtitleFormatError
 from jamak.subtitles.formats.base import SubtitleFormat
 from jamak.subtitles.formats.json import JsonFormat
+from jamak.subtitles.formats.smi import SamiFormat
 from jamak.subtitles.formats.srt import SrtFormat
 from jamak.subtitles.formats.tsv import TsvFormat
 from jamak.subtitles.formats.txt import TextFormat
@@ -17,7 +18,8 @@ from jamak.subtitles.formats.vtt import VttFormat
 
 # Writers hold no state, so one shared instance of each is safe.
 _FORMATS: dict[str, SubtitleFormat] = {
-    fmt.name: fmt for fmt in (SrtFormat(), VttFormat(), TextFormat(), TsvFormat(), JsonFormat())
+    fmt.name: fmt
+    for fmt in (SrtFormat(), VttFormat(), TextFormat(), TsvFormat(), JsonFormat(), SamiFormat())
 }
 # In a list, this word stands for every format.
 ALL = "all"
