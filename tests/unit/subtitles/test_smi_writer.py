@@ -71,6 +71,7 @@ def test_the_class_names_the_language_of_the_text() -> None:
     # A translation is written in English, whatever was spoken.
     translated = SMI.render(Transcript("ko", 1.0, task="translate"), cue)
     assert read_back(translated).get_languages() == ["en-US"]
+    assert read_back(SMI.render(Transcript("", 1.0), cue)).get_languages() == ["und"]
 
 
 def test_an_empty_transcript_gives_a_file_with_no_syncs() -> None:

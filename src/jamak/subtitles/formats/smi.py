@@ -33,8 +33,9 @@ class SamiFormat:
     media_type = "application/x-sami; charset=utf-8"
 
     def render(self, transcript: Transcript, cues: Sequence[Cue]) -> str:
-        # A translation is English whatever language was spoken.
-        language = "en" if transcript.task == "translate" else transcript.language
+        # A translation is English whatever language was spoken; "und" (BCP 47's
+        # undetermined) where no language was found.
+        language = "en" if transcript.task == "translate" else transcript.language or "und"
         style, lang, label = _CONVENTIONAL.get(
             language, (f"{language.upper()}CC", language, language)
         )
