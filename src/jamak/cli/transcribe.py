@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Literal
 
 import typer
@@ -33,6 +33,7 @@ from jamak.asr.registry import ModelRegistry
 from jamak.asr.speed import Speed, with_speed
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
 from jamak.bootstrap import build_model_registry, job_limits
+from jamak.cli.inputs import Input, expand
 from jamak.cli.startup import env_default
 from jamak.errors import JamakError
 from jamak.media import MediaLimits, longest_first
@@ -45,7 +46,8 @@ DeviceName = Literal["cpu", "cuda", "auto"]
 
 # The command's flags, named once here so its signature reads as a list of options.
 FilesArgument = Annotated[
-    list[Path], typer.Argument(help="Video or audio files.", show_default=False)
+    list[Path],
+    typer.Argument(help="Video or audio files, or folders of them.", show_default=False),
 ]
 OutputDirOption = Annotated[
     Path, typer.Option("--output-dir", "-o", help="Where <input stem>.<ext> files go.")
@@ -136,7 +138,8 @@ def transcribe(
     audio_stream: AudioStreamOption = None,
     jobs: JobsOption = None,
 ) -> None:
-    """Write subtitles for each FILE; a file that fails is reported and the rest go on."""
+    """Write subtitles for each FILE (a folder: each recording in it, at its place in the
+    folder's tree); a file that fails is reported and the rest go on."""
     keep_freed_memory()  # first: before any other thread has an arena
     console = Console(stderr=True)
     request = _subtitle_request(format_list, max_chars_per_line, max_lines)
@@ -155,8 +158,11 @@ def transcribe(
         speed or settings.speed,
     )
     settings, streams = _share_the_cores(settings, jobs=jobs)
+    inputs, empty_folders = expand(files)
+    for folder in empty_folders:
+        console.print(f"[red]✗[/] {escape(str(folder))}: no audio or video files in this folder")
     registry = build_model_registry(settings, workers=streams)
-    parallel = min(streams, len(files))
+    parallel = max(1, min(streams, len(inputs)))
     recognizer = _load_recognizer(registry, model or settings.model, console)
     output_dir.mkdir(parents=True, exist_ok=True)
     one_file = functools.partial(
@@ -168,10 +174,12 @@ def transcribe(
         audio_stream=audio_stream,
         limits=job_limits(settings).media,
     )
-    failed = _transcribe_all(files, one_file, parallel=parallel, console=console)
+    failed = _transcribe_all(inputs, one_file, parallel=parallel, console=console)
     registry.close()
-    if failed:
-        console.print(f"{failed} of {len(files)} files failed")
+    if failed or empty_folders:
+        console.print(
+            f"{failed + len(empty_folders)} of {len(inputs) + len(empty_folders)} files failed"
+        )
         raise typer.Exit(1)
 
 
@@ -220,25 +228,26 @@ def _share_the_cores(settings: Settings, *, jobs: int | None) -> tuple[Settings,
 
 
 def _transcribe_all(
-    files: list[Path],
+    inputs: list[Input],
     one_file: Callable[..., bool],
     *,
     parallel: int,
     console: Console,
 ) -> int:
-    """Every file through ``one_file``, ``parallel`` at once; returns how many failed."""
+    """Every input through ``one_file``, ``parallel`` at once; returns how many failed."""
     columns = (TextColumn("{task.description}"), BarColumn(), AudioSecondsColumn())
     with Progress(*columns, TimeRemainingColumn(), console=console) as progress:
-        unique, clashing = _split_name_clashes(files)
-        for path, first in clashing:
+        unique, clashing = _split_name_clashes(inputs)
+        for clash, first in clashing:
             console.print(
-                f"[red]✗[/] {escape(str(path))}: would overwrite the subtitles of "
-                f"{escape(str(first))} ({escape(path.stem)}.*); rename it or give it its "
-                "own --output-dir",
+                f"[red]✗[/] {escape(str(clash.source))}: would overwrite the subtitles of "
+                f"{escape(str(first.source))} ({escape(str(clash.output_stem))}.*); rename it "
+                "or give it its own --output-dir",
                 soft_wrap=True,
             )
-        if parallel > 1:
-            unique = longest_first(unique)  # so the streams finish together
+        if parallel > 1:  # so the streams finish together
+            by_source = {item.source: item for item in unique}
+            unique = [by_source[path] for path in longest_first(by_source)]
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="file") as pool:
             succeeded = list(pool.map(functools.partial(one_file, progress=progress), unique))
     return succeeded.count(False) + len(clashing)
@@ -249,23 +258,23 @@ def _streams_that_fit() -> int:
     return default_worker_count(usable_cores(), available_memory_bytes())
 
 
-def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
-    """Outputs are named ``<input stem>.<ext>``: a later file with an earlier one's stem
-    would overwrite its subtitles, so it is refused (with the file it clashes with)."""
-    first_by_stem: dict[str, Path] = {}
-    unique: list[Path] = []
-    clashing: list[tuple[Path, Path]] = []
-    for path in files:
-        first = first_by_stem.setdefault(path.stem, path)
-        if first is path:
-            unique.append(path)
+def _split_name_clashes(inputs: list[Input]) -> tuple[list[Input], list[tuple[Input, Input]]]:
+    """Outputs are named ``<input stem>.<ext>``: a later input with an earlier one's output
+    stem would overwrite its subtitles, so it is refused (with the input it clashes with)."""
+    first_by_stem: dict[PurePath, Input] = {}
+    unique: list[Input] = []
+    clashing: list[tuple[Input, Input]] = []
+    for item in inputs:
+        first = first_by_stem.setdefault(item.output_stem, item)
+        if first is item:
+            unique.append(item)
         else:
-            clashing.append((path, first))
+            clashing.append((item, first))
     return unique, clashing
 
 
 def _transcribe_one(
-    path: Path,
+    item: Input,
     *,
     recognizer: Recognizer,
     recognition: RecognitionOptions,
@@ -276,7 +285,8 @@ def _transcribe_one(
     progress: Progress,
 ) -> bool:
     """Write one file's subtitles; False (after saying why) when the file failed."""
-    bar = progress.add_task(path.name, total=None)
+    path = item.source
+    bar = progress.add_task(escape(item.label), total=None)
 
     def advance(done_s: float, total_s: float) -> None:
         progress.update(bar, completed=done_s, total=total_s)
@@ -292,7 +302,9 @@ def _transcribe_one(
             limits=limits,
         )
         for rendered in result.subtitles:
-            _write_atomically(output_dir / f"{path.stem}.{rendered.extension}", rendered)
+            target = item.output(output_dir, rendered.extension)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, rendered)
     except (JamakError, OSError) as err:
         progress.remove_task(bar)
         reason = err.strerror if isinstance(err, OSError) and err.strerror else err

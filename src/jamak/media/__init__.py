@@ -9,6 +9,7 @@ messages are written for the person who supplied the file.
 - :func:`iter_audio_blocks`: the same audio in fixed-length blocks, for long files.
 - :class:`MediaLimits`: what a file may declare before it is refused undecoded.
 - :func:`write_listening_copy`: audio any browser plays, for uploads browsers cannot.
+- :func:`is_media_name`: whether a file in a folder is a recording, by its name.
 """
 
 from jamak.media.decode import DecodedAudio, decode_audio, iter_audio_blocks
@@ -18,6 +19,7 @@ from jamak.media.listening import write_listening_copy
 from jamak.media.ordering import longest_first
 from jamak.media.probe import probe
 from jamak.media.resample import SAMPLE_RATE
+from jamak.media.suffixes import is_media_name
 
 __all__ = [
     "SAMPLE_RATE",
@@ -26,6 +28,7 @@ __all__ = [
     "MediaInfo",
     "MediaLimits",
     "decode_audio",
+    "is_media_name",
     "iter_audio_blocks",
     "longest_first",
     "probe",

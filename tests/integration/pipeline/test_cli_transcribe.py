@@ -91,6 +91,40 @@ def test_a_file_that_would_overwrite_anothers_subtitles_is_refused(
     assert [p.name for p in out.iterdir()] == [f"{wav.stem}.srt"]
 
 
+def test_a_folder_gets_subtitles_beside_each_recording_in_its_tree(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    """`-o` the folder itself: each subtitle lands beside its recording, two recordings of
+    one name in two subfolders keep their own, and other files are left alone."""
+    folder = tmp_path / "lectures"
+    for sub, case in (("week 1", "wav"), ("week 2", "mp3")):
+        (folder / sub).mkdir(parents=True)
+        source = media_matrix[case].path
+        (folder / sub / f"intro{source.suffix}").write_bytes(source.read_bytes())
+    (folder / "notes.txt").write_text("not a recording", encoding="utf-8")
+    empty = tmp_path / "photos"
+    empty.mkdir()
+    result = _run(
+        "transcribe",
+        str(folder),
+        str(empty),
+        "-o",
+        str(folder),
+        "-f",
+        "srt,smi",
+        "--model",
+        "tiny.en",
+    )
+    assert result.returncode == 1, result.stderr  # the folder without recordings
+    failures = [line for line in result.stderr.splitlines() if "✗" in line]
+    assert len(failures) == 1 and "photos" in failures[0], result.stderr
+    for sub in ("week 1", "week 2"):
+        subs = list(srt.parse((folder / sub / "intro.srt").read_text(encoding="utf-8")))
+        assert subs, sub
+        assert (folder / sub / "intro.smi").read_text(encoding="utf-8-sig").startswith("<SAMI>")
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "week 1", "week 2"]
+
+
 def test_all_good_files_exit_zero_with_progress(
     media_matrix: dict[str, MediaCase], tmp_path: Path
 ) -> None:
