@@ -154,8 +154,15 @@ def test_upload_watch_play_seek_download_and_translate(
 
     page.screenshot(path="/tmp/jamak-desktop.png", full_page=True)
 
+    # Each format says what it is for; SAMI is offered, for Korean players.
+    sami = page.locator("label[for=format-smi]")
+    assert sami.inner_text() == "SMI"
+    assert "PotPlayer" in (sami.get_attribute("title") or "")
+    assert not page.locator("#format-smi").is_checked()
+
     # Korean: every label switches, and the choice survives a reload.
     page.click("#lang-toggle")
+    assert "팟플레이어" in (sami.get_attribute("title") or "")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.locator("#upload-heading").inner_text() == "새 자막"
     assert page.locator("#jobs-heading").inner_text() == "작업"

@@ -66,6 +66,12 @@ function fillFormats() {
       input.disabled = true;
     }
     const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: name.toUpperCase() });
+    const described = `format.${name}`;
+    if (t(described) !== described) {
+      // What the format is for, as a tooltip that follows the page's language.
+      label.dataset.i18nTitle = described;
+      label.title = t(described);
+    }
     const wrap = document.createElement("span");
     wrap.className = "format-choice";
     wrap.append(input, label);
