@@ -106,6 +106,13 @@ JobsOption = Annotated[
         show_default="one per CPU core; 1 on a GPU",
     ),
 ]
+SkipExistingOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-existing",
+        help="Leave out a file whose subtitles are all there already: a stopped run goes on.",
+    ),
+]
 
 
 class AudioSecondsColumn(ProgressColumn):
@@ -137,6 +144,7 @@ def transcribe(
     max_lines: MaxLinesOption = None,
     audio_stream: AudioStreamOption = None,
     jobs: JobsOption = None,
+    skip_existing: SkipExistingOption = False,
 ) -> None:
     """Write subtitles for each FILE (a folder: each recording in it, at its place in the
     folder's tree); a file that fails is reported and the rest go on."""
@@ -174,7 +182,16 @@ def transcribe(
         audio_stream=audio_stream,
         limits=job_limits(settings).media,
     )
-    failed = _transcribe_all(inputs, one_file, parallel=parallel, console=console)
+    extensions = [fmt.extension for fmt in request.formats]
+    failed = _transcribe_all(
+        inputs,
+        one_file,
+        parallel=parallel,
+        console=console,
+        done=functools.partial(_written, output_dir=output_dir, extensions=extensions)
+        if skip_existing
+        else None,
+    )
     registry.close()
     if failed or empty_folders:
         console.print(
@@ -233,8 +250,10 @@ def _transcribe_all(
     *,
     parallel: int,
     console: Console,
+    done: Callable[[Input], bool] | None = None,
 ) -> int:
-    """Every input through ``one_file``, ``parallel`` at once; returns how many failed."""
+    """Every input through ``one_file``, ``parallel`` at once, but those ``done`` says are
+    done; returns how many failed."""
     columns = (TextColumn("{task.description}"), BarColumn(), AudioSecondsColumn())
     with Progress(*columns, TimeRemainingColumn(), console=console) as progress:
         unique, clashing = _split_name_clashes(inputs)
@@ -245,12 +264,24 @@ def _transcribe_all(
                 "or give it its own --output-dir",
                 soft_wrap=True,
             )
+        if done is not None:  # after the clashes: a skipped file still owns its name
+            left_out = len(unique)
+            unique = [item for item in unique if not done(item)]
+            if left_out := left_out - len(unique):
+                console.print(f"{left_out} left out: their subtitles are there already")
         if parallel > 1:  # so the streams finish together
             by_source = {item.source: item for item in unique}
             unique = [by_source[path] for path in longest_first(by_source)]
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="file") as pool:
             succeeded = list(pool.map(functools.partial(one_file, progress=progress), unique))
     return succeeded.count(False) + len(clashing)
+
+
+def _written(item: Input, *, output_dir: Path, extensions: list[str]) -> bool:
+    """Whether every subtitle file ``item`` would write is there. Each is written whole or
+    not at all (:func:`_write_atomically`), so one that is there is complete; a run stopped
+    between two formats of a file leaves one missing, and the file is read again."""
+    return all(item.output(output_dir, extension).is_file() for extension in extensions)
 
 
 def _streams_that_fit() -> int:

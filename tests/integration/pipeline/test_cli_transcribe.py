@@ -125,6 +125,31 @@ def test_a_folder_gets_subtitles_beside_each_recording_in_its_tree(
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "week 1", "week 2"]
 
 
+def test_skip_existing_leaves_out_files_whose_subtitles_are_all_there(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    """A stopped run over a folder goes on: a file with every subtitle asked for is left
+    out, one missing a format is read again, and without the flag every file is read."""
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    done, todo = (_renamed(media_matrix[s].path, folder, s) for s in ("wav", "mp3"))
+    kept = "1\n00:00:00,000 --> 00:00:01,000\nkept from the stopped run\n"
+    (folder / f"{done.stem}.srt").write_text(kept, encoding="utf-8")
+    (folder / f"{todo.stem}.srt").write_text(kept, encoding="utf-8")  # its .smi is missing
+    argv = ["transcribe", str(folder), "-o", str(folder), "-f", "srt,smi", "--model", "tiny.en"]
+    (folder / f"{done.stem}.smi").write_text("kept", encoding="utf-8")
+
+    result = _run(*argv, "--skip-existing")
+    assert result.returncode == 0, result.stderr
+    assert "1 left out" in result.stderr
+    assert (folder / f"{done.stem}.srt").read_text(encoding="utf-8") == kept
+    assert (folder / f"{todo.stem}.srt").read_text(encoding="utf-8") != kept
+    assert (folder / f"{todo.stem}.smi").read_text(encoding="utf-8-sig").startswith("<SAMI>")
+
+    assert _run(*argv).returncode == 0
+    assert (folder / f"{done.stem}.srt").read_text(encoding="utf-8") != kept
+
+
 def test_all_good_files_exit_zero_with_progress(
     media_matrix: dict[str, MediaCase], tmp_path: Path
 ) -> None:
