@@ -149,6 +149,7 @@ def test_worker_run_transcribes_a_clip_as_the_batch_container_does(
     assert done.outputs == {
         "srt": "jobs/speech1/subtitles.srt",
         "txt": "jobs/speech1/subtitles.txt",
+        "document": "jobs/speech1/document.json",  # the other formats, written on request
     }
     with objects.open(done.outputs["srt"]) as srt:
         text = srt.read().decode()

@@ -152,6 +152,18 @@ def test_upload_watch_play_seek_download_and_translate(
     parsed = list(srt.parse(saved.read_text(encoding="utf-8")))
     assert len(parsed) == cues.count()
 
+    # A format not asked for is there too, written when downloaded: SAMI, for Korean players.
+    with page.expect_download() as download_info:
+        card.get_by_role("group", name="Other formats:").get_by_role(
+            "link", name="Download SMI"
+        ).click()
+    smi_download = download_info.value
+    assert smi_download.suggested_filename == Path(webm_clip.name).stem + ".smi"
+    smi_download.save_as(tmp_path / "downloaded.smi")
+    assert (tmp_path / "downloaded.smi").read_text(encoding="utf-8-sig").count("<SYNC") >= len(
+        parsed
+    )
+
     page.screenshot(path="/tmp/jamak-desktop.png", full_page=True)
 
     # Each format says what it is for; SAMI is offered, for Korean players.

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from jamak.asr import catalog
 from jamak.asr.speed import DEFAULT_SPEED, SPEEDS, Speed
 from jamak.errors import ModelNotOfferedError, SubtitleFormatError
-from jamak.jobs.model import DEFAULT_FORMATS, Job, JobOptions, JobStatus
+from jamak.jobs.model import DEFAULT_FORMATS, DOCUMENT_OUTPUT, Job, JobOptions, JobStatus
 from jamak.subtitles import formats as subtitle_formats
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -37,9 +37,19 @@ def _timestamp(seconds: float | None) -> datetime | None:
 
 def _download_urls(job: Job) -> dict[str, str]:
     """Written formats in the order the user asked for them (the web app shows them so)."""
+    known = subtitle_formats.names()
     ordered = [name for name in job.options.formats if name in job.outputs]
-    ordered += sorted(name for name in job.outputs if name not in ordered)
+    ordered += sorted(name for name in job.outputs if name not in ordered and name in known)
     return {name: subtitle_url(job.id, name) for name in ordered}
+
+
+def _more_download_urls(job: Job, written: dict[str, str]) -> dict[str, str]:
+    """Every other format, written on request from the job's document (a job finished
+    before jobs kept one has none)."""
+    if DOCUMENT_OUTPUT not in job.outputs:
+        return {}
+    others = (name for name in subtitle_formats.names() if name not in written)
+    return {name: subtitle_url(job.id, name) for name in others}
 
 
 class ErrorDetail(BaseModel):
@@ -102,6 +112,11 @@ class JobOut(BaseModel):
     options: JobOptionsOut
     formats: list[str] = Field(description="requested subtitle formats")
     downloads: dict[str, str] = Field(description="format -> URL, for formats already written")
+    more_downloads: dict[str, str] = Field(
+        default_factory=dict,
+        description="format -> URL, for the other formats of a finished job: written when "
+        "downloaded, from the job's transcript, with the job's own line and timing rules",
+    )
     links: JobLinks
     attempts: int
     owner: str
@@ -126,7 +141,8 @@ class JobOut(BaseModel):
             language=job.language or job.options.language,
             options=JobOptionsOut.model_validate(job.options.to_dict()),
             formats=list(job.options.formats),
-            downloads=_download_urls(job),
+            downloads=(written := _download_urls(job)),
+            more_downloads=_more_download_urls(job, written),
             links=JobLinks(
                 self=url, events=f"{url}/events", media=f"{url}/media", cancel=f"{url}/cancel"
             ),

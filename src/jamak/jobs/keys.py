@@ -34,6 +34,12 @@ def output_key(job_id: str, extension: str) -> str:
     return f"{job_prefix(job_id)}subtitles.{extension}"
 
 
+def document_key(job_id: str) -> str:
+    """Where a job keeps its JSON document when JSON was not among its formats: every
+    other format can be written from it later (:func:`jamak.jobs.service.read_subtitles`)."""
+    return f"{job_prefix(job_id)}document.json"
+
+
 def listening_copy_key(job_id: str) -> str:
     """Audio any browser plays, kept for uploads browsers cannot play."""
     return f"{job_prefix(job_id)}listening{LISTENING_COPY_SUFFIX}"

@@ -51,6 +51,10 @@ def check_transition(current: JobStatus, target: JobStatus) -> None:
 
 
 DEFAULT_FORMATS = ("srt", "vtt", "txt", "tsv", "json")
+# Every job also keeps the JSON document (its transcript and cues) under this entry of its
+# outputs, JSON asked for or not, so a format chosen after it ran needs no second run.
+DOCUMENT_FORMAT = "json"
+DOCUMENT_OUTPUT = "document"
 
 
 @dataclass(frozen=True, slots=True)

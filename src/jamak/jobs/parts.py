@@ -52,6 +52,7 @@ from jamak.jobs.runner import (
     job_reporter,
     local_media,
     recognition_options,
+    rendered_formats,
     run_job,
     store_subtitles,
 )
@@ -208,7 +209,7 @@ def _merge(job: Job, store: JobStore, objects: ObjectStore) -> Job:
             ) from None
     merged = replace(merge_parts(plan, transcripts), duration_s=plan.duration_s)
     rules = request.rules_for(merged.language)
-    subtitles = render_subtitles(merged, format_names=job.options.formats, rules=rules)
+    subtitles = render_subtitles(merged, format_names=rendered_formats(job.options), rules=rules)
     ProgressReporter(store, job.id).report(
         ProgressUpdate(100.0, plan.duration_s, plan.duration_s, merged.language)
     )

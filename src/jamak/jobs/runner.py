@@ -24,11 +24,11 @@ from jamak.asr.speed import SPEEDS, is_speed, with_speed
 from jamak.errors import (
     JobError,
 )
-from jamak.jobs.keys import output_key
+from jamak.jobs.keys import document_key, output_key
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.listening import listening_copy_file, store_listening_copy
 from jamak.jobs.media_names import named_as_uploaded
-from jamak.jobs.model import Job, JobOptions
+from jamak.jobs.model import DOCUMENT_FORMAT, DOCUMENT_OUTPUT, Job, JobOptions
 from jamak.jobs.ports import JobStore, ObjectStore, ProgressUpdate
 from jamak.jobs.progress_reporter import DEFAULT_INTERVAL_S, ProgressReporter
 from jamak.jobs.recognizers import RecognizerProvider
@@ -118,11 +118,18 @@ def recognition_options(options: JobOptions, defaults: RecognitionOptions) -> Re
     return with_speed(own, options.speed)
 
 
+def rendered_formats(options: JobOptions) -> tuple[str, ...]:
+    """The formats a job asked for, and the JSON document it keeps whether asked or not."""
+    if DOCUMENT_FORMAT in options.formats:
+        return options.formats
+    return (*options.formats, DOCUMENT_FORMAT)
+
+
 def subtitle_request(options: JobOptions) -> SubtitleRequest:
     """The formats and layout choices a job asked for (unknown formats fail here, before
-    an hour of recognition)."""
+    an hour of recognition), with its document."""
     return SubtitleRequest.named(
-        options.formats,
+        rendered_formats(options),
         max_chars_per_line=options.max_chars_per_line,
         max_lines=options.max_lines,
         max_chars_per_s=options.max_chars_per_s,
@@ -172,12 +179,22 @@ def _transcribe(
 def store_subtitles(
     job: Job, subtitles: tuple[RenderedSubtitle, ...], objects: ObjectStore
 ) -> dict[str, str]:
-    """Each format at its fixed key (a retry overwrites); returns format name → key."""
+    """Each format the job asked for at its fixed key (a retry overwrites), and the JSON
+    document under :data:`DOCUMENT_OUTPUT` (at JSON's own key where JSON was asked for);
+    returns output name → key."""
     outputs: dict[str, str] = {}
     for subtitle in subtitles:
-        key = output_key(job.id, subtitle.extension)
+        asked = subtitle.format in job.options.formats
+        if asked:
+            key = output_key(job.id, subtitle.extension)
+            outputs[subtitle.format] = key
+        elif subtitle.format == DOCUMENT_FORMAT:
+            key = document_key(job.id)
+        else:
+            continue
         objects.put_bytes(key, subtitle.text.encode("utf-8"))
-        outputs[subtitle.format] = key
+        if subtitle.format == DOCUMENT_FORMAT:
+            outputs[DOCUMENT_OUTPUT] = key
     return outputs
 
 

@@ -22,9 +22,11 @@ from jamak.errors import (
 )
 from jamak.jobs.declared import declared_duration_s
 from jamak.jobs.keys import job_prefix, media_key
-from jamak.jobs.model import Job, JobOptions, JobStatus, new_job_id
+from jamak.jobs.model import DOCUMENT_OUTPUT, Job, JobOptions, JobStatus, new_job_id
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore, TrackedLauncher
 from jamak.jobs.quotas import NO_LIMITS, SubmitLimits, check_can_submit
+from jamak.subtitles import formats
+from jamak.subtitles.formats.json import read_document
 
 logger = logging.getLogger(__name__)
 
@@ -171,18 +173,26 @@ def delete_job(*, store: JobStore, objects: ObjectStore, launcher: Launcher, job
 def read_subtitles(
     *, store: JobStore, objects: ObjectStore, job_id: str, format_name: str
 ) -> tuple[Job, bytes]:
-    """A finished job and the text of one of its subtitle formats.
+    """A finished job and the text of one of its subtitle formats: as stored where the job
+    asked for it, else written now from the job's JSON document, with the cues laid out
+    as they were then (the job's own line and timing rules).
 
     Raises :class:`JobNotFinishedError` before the job has succeeded, and
-    :class:`ObjectNotFoundError` for a format the job was not asked for."""
+    :class:`ObjectNotFoundError` for a format of a job that keeps no document (one
+    finished before jobs kept it) and was not asked for."""
     job = store.get(job_id)
     if job.status is not JobStatus.SUCCEEDED:
         raise JobNotFinishedError(f"the job is {job.status}, not succeeded")
     key = job.outputs.get(format_name)
-    if key is None:
+    if key is not None:
+        with objects.open(key) as source:
+            return job, source.read()
+    document = job.outputs.get(DOCUMENT_OUTPUT)
+    if document is None:
         raise ObjectNotFoundError(f"{format_name} was not among the job's formats")
-    with objects.open(key) as source:
-        return job, source.read()
+    with objects.open(document) as source:
+        transcript, cues = read_document(source.read())
+    return job, formats.get(format_name).render(transcript, cues).encode("utf-8")
 
 
 __all__ = [

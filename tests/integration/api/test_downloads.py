@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -103,9 +104,24 @@ def test_unknown_format_is_404(client: httpx.Client, finished_job: dict[str, str
     assert_error(client.get(f"/api/jobs/{finished_job['id']}/subtitles.docx"), 404)
 
 
-def test_format_not_requested_is_404(client: httpx.Client, speech_path: Path) -> None:
+def test_a_format_not_asked_for_is_written_when_downloaded(
+    client: httpx.Client, speech_path: Path
+) -> None:
+    """Choosing a format after the job ran needs no second run: the job lists every other
+    format under ``more_downloads``, each written from the job's transcript and cues."""
     job = wait_finished(client, submit(client, speech_path, formats="srt")["id"])
-    assert_error(client.get(f"/api/jobs/{job['id']}/subtitles.vtt"), 404, "not_found")
+    assert list(job["downloads"]) == ["srt"]
+    assert list(job["more_downloads"]) == ["vtt", "txt", "tsv", "json", "smi"]
+    cues = list(srt.parse(download(client, job, "srt").text))
+    response = client.get(job["more_downloads"]["vtt"])
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/vtt")
+    captions = webvtt.from_string(response.text).captions
+    ms = timedelta(milliseconds=1)
+    assert [
+        (c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), c.text) for c in captions
+    ] == [(c.start // ms, c.end // ms, c.content) for c in cues]
+    assert "attachment" in response.headers["content-disposition"]
 
 
 def test_unfinished_job_is_409(queued_client: httpx.Client, tone_wav: Path) -> None:

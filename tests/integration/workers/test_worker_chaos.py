@@ -58,6 +58,6 @@ def test_every_job_succeeds_despite_random_kills(
         (job.id, job.status, job.error) for job in finished if job.status is not JobStatus.SUCCEEDED
     ]
     for job in finished:
-        assert set(job.outputs) == {"srt", "txt"}
+        assert set(job.outputs) == {"srt", "txt", "document"}
         assert services.objects.size(job.outputs["srt"]) > 0
     assert any(job.attempts > 1 for job in finished)  # some jobs really were interrupted

@@ -49,7 +49,7 @@ def test_a_pool_runs_every_job_and_stops_cleanly(
             os.kill(pid, 0)
     for job in jobs:
         done = services.store.get(job.id)
-        assert set(done.outputs) == {"srt", "txt"}
+        assert set(done.outputs) == {"srt", "txt", "document"}
         with services.objects.open(done.outputs["txt"]) as stream:
             assert b"hello from the scripted recogniser" in stream.read()
 
@@ -71,7 +71,7 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes(
         assert pool.pids() != [victim]
     done = services.store.get(job.id)
     assert done.attempts == 2
-    assert set(done.outputs) == {"srt", "txt"}
+    assert set(done.outputs) == {"srt", "txt", "document"}
 
 
 def test_the_replacement_of_a_killed_worker_removes_the_media_name_it_left(

@@ -10,8 +10,11 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
+import srt
+import webvtt
 
 from jamak import pipeline
 from jamak.asr.fake import ScriptedRecognizer
@@ -26,15 +29,17 @@ from jamak.errors import (
     StorageFullError,
     UnknownModelError,
 )
-from jamak.jobs.keys import listening_copy_key, output_key
+from jamak.jobs.keys import document_key, listening_copy_key, output_key
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.ports import ProgressUpdate
 from jamak.jobs.recognizers import ScriptedRecognizers
 from jamak.jobs.runner import run_job
-from jamak.jobs.service import cancel_job, delete_job, submit_job
+from jamak.jobs.service import cancel_job, delete_job, read_subtitles, submit_job
 from jamak.transcript import Transcript
 
 from .conftest import Submit
+
+MILLISECOND = timedelta(milliseconds=1)
 
 
 @dataclass
@@ -155,6 +160,7 @@ def test_a_job_succeeds_with_every_requested_format(
         "srt": output_key(job.id, "srt"),
         "vtt": output_key(job.id, "vtt"),
         "txt": output_key(job.id, "txt"),
+        "document": document_key(job.id),
     }
     assert done.language == "en"
     assert done.duration_s == pytest.approx(2.0, abs=0.05)
@@ -392,7 +398,38 @@ def test_a_retry_overwrites_what_a_killed_attempt_left(
     done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
     assert done.status is JobStatus.SUCCEEDED
     assert read(objects, done.outputs["srt"]).startswith("1\n")
-    assert sorted(objects.keys()) == sorted([job.media_key, output_key(job.id, "srt")])
+    assert sorted(objects.keys()) == sorted(
+        [job.media_key, output_key(job.id, "srt"), document_key(job.id)]
+    )
+
+
+def test_a_format_not_asked_for_is_written_from_the_document_as_the_job_laid_it_out(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    """A format chosen after the job ran needs no second run: the same cues (the job's own
+    line rule, here 12 characters) as the formats it asked for."""
+    job = submit(formats=("srt", "json"), max_chars_per_line=12)
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    assert done.outputs["document"] == done.outputs["json"]  # asked for: kept once
+    _, vtt = read_subtitles(store=store, objects=objects, job_id=job.id, format_name="vtt")
+    captions = webvtt.from_string(vtt.decode()).captions
+    cues = list(srt.parse(read(objects, done.outputs["srt"])))
+    assert [
+        (c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), c.text) for c in captions
+    ] == [(c.start // MILLISECOND, c.end // MILLISECOND, c.content) for c in cues]
+    assert max(len(line) for c in captions for line in c.lines) <= 12
+
+
+def test_a_job_that_keeps_no_document_has_only_its_own_formats(
+    submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
+) -> None:
+    """A job finished before jobs kept their document."""
+    job = submit(formats=("srt",))
+    objects.put_bytes(output_key(job.id, "srt"), b"1\n00:00:00,000 --> 00:00:01,000\nhi\n")
+    store.transition(job.id, JobStatus.RUNNING)
+    store.transition(job.id, JobStatus.SUCCEEDED, outputs={"srt": output_key(job.id, "srt")})
+    with pytest.raises(ObjectNotFoundError, match="vtt was not among the job's formats"):
+        read_subtitles(store=store, objects=objects, job_id=job.id, format_name="vtt")
 
 
 def test_progress_is_throttled_and_complete(

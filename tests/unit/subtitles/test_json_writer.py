@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 
 from jamak.subtitles import Cue, SubtitleRules, build_cues, formats
+from jamak.subtitles.formats.json import read_document
 from jamak.transcript import Segment, Transcript, Word
 
-from .factories import korean_transcript
+from .factories import english_transcript, korean_transcript
 
 JSON = formats.get("json")
 
@@ -56,3 +58,24 @@ def test_non_finite_numbers_become_null_so_the_file_stays_valid_json() -> None:
 def test_an_empty_transcript_gives_empty_lists() -> None:
     document = json.loads(JSON.render(Transcript("en", 0.0), ()))
     assert (document["text"], document["segments"], document["cues"]) == ("", [], [])
+
+
+def test_a_document_reads_back_into_what_every_format_writes() -> None:
+    """What a job keeps: each format written from the document read back is the format
+    written from the transcript itself, and so is the document."""
+    for transcript in (english_transcript(), korean_transcript()):
+        rules = SubtitleRules.for_language(transcript.language)
+        cues = build_cues(transcript.segments, rules, language=transcript.language)
+        document = JSON.render(transcript, cues)
+        read_transcript, read_cues = read_document(document.encode("utf-8"))
+        assert read_transcript.language == transcript.language
+        assert read_transcript.text == transcript.text
+        for name in formats.names():
+            fmt = formats.get(name)
+            assert fmt.render(read_transcript, read_cues) == fmt.render(transcript, cues), name
+
+
+def test_a_null_number_reads_back_as_nan() -> None:
+    transcript = Transcript("en", 1.0, (Segment(0.0, 1.0, " hi", (), float("-inf")),))
+    read_transcript, _ = read_document(JSON.render(transcript, ()))
+    assert math.isnan(read_transcript.segments[0].avg_logprob)

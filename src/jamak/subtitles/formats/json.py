@@ -9,6 +9,9 @@ CPU kernel family; empty on a GPU) and ``jamak_version``; each segment has ``sta
 ``end``, ``text`` (lines joined by ``\\n``) and ``lines``. The segment and word keys follow
 openai/whisper's JSON so existing readers work.
 Times are seconds rounded to milliseconds. Written as UTF-8 text, not ``\\u`` escapes.
+
+:func:`read_document` reads such a document back into the transcript and cues it was
+written from, so a job keeps one and can be given any other format later, as written then.
 """
 
 from __future__ import annotations
@@ -45,6 +48,45 @@ class JsonFormat:
             "cues": [_cue(c) for c in cues],
         }
         return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def read_document(text: str | bytes) -> tuple[Transcript, tuple[Cue, ...]]:
+    """The transcript and cues a :class:`JsonFormat` document holds, to milliseconds (the
+    precision every other format writes); a null number reads as NaN."""
+    document = json.loads(text)
+    segments = tuple(
+        Segment(
+            _float(s["start"]),
+            _float(s["end"]),
+            s["text"],
+            tuple(
+                Word(_float(w["start"]), _float(w["end"]), w["word"], _float(w["probability"]))
+                for w in s["words"]
+            ),
+            _float(s["avg_logprob"]),
+            _float(s["no_speech_prob"]),
+        )
+        for s in document["segments"]
+    )
+    transcript = Transcript(
+        document["language"],
+        _float(document["duration"]),
+        segments,
+        language_probability=_float(document["language_probability"]),
+        task=document["task"],
+        model=document["model"],
+        compute_type=document["compute_type"],
+        device=document["device"],
+        cpu_kernels=document["cpu_kernels"],
+    )
+    cues = tuple(
+        Cue(_float(c["start"]), _float(c["end"]), tuple(c["lines"])) for c in document["cues"]
+    )
+    return transcript, cues
+
+
+def _float(value: float | None) -> float:
+    return math.nan if value is None else float(value)
 
 
 def _segment(segment: Segment) -> JsonValue:

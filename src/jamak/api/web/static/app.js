@@ -263,23 +263,30 @@ function renderFailure(job) {
   return line;
 }
 
+function downloadGroup(title, urls, kind) {
+  const downloads = element("div", `downloads${kind}`);
+  downloads.setAttribute("role", "group");
+  downloads.setAttribute("aria-label", title);
+  const label = element("span", "downloads-label", title);
+  label.setAttribute("aria-hidden", "true"); // the group's own label says it already
+  downloads.append(label);
+  for (const [format, url] of Object.entries(urls)) {
+    const link = element("a", `download${kind}`, format.toUpperCase());
+    link.href = url;
+    link.setAttribute("download", "");
+    link.setAttribute("aria-label", t("job.downloadFormat", { format: format.toUpperCase() }));
+    downloads.append(link);
+  }
+  return downloads;
+}
+
 function renderActions(job) {
   const rows = element("div", "job-actions-rows");
-  if (job.status === "succeeded" && Object.keys(job.downloads).length) {
-    const downloads = element("div", "downloads");
-    downloads.setAttribute("role", "group");
-    downloads.setAttribute("aria-label", t("job.downloads"));
-    const label = element("span", "downloads-label", t("job.downloads"));
-    label.setAttribute("aria-hidden", "true"); // the group's own label says it already
-    downloads.append(label);
-    for (const [format, url] of Object.entries(job.downloads)) {
-      const link = element("a", "download", format.toUpperCase());
-      link.href = url;
-      link.setAttribute("download", "");
-      link.setAttribute("aria-label", t("job.downloadFormat", { format: format.toUpperCase() }));
-      downloads.append(link);
+  if (job.status === "succeeded") {
+    // The formats asked for, then the others, written when downloaded (no second run).
+    for (const [key, urls, kind] of [["job.downloads", job.downloads, ""], ["job.moreDownloads", job.more_downloads || {}, " more"]]) {
+      if (Object.keys(urls).length) rows.append(downloadGroup(t(key), urls, kind));
     }
-    rows.append(downloads);
   }
   const actions = element("div", "job-actions");
   if (job.status === "succeeded") {
