@@ -22,7 +22,14 @@ from jamak.errors import (
 )
 from jamak.jobs.declared import declared_duration_s
 from jamak.jobs.keys import job_prefix, media_key
-from jamak.jobs.model import DOCUMENT_OUTPUT, Job, JobOptions, JobStatus, new_job_id
+from jamak.jobs.model import (
+    DOCUMENT_FORMAT,
+    DOCUMENT_OUTPUT,
+    Job,
+    JobOptions,
+    JobStatus,
+    new_job_id,
+)
 from jamak.jobs.ports import JobPage, JobStore, Launcher, ObjectStore, TrackedLauncher
 from jamak.jobs.quotas import NO_LIMITS, SubmitLimits, check_can_submit
 from jamak.subtitles import formats
@@ -191,7 +198,10 @@ def read_subtitles(
     if document is None:
         raise ObjectNotFoundError(f"{format_name} was not among the job's formats")
     with objects.open(document) as source:
-        transcript, cues = read_document(source.read())
+        kept = source.read()
+    if format_name == DOCUMENT_FORMAT:
+        return job, kept
+    transcript, cues = read_document(kept)
     return job, formats.get(format_name).render(transcript, cues).encode("utf-8")
 
 

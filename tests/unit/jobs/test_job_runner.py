@@ -418,6 +418,10 @@ def test_a_format_not_asked_for_is_written_from_the_document_as_the_job_laid_it_
         (c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), c.text) for c in captions
     ] == [(c.start // MILLISECOND, c.end // MILLISECOND, c.content) for c in cues]
     assert max(len(line) for c in captions for line in c.lines) <= 12
+    job = submit(formats=("srt",))
+    done = run_job(job, store=store, objects=objects, recognizers=ScriptedRecognizers())
+    _, document = read_subtitles(store=store, objects=objects, job_id=job.id, format_name="json")
+    assert document.decode() == read(objects, done.outputs["document"])  # the kept one, as is
 
 
 def test_a_job_that_keeps_no_document_has_only_its_own_formats(
