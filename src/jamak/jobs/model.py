@@ -51,8 +51,9 @@ def check_transition(current: JobStatus, target: JobStatus) -> None:
 
 
 DEFAULT_FORMATS = ("srt", "vtt", "txt", "tsv", "json")
-# Every job also keeps the JSON document (its transcript and cues) under this entry of its
-# outputs, JSON asked for or not, so a format chosen after it ran needs no second run.
+# Every job keeps a document in this format (its transcript and cues), asked for or not,
+# under the DOCUMENT_OUTPUT entry of its outputs: a format chosen after the job ran is
+# written from it, with no second run.
 DOCUMENT_FORMAT = "json"
 DOCUMENT_OUTPUT = "document"
 
