@@ -270,8 +270,9 @@ def _transcribe_all(
             if left_out := left_out - len(unique):
                 console.print(f"{left_out} left out: their subtitles are there already")
         if parallel > 1:  # so the streams finish together
-            by_source = {item.source: item for item in unique}
-            unique = [by_source[path] for path in longest_first(by_source)]
+            sources = longest_first(dict.fromkeys(item.source for item in unique))
+            rank = {path: order for order, path in enumerate(sources)}
+            unique.sort(key=lambda item: rank[item.source])
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="file") as pool:
             succeeded = list(pool.map(functools.partial(one_file, progress=progress), unique))
     return succeeded.count(False) + len(clashing)

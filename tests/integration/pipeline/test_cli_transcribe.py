@@ -95,7 +95,8 @@ def test_a_folder_gets_subtitles_beside_each_recording_in_its_tree(
     media_matrix: dict[str, MediaCase], tmp_path: Path
 ) -> None:
     """`-o` the folder itself: each subtitle lands beside its recording, two recordings of
-    one name in two subfolders keep their own, and other files are left alone."""
+    one name in two subfolders keep their own, and other files are left alone. A recording
+    also named on its own is written at the top as well: two inputs, one source."""
     folder = tmp_path / "lectures"
     for sub, case in (("week 1", "wav"), ("week 2", "mp3")):
         (folder / sub).mkdir(parents=True)
@@ -108,6 +109,9 @@ def test_a_folder_gets_subtitles_beside_each_recording_in_its_tree(
         "transcribe",
         str(folder),
         str(empty),
+        str(folder / "week 1" / f"intro{media_matrix['wav'].path.suffix}"),
+        "-j",
+        "2",
         "-o",
         str(folder),
         "-f",
@@ -122,7 +126,16 @@ def test_a_folder_gets_subtitles_beside_each_recording_in_its_tree(
         subs = list(srt.parse((folder / sub / "intro.srt").read_text(encoding="utf-8")))
         assert subs, sub
         assert (folder / sub / "intro.smi").read_text(encoding="utf-8-sig").startswith("<SAMI>")
-    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "week 1", "week 2"]
+    assert (folder / "intro.srt").read_text(encoding="utf-8") == (
+        folder / "week 1" / "intro.srt"
+    ).read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "intro.smi",
+        "intro.srt",
+        "notes.txt",
+        "week 1",
+        "week 2",
+    ]
 
 
 def test_skip_existing_leaves_out_files_whose_subtitles_are_all_there(
