@@ -168,7 +168,12 @@ def transcribe(
     settings, streams = _share_the_cores(settings, jobs=jobs)
     inputs, empty_folders = expand(files)
     for folder in empty_folders:
-        console.print(f"[red]✗[/] {escape(str(folder))}: no audio or video files in this folder")
+        console.print(
+            f"[red]✗[/] {escape(str(folder))}: no audio or video files in this folder",
+            soft_wrap=True,  # a path broken over two lines can't be copied back
+        )
+    if not inputs:  # nothing to read: no model to load
+        _exit_if_failed(len(empty_folders), len(empty_folders), console)
     registry = build_model_registry(settings, workers=streams)
     parallel = max(1, min(streams, len(inputs)))
     recognizer = _load_recognizer(registry, model or settings.model, console)
@@ -193,10 +198,12 @@ def transcribe(
         else None,
     )
     registry.close()
-    if failed or empty_folders:
-        console.print(
-            f"{failed + len(empty_folders)} of {len(inputs) + len(empty_folders)} files failed"
-        )
+    _exit_if_failed(failed + len(empty_folders), len(inputs) + len(empty_folders), console)
+
+
+def _exit_if_failed(failed: int, total: int, console: Console) -> None:
+    if failed:
+        console.print(f"{failed} of {total} files failed")
         raise typer.Exit(1)
 
 

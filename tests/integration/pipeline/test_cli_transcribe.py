@@ -138,6 +138,17 @@ def test_a_folder_gets_subtitles_beside_each_recording_in_its_tree(
     ]
 
 
+def test_only_folders_without_recordings_fail_before_any_model_is_loaded(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "cover.jpg").write_bytes(b"not media either")
+    result = _run("transcribe", str(tmp_path / "photos"), "--model", "no-such-model")
+    assert result.returncode == 1, result.stderr  # 2 would be the unknown model's
+    assert "no audio or video files in this folder" in result.stderr
+    assert "1 of 1 files failed" in result.stderr
+
+
 def test_skip_existing_leaves_out_files_whose_subtitles_are_all_there(
     media_matrix: dict[str, MediaCase], tmp_path: Path
 ) -> None:
