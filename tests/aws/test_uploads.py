@@ -255,6 +255,7 @@ def test_deleting_a_job_removes_its_objects_from_the_bucket(
     job_id = api.post(ticket["complete_url"]).json()["id"]
     assert wait_finished(api, job_id)["status"] == "succeeded"
     assert _bucket_keys(aws_api, f"jobs/{job_id}/") == [
+        f"jobs/{job_id}/document.json",  # the other formats, written on request
         f"jobs/{job_id}/media",
         f"jobs/{job_id}/subtitles.srt",
         f"jobs/{job_id}/upload.json",
