@@ -183,16 +183,12 @@ def store_subtitles(
     document under :data:`DOCUMENT_OUTPUT` (at JSON's own key where JSON was asked for);
     returns output name → key."""
     outputs: dict[str, str] = {}
-    for subtitle in subtitles:
+    for subtitle in subtitles:  # the formats of rendered_formats: asked for, or the document
         asked = subtitle.format in job.options.formats
-        if asked:
-            key = output_key(job.id, subtitle.extension)
-            outputs[subtitle.format] = key
-        elif subtitle.format == DOCUMENT_FORMAT:
-            key = document_key(job.id)
-        else:
-            continue
+        key = output_key(job.id, subtitle.extension) if asked else document_key(job.id)
         objects.put_bytes(key, subtitle.text.encode("utf-8"))
+        if asked:
+            outputs[subtitle.format] = key
         if subtitle.format == DOCUMENT_FORMAT:
             outputs[DOCUMENT_OUTPUT] = key
     return outputs
