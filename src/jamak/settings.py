@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     # waiting job's age to CloudWatch (namespace jamak), which Batch does not.
     aws_job_queue_arn: str | None = None
     aws_presign_expiry_s: int = 3600  # how long a presigned upload or download URL is valid
+    # A subtitle download larger than this is redirected (307) to a signed S3 URL: Lambda
+    # answers at most 6 MB, and Mangum sends a body whose type is not text as base64, a
+    # third larger (a JSON document with every word's times passes it at 4-5 hours).
+    aws_inline_download_max_kb: int = Field(default=4096, ge=0)
     # Browser uploads above this size go to S3 as presigned multipart (single PUT caps at 5 GB).
     aws_multipart_threshold_mb: int = 100
     aws_multipart_part_mb: int = 64  # S3 needs >= 5 MiB per part and <= 10,000 parts

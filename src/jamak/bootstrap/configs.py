@@ -42,6 +42,8 @@ class ApiConfig:
     poll_interval_s: float  # how often watchers of a job look at the store
     spool_dir: Path  # where multipart uploads land while they arrive (the data disk)
     presign_expiry_s: int  # how long a signed download URL is valid
+    # Larger subtitle downloads are redirected to the object store where it signs URLs.
+    inline_download_max_bytes: int = 4 * MIB
     rate_limit_per_minute: int = 0  # API requests per user per process; 0: unlimited
     # The models jobs may ask for, the default among them; empty: the whole catalog.
     offered_models: tuple[str, ...] = ()
@@ -78,6 +80,7 @@ def api_config(settings: Settings) -> ApiConfig:
         poll_interval_s=settings.poll_interval_s,
         spool_dir=settings.data_dir / "uploads",
         presign_expiry_s=settings.aws_presign_expiry_s,
+        inline_download_max_bytes=settings.aws_inline_download_max_kb * 1024,
         rate_limit_per_minute=max(0, settings.rate_limit_per_minute),
         offered_models=offered_models(settings),
         default_speed=settings.speed,

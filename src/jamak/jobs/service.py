@@ -187,10 +187,7 @@ def read_subtitles(
     Raises :class:`JobNotFinishedError` before the job has succeeded, and
     :class:`ObjectNotFoundError` for a format of a job that keeps no document (one
     finished before jobs kept it) and was not asked for."""
-    job = store.get(job_id)
-    if job.status is not JobStatus.SUCCEEDED:
-        raise JobNotFinishedError(f"the job is {job.status}, not succeeded")
-    key = job.outputs.get(format_name)
+    job, key = find_stored_subtitles(store=store, job_id=job_id, format_name=format_name)
     if key is not None:
         with objects.open(key) as source:
             return job, source.read()
@@ -198,11 +195,27 @@ def read_subtitles(
     if document is None:
         raise ObjectNotFoundError(f"{format_name} was not among the job's formats")
     with objects.open(document) as source:
-        kept = source.read()
-    if format_name == DOCUMENT_FORMAT:
-        return job, kept
-    transcript, cues = read_document(kept)
+        transcript, cues = read_document(source.read())
     return job, formats.get(format_name).render(transcript, cues).encode("utf-8")
+
+
+def find_stored_subtitles(
+    *, store: JobStore, job_id: str, format_name: str
+) -> tuple[Job, str | None]:
+    """A finished job and the key of the object that holds ``format_name`` byte for byte
+    as it is served, or ``None`` where it is written from the document on each read.
+
+    A stored object can be handed out by the object store itself (a signed URL), which
+    matters where the API cannot answer large bodies (Lambda: 6 MB).
+
+    Raises :class:`JobNotFinishedError` before the job has succeeded."""
+    job = store.get(job_id)
+    if job.status is not JobStatus.SUCCEEDED:
+        raise JobNotFinishedError(f"the job is {job.status}, not succeeded")
+    key = job.outputs.get(format_name)
+    if key is None and format_name == DOCUMENT_FORMAT:
+        key = job.outputs.get(DOCUMENT_OUTPUT)
+    return job, key
 
 
 __all__ = [
@@ -211,6 +224,7 @@ __all__ = [
     "cancel_job",
     "check_can_submit",
     "delete_job",
+    "find_stored_subtitles",
     "get_job",
     "list_jobs",
     "read_subtitles",

@@ -100,6 +100,17 @@ def test_download_name_comes_from_the_upload(
         assert 'filename="' in disposition  # an ASCII fallback for old clients
 
 
+def test_direct_gives_the_same_file_wherever_it_comes_from(
+    client: httpx.Client, finished_job: dict[str, str]
+) -> None:
+    # Embedded: answered as without `direct`; AWS: a redirect to S3, which the client follows.
+    url = f"/api/jobs/{finished_job['id']}/subtitles.json"
+    direct = client.get(url, params={"direct": "true"}, follow_redirects=True)
+    assert direct.status_code == 200
+    assert direct.content == download(client, finished_job, "json").content
+    assert direct.headers["content-type"] == "application/json"
+
+
 def test_unknown_format_is_404(client: httpx.Client, finished_job: dict[str, str]) -> None:
     assert_error(client.get(f"/api/jobs/{finished_job['id']}/subtitles.docx"), 404)
 

@@ -2,18 +2,25 @@
 
 The download name comes from the uploaded file's stem (``interview.mp4`` gives
 ``interview.srt``), encoded per RFC 6266 so Korean names survive.
+
+Where the object store signs URLs (AWS), a stored file larger than the API may answer
+(Lambda: 6 MB) is a redirect to the object store instead: clients that follow redirects,
+as browsers and most HTTP libraries do, get the same file either way.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import RedirectResponse
 
 from jamak.api.deps import JobIdPath, ServicesDep
 from jamak.api.errors import ApiError
 from jamak.api.schemas import ErrorOut
+from jamak.bootstrap import Services
 from jamak.jobs import service
 from jamak.jobs.model import Job
 from jamak.subtitles import formats
@@ -21,34 +28,80 @@ from jamak.subtitles import formats
 router = APIRouter(prefix="/api/jobs", tags=["subtitles"])
 
 
+DirectQuery = Annotated[
+    bool,
+    Query(
+        description="redirect (307) to a short-lived URL of the object store itself where "
+        "the deployment has one (AWS) and the format is stored as a file; larger files "
+        "are redirected there without it. Elsewhere the same as without it"
+    ),
+]
+
+
 @router.get(
     "/{job_id}/subtitles.{format_name}",
     responses={
         200: {"content": {"text/plain": {}}, "description": "the subtitle file"},
+        307: {"description": "on AWS, with `direct=true` or for a large file: its S3 URL"},
         404: {"model": ErrorOut},
         409: {"model": ErrorOut, "description": "the job has not succeeded (yet)"},
     },
     response_class=Response,
     summary="Download one subtitle format",
 )
-def download_subtitles(job_id: JobIdPath, format_name: str, services: ServicesDep) -> Response:
+def download_subtitles(
+    job_id: JobIdPath, format_name: str, services: ServicesDep, direct: DirectQuery = False
+) -> Response:
     if format_name not in formats.names():
         known = ", ".join(formats.names())
         raise ApiError(404, "unknown_format", f"no format {format_name!r}; known: {known}")
+    redirect = _redirect_to_store(services, job_id, format_name, direct=direct)
+    if redirect is not None:
+        return redirect
     job, text = service.read_subtitles(
         store=services.store, objects=services.objects, job_id=job_id, format_name=format_name
     )
     return _subtitle_response(job, format_name, text)
 
 
+def _redirect_to_store(
+    services: Services, job_id: str, format_name: str, *, direct: bool
+) -> Response | None:
+    """A redirect to the object store's signed URL of the stored file, where there is one
+    and it is asked for or too large to answer here; else ``None``."""
+    signer = services.direct_uploads
+    if signer is None:
+        return None
+    job, key = service.find_stored_subtitles(
+        store=services.store, job_id=job_id, format_name=format_name
+    )
+    if key is None:
+        return None
+    if not direct and services.objects.size(key) <= services.api.inline_download_max_bytes:
+        return None
+    fmt = formats.get(format_name)
+    url = signer.presign_get(
+        key,
+        expires_s=services.api.presign_expiry_s,
+        download_name=download_name(job, format_name),
+        content_type=fmt.media_type,
+    )
+    return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
+
+
 def _subtitle_response(job: Job, format_name: str, body: bytes) -> Response:
     fmt = formats.get(format_name)
-    filename = f"{PurePath(job.filename).stem or 'subtitles'}.{fmt.extension}"
     return Response(
         body,
         media_type=fmt.media_type,
-        headers={"Content-Disposition": content_disposition(filename)},
+        headers={"Content-Disposition": content_disposition(download_name(job, format_name))},
     )
+
+
+def download_name(job: Job, format_name: str) -> str:
+    """``interview.srt`` for the SRT of ``interview.mp4``."""
+    extension = formats.get(format_name).extension
+    return f"{PurePath(job.filename).stem or 'subtitles'}.{extension}"
 
 
 def content_disposition(filename: str, *, kind: str = "attachment") -> str:
