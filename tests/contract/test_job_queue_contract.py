@@ -234,6 +234,41 @@ def test_a_part_task_whose_workers_keep_dying_fails_its_job(job_queue: StoreAndQ
     assert failed.error == f"part 2 of 2: worker stopped responding {MAX_ATTEMPTS} times"
 
 
+def test_a_job_failed_while_held_is_never_handed_out_again(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=SHORT_LEASE_S)
+
+    assert job_queue.fail_held("job-0001", "w2", error="stuck", error_kind="X") is False
+    assert job_queue.fail_held("job-0001", "w1", error="stuck", error_kind="TimeLimit") is True
+    expire()
+
+    assert job_queue.claim("w3", lease_s=LONG_LEASE_S) is None
+    failed = job_queue.get("job-0001")
+    assert (failed.status, failed.error, failed.error_kind) == (
+        JobStatus.FAILED,
+        "stuck",
+        "TimeLimit",
+    )
+    assert job_queue.renew("job-0001", "w1", lease_s=LONG_LEASE_S) is False
+    assert job_queue.fail_held("job-0001", "w1", error="again", error_kind="X") is False
+
+
+def test_a_part_task_failed_while_held_fails_its_job(job_queue: StoreAndQueue) -> None:
+    job_queue.add(make_job(1))
+    job_queue.claim("w1", lease_s=LONG_LEASE_S)
+    job_queue.record_progress("job-0001", ProgressUpdate(0.0, 0.0, 60.0, parts=2))
+    job_queue.detach("job-0001", "w1")
+    first, _ = add_part_tasks(job_queue, "job-0001", 2)
+    assert job_queue.claim("w2", lease_s=LONG_LEASE_S) is not None
+
+    assert job_queue.fail_held(first, "w2", error="took too long", error_kind="TimeLimit")
+
+    failed = job_queue.get("job-0001")
+    assert failed.status is JobStatus.FAILED
+    assert failed.error == "part 1 of 2: took too long"
+    assert failed.error_kind == "TimeLimit"
+
+
 def split_job(job_queue: StoreAndQueue, number: int, parts: int) -> list[str]:
     """A long job a worker has planned: running with no lease, its part tasks queued."""
     job_queue.add(replace(make_job(number), declared_s=1800.0))

@@ -110,6 +110,13 @@ class JobQueue(Protocol):
 
     def release(self, job_id: str, worker_id: str) -> None: ...
 
+    def fail_held(self, job_id: str, worker_id: str, *, error: str, error_kind: str) -> bool:
+        """Fail a running job still leased to ``worker_id``, a worker stopped from outside
+        (its job outlived the time limit inside one call), and the split job it is a part
+        of, at once: left to its lease, it would be handed out again to hang once more.
+        False when the lease is no longer that worker's."""
+        ...
+
 
 class ObjectStore(Protocol):
     """Blobs (media and subtitle outputs) by key. Writes are atomic: a reader sees the old

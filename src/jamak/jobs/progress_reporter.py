@@ -65,7 +65,7 @@ class ProgressReporter:
             raise JobCancelledError(f"job {self._job_id} stopped by its worker")
         now = self._clock()
         if self._deadline is not None and now > self._deadline:
-            raise JobTimeLimitError(_time_limit_message(self._time_limit_s or 0.0))
+            raise JobTimeLimitError(time_limit_message(self._time_limit_s or 0.0))
         too_long = self._hand_back_above_s is not None and total_s > self._hand_back_above_s
         if (
             not too_long
@@ -98,7 +98,7 @@ class ProgressReporter:
             raise JobCancelledError(f"job {self._job_id} is {job.status}")
 
 
-def _time_limit_message(limit_s: float) -> str:
+def time_limit_message(limit_s: float) -> str:
     if limit_s >= 2 * 60 * 60:
         spent = f"{limit_s / 3600:g} hours"
     elif limit_s >= 2 * 60:

@@ -67,16 +67,17 @@ class QueueWorker:
         objects: ObjectStore,
         recognizers: RecognizerProvider,
         config: WorkerConfig,
-        on_busy: Callable[[bool], None] | None = None,
+        on_job: Callable[[str | None], None] | None = None,
     ) -> None:
-        """``on_busy``: told True when this worker takes a job and False when it is done
-        with it (a pool's workers share what their cores are doing)."""
+        """``on_job``: told the job's id when this worker takes a job, and None when it is
+        done with it (a pool's workers share what their cores are doing, and the pool
+        watches how long each job runs)."""
         self._store = store
         self._queue = queue
         self._objects = objects
         self._recognizers = recognizers
         self._config = config
-        self._on_busy = on_busy or (lambda busy: None)
+        self._on_job = on_job or (lambda job_id: None)
 
     def serve(self, stop: threading.Event) -> None:
         """Run jobs until ``stop`` is set; returns once the current job is settled."""
@@ -106,7 +107,7 @@ class QueueWorker:
         if job is None:
             return None
         stopping = stop or threading.Event()
-        self._on_busy(True)
+        self._on_job(job.id)
         try:
             with (
                 log_context(job_id=job.id, user=job.owner),
@@ -114,7 +115,7 @@ class QueueWorker:
             ):
                 result = self._run(job, stop_requested=lambda: lease.lost or stopping.is_set())
         finally:
-            self._on_busy(False)
+            self._on_job(None)
         handing_back = stopping.is_set() or self._too_long_for_me(result)
         if result.status is JobStatus.RUNNING and handing_back and not lease.lost:
             # (A split job detached from its lease: release finds no lease and does nothing.)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,42 @@ class PacedProvider:
 def paced_recognizers(config: RecognizerConfig, *, seconds_per_audio_s: float) -> PacedProvider:
     """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
     return PacedProvider(seconds_per_audio_s)
+
+
+class HangingProvider:
+    """The scripted recogniser, except on audio longer than ``above_s``: there it never
+    returns nor reports progress, like a native call that hangs."""
+
+    def __init__(self, above_s: float) -> None:
+        self.above_s = above_s
+
+    def for_model(self, name: str) -> Recognizer:
+        return HangingRecognizer(self.above_s)
+
+    def close(self) -> None:
+        pass
+
+
+class HangingRecognizer:
+    name = "hanging"
+
+    def __init__(self, above_s: float) -> None:
+        self.above_s = above_s
+
+    def recognize(
+        self,
+        audio: Audio,
+        *,
+        options: RecognitionOptions,
+        on_progress: ProgressCallback | None = None,
+        speech: SpeechMap | None = None,
+    ) -> Transcript:
+        if len(audio) / SAMPLE_RATE > self.above_s:
+            time.sleep(3600.0)
+        scripted = ScriptedRecognizer(steps=2)
+        return scripted.recognize(audio, options=options, on_progress=on_progress)
+
+
+def hanging_recognizers(config: RecognizerConfig, *, above_s: float) -> HangingProvider:
+    """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
+    return HangingProvider(above_s)

@@ -4,6 +4,7 @@ kills, cancels or stops something."""
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import signal
@@ -13,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from jamak.backends.embedded.pool import WorkerPool
-from jamak.bootstrap import Services, worker_process_config
+from jamak.bootstrap import Services, build_services, worker_process_config
 from jamak.jobs.model import JobStatus
 from jamak.jobs.service import cancel_job
 from jamak.settings import Settings
+from tests.support.media import make_tone
 
-from .conftest import slow_recognizers
+from .conftest import hanging_recognizers, slow_recognizers
 from .helpers import submit, wait_for
 
 
@@ -178,3 +180,38 @@ def test_stopping_the_pool_hands_running_jobs_back(
             what="the next pool to finish the job",
         )
     assert services.store.get(job.id).attempts == 1
+
+
+def test_a_job_that_hangs_past_its_time_limit_fails_and_its_worker_is_replaced(
+    settings: Settings, tmp_path: Path, tone_bytes: bytes
+) -> None:
+    """A job stuck inside one call reports no progress, so only the pool can stop it; it
+    fails once, with the time-limit message, instead of going back to the queue."""
+    limited = settings.model_copy(update={"job_time_limit_s": 1.0})
+    services = build_services(limited)
+    long_tone = make_tone(tmp_path / "long.wav", 5.0).read_bytes()
+    try:
+        stuck = submit(services, long_tone)
+        hanging = functools.partial(hanging_recognizers, above_s=3.0)
+        config = worker_process_config(limited)
+        with WorkerPool(config, workers=1, recognizer_factory=hanging, overdue_grace_s=1.0) as pool:
+            first_pid = pool.pids()
+            wait_for(
+                lambda: status(services, stuck.id) is JobStatus.FAILED,
+                timeout_s=60,
+                what="the hanging job to fail",
+            )
+            after = submit(services, tone_bytes)
+            wait_for(
+                lambda: status(services, after.id) is JobStatus.SUCCEEDED,
+                timeout_s=60,
+                what="the next job to run on the replaced worker",
+            )
+            assert len(pool.pids()) == 1
+            assert pool.pids() != first_pid
+        failed = services.store.get(stuck.id)
+        assert failed.error_kind == "JobTimeLimitError"
+        assert failed.error is not None and "longer than this server allows" in failed.error
+        assert failed.attempts == 1
+    finally:
+        services.close()

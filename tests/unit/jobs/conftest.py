@@ -26,7 +26,7 @@ def queue_worker(
     steps: int = 4,
     seconds_per_step: float = 0.0,
     max_duration_s: float | None = None,
-    on_busy: Callable[[bool], None] | None = None,
+    on_job: Callable[[str | None], None] | None = None,
 ) -> QueueWorker:
     """A worker of the in-memory store (its own queue) with the scripted recogniser, which
     reports progress ``steps`` times a job."""
@@ -41,7 +41,7 @@ def queue_worker(
             poll_interval_s=0.01,
             max_duration_s=max_duration_s,
         ),
-        on_busy=on_busy,
+        on_job=on_job,
     )
 
 

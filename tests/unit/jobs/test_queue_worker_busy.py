@@ -1,4 +1,4 @@
-"""A worker tells its pool when it holds a job, and when it no longer does."""
+"""A worker tells its pool which job it holds, and when it no longer holds one."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from .conftest import Submit, queue_worker
 def test_a_worker_is_busy_while_it_runs_a_job_and_only_then(
     submit: Submit, store: InMemoryJobStore, objects: InMemoryObjectStore
 ) -> None:
-    marks: list[bool] = []
-    worker = queue_worker(store, objects, steps=3, on_busy=marks.append)
+    marks: list[str | None] = []
+    worker = queue_worker(store, objects, steps=3, on_job=marks.append)
     assert worker.run_next() is None
     assert marks == []  # polling an empty queue is not work
     job = submit()
     assert worker.run_next() is not None
     assert store.get(job.id).status is JobStatus.SUCCEEDED
-    assert marks == [True, False]
+    assert marks == [job.id, None]

@@ -7,7 +7,9 @@ gets the :class:`~jamak.backends.embedded.worker_process.WorkerProcessConfig` th
 composition root built, builds its recogniser provider once and keeps its models loaded
 between jobs (:mod:`jamak.backends.embedded.worker_process`). The
 parent only watches: a child that dies is started again, and its job comes back through
-the queue once its lease runs out.
+the queue once its lease runs out; a child whose job has run past the time limit without a
+progress report to fail at is stopped, and its job failed
+(:mod:`jamak.backends.embedded.watchdog`).
 
 The express lane (:class:`~jamak.backends.embedded.config.ExpressLane`): a few more
 processes, one thread each, that claim only short jobs (a declared length of at most its
@@ -42,7 +44,10 @@ from jamak.backends.embedded.sizing import (
     threads_per_worker,
     usable_cores,
 )
-from jamak.backends.embedded.worker_process import worker_process_main
+from jamak.backends.embedded.watchdog import OVERDUE_GRACE_S, JobClock
+from jamak.backends.embedded.worker_process import worker_id, worker_process_main
+from jamak.errors import JobTimeLimitError
+from jamak.jobs.progress_reporter import time_limit_message
 from jamak.jobs.recognizers import RecognizerFactory, model_registry_recognizers
 
 logger = logging.getLogger(__name__)
@@ -63,10 +68,13 @@ class WorkerPool:
         workers: int | None = None,
         express: ExpressLane | None = None,
         recognizer_factory: RecognizerFactory = model_registry_recognizers,
+        overdue_grace_s: float = OVERDUE_GRACE_S,
     ) -> None:
         """``workers``: processes (None or 0: as many as the cores and memory allow); each
         gets an equal share of the cores unless ``config`` sets its threads. ``express``:
-        the short-job workers on top (None: none), as many as memory leaves room for."""
+        the short-job workers on top (None: none), as many as memory leaves room for.
+        ``overdue_grace_s``: how long past the job time limit a worker whose job reports
+        nothing is stopped (:mod:`jamak.backends.embedded.watchdog`)."""
         cores = usable_cores()
         memory = available_memory_bytes()
         self._size = workers or default_worker_count(cores, memory)
@@ -101,6 +109,7 @@ class WorkerPool:
             nice=0,
         )
         self._factory = recognizer_factory
+        self._overdue_grace_s = overdue_grace_s
         self._context = multiprocessing.get_context("spawn")
         # Which regular workers run a job: each decodes on a second stream only while
         # another is idle (jamak.backends.embedded.busy).
@@ -131,6 +140,7 @@ class WorkerPool:
                 _Slot(
                     index,
                     self._context.RawValue(ctypes.c_bool, False),
+                    JobClock(self._context),
                     express=index >= self._size,
                 )
                 for index in range(self._size + self._express_size)
@@ -197,7 +207,7 @@ class WorkerPool:
         busy = None if slot.express else self._busy
         process = self._context.Process(
             target=worker_process_main,
-            args=(config, self._factory, slot.index, slot.ready, os.getpid(), busy),
+            args=(config, self._factory, slot.index, slot.ready, os.getpid(), busy, slot.clock),
             name=f"jamak-{'express' if slot.express else 'worker'}-{slot.index}",
             daemon=True,  # never outlive the parent, even if stop() is never called
         )
@@ -208,7 +218,44 @@ class WorkerPool:
         while not self._stopping.wait(_WATCH_INTERVAL_S):
             with self._lock:
                 for slot in self._slots:
+                    self._stop_overdue(slot)
                     self._revive(slot)
+
+    def _stop_overdue(self, slot: _Slot) -> None:
+        """Stop a worker whose job has run past the time limit and its grace, and fail the
+        job: it reports no progress, or the job would have failed by itself."""
+        process, limit_s = slot.process, self._config.limits.time_limit_s
+        if process is None or process.pid is None or limit_s is None:
+            return
+        job_id = slot.clock.overdue(limit_s + self._overdue_grace_s)
+        if job_id is None or not process.is_alive():
+            return
+        logger.error(
+            "worker %d (pid %s) has run job %s for longer than the %g-s time limit and its "
+            "%g-s grace without settling it; stopping the worker and failing the job",
+            slot.index,
+            process.pid,
+            job_id,
+            limit_s,
+            self._overdue_grace_s,
+        )
+        process.kill()
+        process.join()
+        slot.clock.stop()
+        try:
+            backend = open_backend(self._config.backend)
+            try:
+                if backend.queue is not None:
+                    backend.queue.fail_held(
+                        job_id,
+                        worker_id(process.pid, slot.index),
+                        error=time_limit_message(limit_s),
+                        error_kind=JobTimeLimitError.__name__,
+                    )
+            finally:
+                backend.close()
+        except Exception:  # the watcher goes on; the job's lease settles it instead
+            logger.exception("could not fail job %s after stopping its worker", job_id)
 
     def _revive(self, slot: _Slot) -> None:
         process = slot.process
@@ -239,12 +286,15 @@ class WorkerPool:
 class _Slot:
     """One place in the pool, refilled with a new process whenever its process dies."""
 
-    def __init__(self, index: int, ready: ctypes.c_bool, *, express: bool = False) -> None:
+    def __init__(
+        self, index: int, ready: ctypes.c_bool, clock: JobClock, *, express: bool = False
+    ) -> None:
         self.index = index
         self.express = express  # takes short jobs only
         # Set by the process once it can take jobs. A lock-free shared flag: a worker killed
         # mid-write must not leave a lock that the parent then waits on forever.
         self.ready = ready
+        self.clock = clock  # the job its process runs, and since when
         self.process: BaseProcess | None = None
         self.restart_at = 0.0
         self.failed_starts = 0

@@ -214,6 +214,24 @@ class SqliteJobStore:
                 self._save_unleased(db, release_claim(_load(row[0]), now=self._clock()))
 
     @translate_errors
+    def fail_held(self, job_id: str, worker_id: str, *, error: str, error_kind: str) -> bool:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT data FROM jobs WHERE id = ? AND status = ? AND lease_owner = ?",
+                (job_id, _RUNNING, worker_id),
+            ).fetchone()
+            if row is None:
+                return False
+            now = self._clock()
+            job = _load(row[0])
+            failed = apply_transition(
+                job, JobStatus.FAILED, now=now, error=error, error_kind=error_kind
+            )
+            self._save_unleased(db, failed)
+            self._fail_parent(db, failed, now)
+            return True
+
+    @translate_errors
     def reclaim_expired(self) -> int:
         """Settle every job whose lease ran out (claims do this too); returns how many."""
         with self._write() as db:
@@ -268,11 +286,16 @@ class SqliteJobStore:
         for (data,) in rows:
             job = expire_lease(_load(data), max_attempts=self._max_attempts, now=now)
             self._save_unleased(db, job)
-            if job.parent_id is not None and job.status is JobStatus.FAILED:
-                row = db.execute("SELECT data FROM jobs WHERE id = ?", (job.parent_id,)).fetchone()
-                if row is not None:
-                    self._save_unleased(db, part_failed(_load(row[0]), job, now=now))
+            self._fail_parent(db, job, now)
         return len(rows)
+
+    def _fail_parent(self, db: sqlite3.Connection, part: Job, now: float) -> None:
+        """A part task that failed for good fails its split job too."""
+        if part.parent_id is None or part.status is not JobStatus.FAILED:
+            return
+        row = db.execute("SELECT data FROM jobs WHERE id = ?", (part.parent_id,)).fetchone()
+        if row is not None:
+            self._save_unleased(db, part_failed(_load(row[0]), part, now=now))
 
     @staticmethod
     def _save_unleased(db: sqlite3.Connection, job: Job) -> None:

@@ -20,6 +20,7 @@ from jamak.asr.heap import KEEP_IN_POOL_BYTES, give_back_freed_memory, keep_free
 from jamak.backends.embedded import open_backend
 from jamak.backends.embedded.busy import BusyBoard, Flags
 from jamak.backends.embedded.config import WorkerProcessConfig
+from jamak.backends.embedded.watchdog import JobClock
 from jamak.errors import JamakError
 from jamak.jobs.media_names import remove_abandoned
 from jamak.jobs.recognizers import RecognizerFactory, RecognizerProvider
@@ -36,10 +37,12 @@ def worker_process_main(
     ready: ctypes.c_bool,
     parent_pid: int,
     busy: Flags | None = None,
+    clock: JobClock | None = None,
 ) -> None:
     """Entry point of one worker process: serve jobs until SIGTERM or the parent is gone.
     ``busy``: the regular workers' flags (:mod:`jamak.backends.embedded.busy`), of which
-    this one's is ``index``; None for an express worker."""
+    this one's is ``index``; None for an express worker. ``clock``: where this worker posts
+    the job it runs, for the pool's watcher (:mod:`jamak.backends.embedded.watchdog`)."""
     keep_freed_memory(KEEP_IN_POOL_BYTES)  # first: before any other thread has an arena
     configure_logging(
         level=config.log_level,
@@ -64,7 +67,7 @@ def worker_process_main(
             objects=backend.objects,
             recognizers=recognizers,
             config=WorkerConfig(
-                worker_id=f"{socket.gethostname()}:{os.getpid()}:{index}",
+                worker_id=worker_id(os.getpid(), index),
                 lease_s=config.lease_s,
                 poll_interval_s=config.poll_interval_s,
                 recognition=config.recognition,
@@ -72,7 +75,7 @@ def worker_process_main(
                 split=config.split,
                 max_duration_s=config.max_duration_s,
             ),
-            on_busy=None if board is None else _marking_and_giving_back(board),
+            on_job=_posting(board, clock),
         )
         ready.value = True
         worker.serve(stop)
@@ -81,19 +84,34 @@ def worker_process_main(
         backend.close()
 
 
-def _marking_and_giving_back(board: BusyBoard) -> Callable[[bool], None]:
-    """A regular worker tells the others when it is busy, and gives back its freed memory
-    after each step. Its steps differ in shape: planning a long file holds it decoded
-    whole, a part holds encoder buffers, and what one kept the next could not reuse (a
-    worker that planned a 20-minute file ran its part at 900 MB, the other part's at
-    590 MB). The express worker keeps its memory: its jobs are short and alike."""
+def worker_id(pid: int, index: int) -> str:
+    """The name a worker holds its leases under; the pool derives it too, to fail the job
+    of a worker it had to stop."""
+    return f"{socket.gethostname()}:{pid}:{index}"
 
-    def on_busy(busy: bool) -> None:
-        board.mark(busy)
-        if not busy:
-            give_back_freed_memory()
 
-    return on_busy
+def _posting(board: BusyBoard | None, clock: JobClock | None) -> Callable[[str | None], None]:
+    """What a worker tells the others when it takes a job and when it is done: the busy
+    board (a regular worker's) and the pool's clock.
+
+    A regular worker also gives back its freed memory after each step. Its steps differ in
+    shape: planning a long file holds it decoded whole, a part holds encoder buffers, and
+    what one kept the next could not reuse (a worker that planned a 20-minute file ran its
+    part at 900 MB, the other part's at 590 MB). The express worker keeps its memory: its
+    jobs are short and alike."""
+
+    def on_job(job_id: str | None) -> None:
+        if clock is not None:
+            if job_id is None:
+                clock.stop()
+            else:
+                clock.start(job_id)
+        if board is not None:
+            board.mark(job_id is not None)
+            if job_id is None:
+                give_back_freed_memory()
+
+    return on_job
 
 
 def _lower_priority(nice: int) -> None:

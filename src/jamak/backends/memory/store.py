@@ -164,6 +164,19 @@ class InMemoryJobStore:
                 record.job = release_claim(record.job, now=self._clock())
                 record.lease_owner = record.lease_expires_at = None
 
+    def fail_held(self, job_id: str, worker_id: str, *, error: str, error_kind: str) -> bool:
+        with self._lock:
+            record = self._held(job_id, worker_id)
+            if record is None:
+                return False
+            now = self._clock()
+            record.job = apply_transition(
+                record.job, JobStatus.FAILED, now=now, error=error, error_kind=error_kind
+            )
+            record.lease_owner = record.lease_expires_at = None
+            self._fail_parent(record.job, now)
+            return True
+
     # --- helpers ----------------------------------------------------------------------
 
     def _record(self, job_id: str) -> _Record:
@@ -185,9 +198,13 @@ class InMemoryJobStore:
             if record.job.status is JobStatus.RUNNING and expires is not None and expires < now:
                 record.job = expire_lease(record.job, max_attempts=self._max_attempts, now=now)
                 record.lease_owner = record.lease_expires_at = None
-                parent = self._records.get(record.job.parent_id or "")
-                if parent is not None and record.job.status is JobStatus.FAILED:
-                    parent.job = part_failed(parent.job, record.job, now=now)
+                self._fail_parent(record.job, now)
+
+    def _fail_parent(self, part: Job, now: float) -> None:
+        """A part task that failed for good fails its split job too."""
+        parent = self._records.get(part.parent_id or "")
+        if parent is not None and part.status is JobStatus.FAILED:
+            parent.job = part_failed(parent.job, part, now=now)
 
 
 def _fits(job: Job, max_duration_s: float | None) -> bool:
