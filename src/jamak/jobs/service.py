@@ -188,15 +188,23 @@ def read_subtitles(
     :class:`ObjectNotFoundError` for a format of a job that keeps no document (one
     finished before jobs kept it) and was not asked for."""
     job, key = find_stored_subtitles(store=store, job_id=job_id, format_name=format_name)
-    if key is not None:
-        with objects.open(key) as source:
-            return job, source.read()
+    return job, subtitles_of(job, format_name, stored_key=key, objects=objects)
+
+
+def subtitles_of(
+    job: Job, format_name: str, *, stored_key: str | None, objects: ObjectStore
+) -> bytes:
+    """The text of ``format_name`` for a finished ``job`` found by
+    :func:`find_stored_subtitles`: the stored object, else written from the document."""
+    if stored_key is not None:
+        with objects.open(stored_key) as source:
+            return source.read()
     document = job.outputs.get(DOCUMENT_OUTPUT)
     if document is None:
         raise ObjectNotFoundError(f"{format_name} was not among the job's formats")
     with objects.open(document) as source:
         transcript, cues = read_document(source.read())
-    return job, formats.get(format_name).render(transcript, cues).encode("utf-8")
+    return formats.get(format_name).render(transcript, cues).encode("utf-8")
 
 
 def find_stored_subtitles(
@@ -230,4 +238,5 @@ __all__ = [
     "read_subtitles",
     "register_uploaded_job",
     "submit_job",
+    "subtitles_of",
 ]

@@ -55,38 +55,25 @@ def download_subtitles(
     if format_name not in formats.names():
         known = ", ".join(formats.names())
         raise ApiError(404, "unknown_format", f"no format {format_name!r}; known: {known}")
-    redirect = _redirect_to_store(services, job_id, format_name, direct=direct)
-    if redirect is not None:
-        return redirect
-    job, text = service.read_subtitles(
-        store=services.store, objects=services.objects, job_id=job_id, format_name=format_name
-    )
-    return _subtitle_response(job, format_name, text)
-
-
-def _redirect_to_store(
-    services: Services, job_id: str, format_name: str, *, direct: bool
-) -> Response | None:
-    """A redirect to the object store's signed URL of the stored file, where there is one
-    and it is asked for or too large to answer here; else ``None``."""
-    signer = services.direct_uploads
-    if signer is None:
-        return None
     job, key = service.find_stored_subtitles(
         store=services.store, job_id=job_id, format_name=format_name
     )
-    if key is None:
-        return None
-    if not direct and services.objects.size(key) <= services.api.inline_download_max_bytes:
-        return None
-    fmt = formats.get(format_name)
-    url = signer.presign_get(
-        key,
-        expires_s=services.api.presign_expiry_s,
-        download_name=download_name(job, format_name),
-        content_type=fmt.media_type,
-    )
-    return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
+    signer = services.direct_uploads
+    if key is not None and signer is not None and (direct or _too_large(services, key)):
+        url = signer.presign_get(
+            key,
+            expires_s=services.api.presign_expiry_s,
+            download_name=download_name(job, format_name),
+            content_type=formats.get(format_name).media_type,
+        )
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
+    body = service.subtitles_of(job, format_name, stored_key=key, objects=services.objects)
+    return _subtitle_response(job, format_name, body)
+
+
+def _too_large(services: Services, key: str) -> bool:
+    """Whether the stored file is larger than this deployment's API may answer."""
+    return services.objects.size(key) > services.api.inline_download_max_bytes
 
 
 def _subtitle_response(job: Job, format_name: str, body: bytes) -> Response:
