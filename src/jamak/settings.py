@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # Longer files are refused from their headers, before decoding (6 h; see media.limits).
     max_duration_s: float = 6 * 60 * 60.0
     job_time_limit_s: float = 12 * 60 * 60.0  # a job running longer fails; 0: no limit
+    # Embedded: finished jobs (succeeded, failed, cancelled) and their files are deleted
+    # this many days after they finished, checked hourly by `jamak serve`; 0 keeps them.
+    # AWS deletes by JAMAK_AWS_JOB_RETENTION_DAYS (the stack's TTL and lifecycle rule).
+    job_retention_days: float = Field(default=0.0, ge=0)
     # Free scratch disk a job needs before it starts: media size x this factor (the fetched
     # media, its listening copy, the outputs) + JAMAK_SCRATCH_MARGIN_MB; short of it the job
     # fails at once. Unset: 2 on the AWS backend (media is downloaded from S3), 0 (no

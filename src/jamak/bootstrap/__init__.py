@@ -10,6 +10,7 @@ route has to ask an adapter what it is. Nothing is created at import time.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ from jamak.jobs.recognizers import (
     model_registry_recognizers,
     open_model_registry,
 )
+from jamak.jobs.retention import DAY_S, RetentionSweeper, delete_expired_jobs
 from jamak.settings import Settings
 
 if TYPE_CHECKING:
@@ -137,6 +139,26 @@ def build_worker_pool(
         express=express_lane(settings),
         recognizer_factory=recognizer_factory,
     )
+
+
+def build_retention_sweeper(settings: Settings, services: Services) -> RetentionSweeper | None:
+    """The embedded deployment's sweeper of finished jobs past ``JAMAK_JOB_RETENTION_DAYS``
+    (not started); None where nothing is to be deleted, or the backend deletes by itself
+    (AWS: DynamoDB's time to live and the bucket's lifecycle rule)."""
+    if settings.backend != "embedded" or settings.job_retention_days <= 0:
+        return None
+    keep_s = settings.job_retention_days * DAY_S
+
+    def sweep() -> list[str]:
+        return delete_expired_jobs(
+            store=services.store,
+            objects=services.objects,
+            launcher=services.launcher,
+            keep_s=keep_s,
+            now=time.time(),
+        )
+
+    return RetentionSweeper(sweep)
 
 
 def build_model_registry(settings: Settings, *, workers: int = 1) -> ModelRegistry:

@@ -25,6 +25,7 @@ from jamak.api.metrics import count_workers
 from jamak.bootstrap import (
     AuthSetupError,
     auth_config,
+    build_retention_sweeper,
     build_services,
     build_worker_pool,
     check_can_serve,
@@ -114,9 +115,12 @@ def run_server(
         services.close()
         raise
     pool = _worker_pool(settings, recognizer_factory) if start_workers else None
+    retention = build_retention_sweeper(settings, services)
     try:
         if pool is not None:
             pool.start()
+        if retention is not None:
+            retention.start()
         app = create_app(services)
         if pool is not None:
             count_workers(app, lambda: len(pool.pids()))
@@ -135,6 +139,8 @@ def run_server(
         with _settle_signals(server):
             server.run()
     finally:
+        if retention is not None:
+            retention.stop()
         if pool is not None:
             pool.stop()
         services.close()

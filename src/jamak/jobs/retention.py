@@ -1,0 +1,109 @@
+"""Finished jobs are deleted, files and all, once they are older than the deployment keeps
+them.
+
+On AWS, DynamoDB's time to live and the bucket's lifecycle rule do it (the foundation
+stack's ``JobRetentionDays``). The embedded deployment has neither, so a server a team
+shares would keep every upload it was ever sent until its disk is full; ``jamak serve``
+sweeps instead, on a thread of its own (:class:`RetentionSweeper`).
+
+Only finished jobs go (succeeded, failed or cancelled), counted from when they finished: a
+six-hour file queued behind others is never deleted while it waits or runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from types import TracebackType
+
+from jamak.errors import JobNotFoundError
+from jamak.jobs.model import Job
+from jamak.jobs.paging import MAX_PAGE_SIZE
+from jamak.jobs.ports import JobStore, Launcher, ObjectStore
+from jamak.jobs.service import delete_job
+
+logger = logging.getLogger(__name__)
+
+DAY_S = 24 * 60 * 60.0
+SWEEP_EVERY_S = 60 * 60.0  # an hour: retention is counted in days
+
+
+def finished_before(job: Job, cutoff: float) -> bool:
+    """Whether ``job`` ended before ``cutoff`` (a job that ended before jamak recorded when
+    counts from its last change)."""
+    if not job.status.is_terminal:
+        return False
+    ended = job.finished_at if job.finished_at is not None else job.updated_at
+    return ended < cutoff
+
+
+def delete_expired_jobs(
+    *, store: JobStore, objects: ObjectStore, launcher: Launcher, keep_s: float, now: float
+) -> list[str]:
+    """Delete every job that finished more than ``keep_s`` before ``now``, whoever owns it;
+    returns their ids. The ids are gathered before any is deleted, so the pages read are the
+    pages that were there."""
+    cutoff = now - keep_s
+    expired: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = store.list(limit=MAX_PAGE_SIZE, cursor=cursor)
+        expired.extend(job.id for job in page.jobs if finished_before(job, cutoff))
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    deleted = []
+    for job_id in expired:
+        try:
+            delete_job(store=store, objects=objects, launcher=launcher, job_id=job_id)
+        except JobNotFoundError:
+            continue  # deleted by its owner meanwhile
+        deleted.append(job_id)
+    if deleted:
+        logger.info(
+            "deleted %d job(s) finished more than %g days ago", len(deleted), keep_s / DAY_S
+        )
+    return deleted
+
+
+class RetentionSweeper:
+    """Runs ``sweep`` at start and every ``every_s`` after, on a daemon thread, until
+    stopped (or the ``with`` block ends). A sweep that fails is logged and tried again at
+    the next turn: a locked database or a full disk must not end the server."""
+
+    def __init__(self, sweep: Callable[[], object], *, every_s: float = SWEEP_EVERY_S) -> None:
+        self._sweep = sweep
+        self._every_s = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="retention", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the sweep under way, if any."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def __enter__(self) -> RetentionSweeper:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self._sweep()
+            except Exception:
+                logger.exception("could not delete expired jobs; trying again later")
+            if self._stop.wait(self._every_s):
+                return
