@@ -8,6 +8,7 @@ fields without the domain knowing.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
@@ -18,6 +19,7 @@ from jamak.asr import catalog
 from jamak.asr.speed import DEFAULT_SPEED, SPEEDS, Speed
 from jamak.errors import ModelNotOfferedError, SubtitleFormatError
 from jamak.jobs.model import DEFAULT_FORMATS, DOCUMENT_OUTPUT, Job, JobOptions, JobStatus
+from jamak.jobs.pace import remaining_s
 from jamak.subtitles import formats as subtitle_formats
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -108,6 +110,12 @@ class JobOut(BaseModel):
         description="the length the file's header claimed at upload (embedded backend), "
         "before any worker read it; may be wrong for a damaged file",
     )
+    remaining_s: float | None = Field(
+        default=None,
+        description="about how many seconds a running job has left, at its own pace so far "
+        "(early estimates run long: its first seconds load and decode); null unless it is "
+        "running and far enough along to tell",
+    )
     language: str | None = Field(description="the requested or detected language")
     options: JobOptionsOut
     formats: list[str] = Field(description="requested subtitle formats")
@@ -126,8 +134,10 @@ class JobOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def from_job(cls, job: Job) -> JobOut:
+    def from_job(cls, job: Job, *, now: float | None = None) -> JobOut:
+        """``now``: the time the estimate of what is left counts from (default: now)."""
         url = job_url(job.id)
+        left_s = remaining_s(job, now=time.time() if now is None else now)
         return cls(
             id=job.id,
             status=job.status,
@@ -138,6 +148,7 @@ class JobOut(BaseModel):
             processed_s=job.processed_s,
             duration_s=job.duration_s,
             declared_s=job.declared_s,
+            remaining_s=None if left_s is None else round(left_s, 1),
             language=job.language or job.options.language,
             options=JobOptionsOut.model_validate(job.options.to_dict()),
             formats=list(job.options.formats),

@@ -242,6 +242,7 @@ function renderJob(job) {
   if (job.duration_s) {
     details.push(t("job.processed", { done: player.formatTime(job.processed_s), total: player.formatTime(job.duration_s) }));
   }
+  if (job.status === "running" && job.remaining_s != null) details.push(remainingText(job.remaining_s));
   if (job.language) details.push(t("job.language", { language: languageName(job.language) }));
   const speed = speedDetail(job);
   if (speed) details.push(speed);
@@ -250,6 +251,14 @@ function renderJob(job) {
   parts.push(renderActions(job));
   card.replaceChildren(...parts);
   return card;
+}
+
+// The server's estimate at the job's own pace, in the unit a person plans with.
+function remainingText(seconds) {
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes <= 1) return t("job.remainingUnderMinute");
+  if (minutes < 90) return t("job.remainingMinutes", { minutes });
+  return t("job.remainingHours", { hours: (seconds / 3600).toFixed(1) });
 }
 
 // Our words for the failure, then the server's sentence (English: it names the file and limit).
