@@ -215,3 +215,30 @@ def test_a_job_that_hangs_past_its_time_limit_fails_and_its_worker_is_replaced(
         assert failed.attempts == 1
     finally:
         services.close()
+
+
+def test_a_replacement_is_not_held_to_the_clock_of_the_worker_it_replaced(
+    settings: Settings, services: Services, tone_bytes: bytes
+) -> None:
+    """A worker that died mid-job leaves its job's start posted; the pool clears it with
+    the replacement, which must not be stopped for a job it never ran."""
+    limited = settings.model_copy(update={"job_time_limit_s": 3.0})  # a job takes 2 s
+    job = submit(services, tone_bytes)
+    factory = slow_recognizers(steps=20, seconds_per_step=0.1)
+    config = worker_process_config(limited)
+    with WorkerPool(config, workers=1, recognizer_factory=factory, overdue_grace_s=0.5) as pool:
+        wait_for(lambda: services.store.get(job.id).progress > 0, timeout_s=60, what="job to start")
+        [victim] = pool.pids()
+        os.kill(victim, signal.SIGKILL)
+        cancel_job(store=services.store, launcher=services.launcher, job_id=job.id)
+        wait_for(lambda: pool.pids() not in ([], [victim]), timeout_s=30, what="a replacement")
+        [replacement] = pool.pids()
+        time.sleep(4.0)  # past the dead job's limit and grace
+        assert pool.pids() == [replacement]
+        after = submit(services, tone_bytes)
+        wait_for(
+            lambda: status(services, after.id) is JobStatus.SUCCEEDED,
+            timeout_s=60,
+            what="the replacement to run the next job",
+        )
+        assert pool.pids() == [replacement]

@@ -204,6 +204,7 @@ class WorkerPool:
         config = self._express_config if slot.express else self._config
         if not slot.express:
             self._busy[slot.index] = False  # a flag its dead predecessor left set
+        slot.clock.stop()  # and the job it was running when it died
         busy = None if slot.express else self._busy
         process = self._context.Process(
             target=worker_process_main,
