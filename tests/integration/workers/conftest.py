@@ -51,22 +51,23 @@ def slow_recognizers(*, steps: int, seconds_per_step: float) -> functools.partia
     return functools.partial(scripted_recognizers, steps=steps, seconds_per_step=seconds_per_step)
 
 
-class ToneWordProvider:
-    """Every model is the tone-word recogniser (jamak.asr.fake), taking ``seconds``."""
+class OneRecognizer:
+    """A provider whose every model is the same recogniser."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
 
     def for_model(self, name: str) -> Recognizer:
-        return ToneWordsRecognizer(seconds=self.seconds)
+        return self.recognizer
 
     def close(self) -> None:
         pass
 
 
-def tone_word_recognizers(config: RecognizerConfig, *, seconds: float = 0.0) -> ToneWordProvider:
-    """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
-    return ToneWordProvider(seconds)
+def tone_word_recognizers(config: RecognizerConfig, *, seconds: float = 0.0) -> OneRecognizer:
+    """A picklable recogniser factory for the pool (wrap it in functools.partial): every
+    model is the tone-word recogniser (jamak.asr.fake), taking ``seconds``."""
+    return OneRecognizer(ToneWordsRecognizer(seconds=seconds))
 
 
 class PacedRecognizer:
@@ -92,37 +93,15 @@ class PacedRecognizer:
         return scripted.recognize(audio, options=options, on_progress=on_progress)
 
 
-class PacedProvider:
-    def __init__(self, seconds_per_audio_s: float) -> None:
-        self.seconds_per_audio_s = seconds_per_audio_s
-
-    def for_model(self, name: str) -> Recognizer:
-        return PacedRecognizer(self.seconds_per_audio_s)
-
-    def close(self) -> None:
-        pass
-
-
-def paced_recognizers(config: RecognizerConfig, *, seconds_per_audio_s: float) -> PacedProvider:
+def paced_recognizers(config: RecognizerConfig, *, seconds_per_audio_s: float) -> OneRecognizer:
     """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
-    return PacedProvider(seconds_per_audio_s)
-
-
-class HangingProvider:
-    """The scripted recogniser, except on audio longer than ``above_s``: there it never
-    returns nor reports progress, like a native call that hangs."""
-
-    def __init__(self, above_s: float) -> None:
-        self.above_s = above_s
-
-    def for_model(self, name: str) -> Recognizer:
-        return HangingRecognizer(self.above_s)
-
-    def close(self) -> None:
-        pass
+    return OneRecognizer(PacedRecognizer(seconds_per_audio_s))
 
 
 class HangingRecognizer:
+    """The scripted recogniser, except on audio longer than ``above_s``: there it never
+    returns nor reports progress, like a native call that hangs."""
+
     name = "hanging"
 
     def __init__(self, above_s: float) -> None:
@@ -142,6 +121,6 @@ class HangingRecognizer:
         return scripted.recognize(audio, options=options, on_progress=on_progress)
 
 
-def hanging_recognizers(config: RecognizerConfig, *, above_s: float) -> HangingProvider:
+def hanging_recognizers(config: RecognizerConfig, *, above_s: float) -> OneRecognizer:
     """A picklable recogniser factory for the pool (wrap it in functools.partial)."""
-    return HangingProvider(above_s)
+    return OneRecognizer(HangingRecognizer(above_s))
