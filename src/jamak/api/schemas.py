@@ -134,10 +134,9 @@ class JobOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def from_job(cls, job: Job, *, now: float | None = None) -> JobOut:
-        """``now``: the time the estimate of what is left counts from (default: now)."""
+    def from_job(cls, job: Job) -> JobOut:
         url = job_url(job.id)
-        left_s = remaining_s(job, now=time.time() if now is None else now)
+        left_s = remaining_s(job, now=time.time())
         return cls(
             id=job.id,
             status=job.status,

@@ -206,24 +206,17 @@ class SqliteJobStore:
     @translate_errors
     def release(self, job_id: str, worker_id: str) -> None:
         with self._write() as db:
-            row = db.execute(
-                "SELECT data FROM jobs WHERE id = ? AND status = ? AND lease_owner = ?",
-                (job_id, _RUNNING, worker_id),
-            ).fetchone()
-            if row is not None:
-                self._save_unleased(db, release_claim(_load(row[0]), now=self._clock()))
+            job = self._held(db, job_id, worker_id)
+            if job is not None:
+                self._save_unleased(db, release_claim(job, now=self._clock()))
 
     @translate_errors
     def fail_held(self, job_id: str, worker_id: str, *, error: str, error_kind: str) -> bool:
         with self._write() as db:
-            row = db.execute(
-                "SELECT data FROM jobs WHERE id = ? AND status = ? AND lease_owner = ?",
-                (job_id, _RUNNING, worker_id),
-            ).fetchone()
-            if row is None:
+            job = self._held(db, job_id, worker_id)
+            if job is None:
                 return False
             now = self._clock()
-            job = _load(row[0])
             failed = apply_transition(
                 job, JobStatus.FAILED, now=now, error=error, error_kind=error_kind
             )
@@ -256,6 +249,15 @@ class SqliteJobStore:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    @staticmethod
+    def _held(db: sqlite3.Connection, job_id: str, worker_id: str) -> Job | None:
+        """The job while ``worker_id`` holds its lease, else None."""
+        row = db.execute(
+            "SELECT data FROM jobs WHERE id = ? AND status = ? AND lease_owner = ?",
+            (job_id, _RUNNING, worker_id),
+        ).fetchone()
+        return None if row is None else _load(row[0])
 
     @staticmethod
     def _get_for_update(db: sqlite3.Connection, job_id: str) -> Job:
