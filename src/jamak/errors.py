@@ -14,7 +14,8 @@ one file or one job into a clear message without losing anything else::
     │   ├── UnknownModelError       a name that is neither in the catalog nor a folder
     │   ├── ModelUnavailableError   known, but cannot be installed here (no network)
     │   ├── ModelNotOfferedError    known, but not one this deployment offers (AWS: baked)
-    │   └── ModelIntegrityError     installed files do not match their checksum
+    │   ├── ModelIntegrityError     installed files do not match their checksum
+    │   └── ModelLoadError          files the engine cannot load (damaged, or not Whisper's)
     ├── SubtitleFormatError         an output format name that is not registered
     ├── JobError
     │   ├── JobNotFoundError
@@ -95,6 +96,11 @@ class ModelNotOfferedError(ModelError):
 
 class ModelIntegrityError(ModelError):
     pass
+
+
+class ModelLoadError(ModelError):
+    """A model folder the engine refuses: a folder given by path is used unchecked (there is
+    no checksum to compare it with), so a damaged or foreign one is found only here."""
 
 
 class SubtitleFormatError(JamakError):

@@ -13,6 +13,7 @@ import ctranslate2
 from faster_whisper import WhisperModel
 
 from jamak.asr.heap import loading_apart
+from jamak.errors import ModelLoadError
 
 
 def resolve_device(device: str) -> str:
@@ -31,13 +32,18 @@ def load_model(
     path: Path, *, device: str, compute_type: str, cpu_threads: int, workers: int = 1
 ) -> WhisperModel:
     """``workers`` files can be recognised at once from as many threads, each on
-    ``cpu_threads`` threads, with the weights loaded once."""
+    ``cpu_threads`` threads, with the weights loaded once. Raises :class:`ModelLoadError`
+    where CTranslate2 cannot load what ``path`` holds."""
     device = resolve_device(device)
-    with loading_apart():
-        return WhisperModel(
-            str(path),
-            device=device,
-            compute_type=resolve_compute_type(compute_type, device),
-            cpu_threads=cpu_threads,
-            num_workers=workers,
-        )
+    try:
+        with loading_apart():
+            return WhisperModel(
+                str(path),
+                device=device,
+                compute_type=resolve_compute_type(compute_type, device),
+                cpu_threads=cpu_threads,
+                num_workers=workers,
+            )
+    except (RuntimeError, ValueError, OSError) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelLoadError(f"could not load the model in {path}: {reason}") from err

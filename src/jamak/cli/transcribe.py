@@ -29,11 +29,11 @@ from jamak.asr.heap import keep_freed_memory
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.options import Task as TaskName
 from jamak.asr.recognizer import Recognizer
-from jamak.asr.registry import ModelRegistry
 from jamak.asr.speed import Speed, with_speed
 from jamak.backends.embedded.sizing import available_memory_bytes, default_worker_count
 from jamak.bootstrap import build_model_registry, job_limits
 from jamak.cli.inputs import Input, expand
+from jamak.cli.loading import LoadingRecognizer, ModelNotLoadedError
 from jamak.cli.startup import env_default
 from jamak.errors import JamakError
 from jamak.media import MediaLimits, longest_first
@@ -176,28 +176,34 @@ def transcribe(
         _exit_if_failed(len(empty_folders), len(empty_folders), console)
     registry = build_model_registry(settings, workers=streams)
     parallel = max(1, min(streams, len(inputs)))
-    recognizer = _load_recognizer(registry, model or settings.model, console)
     output_dir.mkdir(parents=True, exist_ok=True)
-    one_file = functools.partial(
-        _transcribe_one,
-        recognizer=recognizer,
-        recognition=recognition,
-        subtitles=request,
-        output_dir=output_dir,
-        audio_stream=audio_stream,
-        limits=job_limits(settings).media,
-    )
     extensions = [fmt.extension for fmt in request.formats]
-    failed = _transcribe_all(
-        inputs,
-        one_file,
-        parallel=parallel,
-        console=console,
-        done=functools.partial(_written, output_dir=output_dir, extensions=extensions)
-        if skip_existing
-        else None,
-    )
-    registry.close()
+    name = model or settings.model
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader:
+        one_file = functools.partial(
+            _transcribe_one,
+            recognizer=LoadingRecognizer(name, loader.submit(registry.recognizer, name)),
+            recognition=recognition,
+            subtitles=request,
+            output_dir=output_dir,
+            audio_stream=audio_stream,
+            limits=job_limits(settings).media,
+        )
+        try:
+            failed = _transcribe_all(
+                inputs,
+                one_file,
+                parallel=parallel,
+                console=console,
+                done=functools.partial(_written, output_dir=output_dir, extensions=extensions)
+                if skip_existing
+                else None,
+            )
+        except ModelNotLoadedError as err:
+            console.print(f"[red]error:[/] {err}")
+            raise typer.Exit(2) from err
+        finally:
+            registry.close()
     _exit_if_failed(failed + len(empty_folders), len(inputs) + len(empty_folders), console)
 
 
@@ -205,15 +211,6 @@ def _exit_if_failed(failed: int, total: int, console: Console) -> None:
     if failed:
         console.print(f"{failed} of {total} files failed")
         raise typer.Exit(1)
-
-
-def _load_recognizer(registry: ModelRegistry, name: str, console: Console) -> Recognizer:
-    """The model, loaded once for every file; a model that can't be had ends the command."""
-    try:
-        return registry.recognizer(name)
-    except JamakError as err:
-        console.print(f"[red]error:[/] {err}")
-        raise typer.Exit(2) from err
 
 
 def _subtitle_request(

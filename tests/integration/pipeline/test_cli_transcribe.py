@@ -233,6 +233,26 @@ def test_an_unknown_model_is_a_clear_error(media_matrix: dict[str, MediaCase]) -
     assert "unknown model 'nope'" in result.stderr
 
 
+def test_a_model_folder_the_engine_cannot_load_ends_the_command_clearly(
+    media_matrix: dict[str, MediaCase], tmp_path: Path
+) -> None:
+    """A folder given by path is used unchecked, and the model loads while the first file
+    decodes: a damaged one still ends the command with one message, not a traceback per
+    file, and writes nothing."""
+    damaged = tmp_path / "my-model"
+    damaged.mkdir()
+    (damaged / "model.bin").write_bytes(b"not a CTranslate2 model")
+    out = tmp_path / "subs"
+    sources = [_renamed(media_matrix[suffix].path, tmp_path, suffix) for suffix in ("wav", "mp3")]
+    result = _run(
+        "transcribe", *map(str, sources), "--model", str(damaged), "--output-dir", str(out)
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"could not load the model in {damaged}" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
+    assert not list(out.glob("*.srt"))
+
+
 def test_models_list_shows_the_offline_models() -> None:
     result = _run("models", "list")
     assert result.returncode == 0, result.stderr
