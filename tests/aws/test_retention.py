@@ -4,8 +4,12 @@ JAMAK_AWS_JOB_RETENTION_DAYS), and the store writes the TTL attribute the table 
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from jamak.backends.aws import open_backend
@@ -13,9 +17,12 @@ from jamak.backends.aws.items import DAY_S, EXPIRY_ATTRIBUTE
 from jamak.backends.aws.store import DynamoJobStore
 from jamak.bootstrap.configs import aws_config
 from jamak.jobs.model import Job, JobStatus
+from jamak.jobs.recognizers import scripted_recognizers
 from jamak.settings import Settings
 from tests.aws.cfn import resource, template
+from tests.aws.live_server import aws_live_server
 from tests.aws.moto_support import aws_settings, moto_session
+from tests.integration.api.helpers import wait_finished
 
 pytestmark = pytest.mark.aws
 
@@ -84,3 +91,34 @@ def test_one_number_drives_file_expiry_and_record_expiry() -> None:
         Settings(_env_file=None).aws_job_retention_days,  # type: ignore[call-arg]
     }
     assert defaults == {30}
+
+
+def test_the_api_tells_each_job_when_aws_deletes_it(
+    moto_endpoint: str, tmp_path: Path, speech_wav: Any
+) -> None:
+    """On AWS the clock starts at the upload (the record's TTL, the objects' lifecycle), so
+    a job says when it goes from the start, queued or finished."""
+    scripted = functools.partial(scripted_recognizers, steps=2, seconds_per_step=0.0)
+    with (
+        aws_live_server(
+            moto_endpoint,
+            recognizer_factory=scripted,
+            data_dir=tmp_path,
+            aws_job_retention_days=7,
+        ) as server,
+        server.client(user="keeper") as api,
+    ):
+        data = speech_wav.path.read_bytes()
+        body = {"filename": "talk.wav", "size_bytes": len(data)}
+        ticket = api.post("/api/uploads", json=body).json()
+        assert httpx.put(ticket["url"], content=data).status_code == 200
+        completed = api.post(ticket["complete_url"])
+        assert completed.status_code == 201, completed.text
+        started = completed.json()
+        done = wait_finished(api, started["id"])
+
+    created = datetime.fromisoformat(done["created_at"])
+    assert done["status"] == "succeeded"
+    expires = datetime.fromisoformat(started["expires_at"])
+    assert abs(expires - (created + timedelta(days=7))) < timedelta(milliseconds=1)
+    assert done["expires_at"] == started["expires_at"]

@@ -20,6 +20,7 @@ from jamak.asr.speed import DEFAULT_SPEED, SPEEDS, Speed
 from jamak.errors import ModelNotOfferedError, SubtitleFormatError
 from jamak.jobs.model import DEFAULT_FORMATS, DOCUMENT_OUTPUT, Job, JobOptions, JobStatus
 from jamak.jobs.pace import remaining_s
+from jamak.jobs.retention import Retention
 from jamak.subtitles import formats as subtitle_formats
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -132,9 +133,17 @@ class JobOut(BaseModel):
     updated_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    expires_at: datetime | None = Field(
+        default=None,
+        description="when this deployment deletes the job and its files, no sooner "
+        "(`JAMAK_JOB_RETENTION_DAYS` after it finished; on AWS the stack's JobRetentionDays "
+        "after the upload, and AWS may take a day or two more); null: kept until someone "
+        "deletes it, or, on the embedded server, not finished yet",
+    )
 
     @classmethod
-    def from_job(cls, job: Job) -> JobOut:
+    def from_job(cls, job: Job, retention: Retention | None = None) -> JobOut:
+        """``retention``: the deployment's rule, to say when the job goes (None: kept)."""
         url = job_url(job.id)
         left_s = remaining_s(job, now=time.time())
         return cls(
@@ -162,6 +171,7 @@ class JobOut(BaseModel):
             updated_at=_timestamp(job.updated_at),
             started_at=_timestamp(job.started_at),
             finished_at=_timestamp(job.finished_at),
+            expires_at=_timestamp(None if retention is None else retention.expires_at(job)),
         )
 
 

@@ -26,6 +26,7 @@ from jamak.bootstrap.configs import (
     embedded_config,
     express_lane,
     job_limits,
+    job_retention,
     recognition_defaults,
     recognizer_config,
     submit_limits,
@@ -41,7 +42,7 @@ from jamak.jobs.recognizers import (
     model_registry_recognizers,
     open_model_registry,
 )
-from jamak.jobs.retention import DAY_S, RetentionSweeper, delete_expired_jobs
+from jamak.jobs.retention import RetentionSweeper, delete_expired_jobs
 from jamak.settings import Settings
 
 if TYPE_CHECKING:
@@ -145,16 +146,16 @@ def build_retention_sweeper(settings: Settings, services: Services) -> Retention
     """The embedded deployment's sweeper of finished jobs past ``JAMAK_JOB_RETENTION_DAYS``
     (not started); None where nothing is to be deleted, or the backend deletes by itself
     (AWS: DynamoDB's time to live and the bucket's lifecycle rule)."""
-    if settings.backend != "embedded" or settings.job_retention_days <= 0:
+    retention = job_retention(settings)
+    if settings.backend != "embedded" or retention is None:
         return None
-    keep_s = settings.job_retention_days * DAY_S
 
     def sweep() -> list[str]:
         return delete_expired_jobs(
             store=services.store,
             objects=services.objects,
             launcher=services.launcher,
-            keep_s=keep_s,
+            keep_s=retention.keep_s,
             now=time.time(),
         )
 

@@ -24,6 +24,7 @@ from jamak.jobs.direct_uploads import DirectUploadLimits
 from jamak.jobs.limits import JobLimits, ScratchSpace
 from jamak.jobs.quotas import SubmitLimits
 from jamak.jobs.recognizers import RecognizerConfig
+from jamak.jobs.retention import DAY_S, Retention
 from jamak.media import MediaLimits
 from jamak.settings import Settings
 
@@ -53,6 +54,19 @@ class ApiConfig:
     # embedded queue's express worker claims short jobs by it; on S3 it would cost a
     # second download, and nothing there claims by it.
     read_durations: bool = False
+    # How long a finished job is kept, so each job can say when it goes (None: kept).
+    retention: Retention | None = None
+
+
+def job_retention(settings: Settings) -> Retention | None:
+    """The deployment's rule for deleting jobs: the embedded sweeper's
+    (``JAMAK_JOB_RETENTION_DAYS``, from when a job finished) or AWS's
+    (``JAMAK_AWS_JOB_RETENTION_DAYS``, the stack's, from the upload); None: jobs are kept."""
+    if settings.backend == "aws":
+        days, from_creation = float(settings.aws_job_retention_days), True
+    else:
+        days, from_creation = settings.job_retention_days, False
+    return Retention(days * DAY_S, from_creation=from_creation) if days > 0 else None
 
 
 def offered_models(settings: Settings) -> tuple[str, ...]:
@@ -85,6 +99,7 @@ def api_config(settings: Settings) -> ApiConfig:
         offered_models=offered_models(settings),
         default_speed=settings.speed,
         read_durations=settings.backend == "embedded",
+        retention=job_retention(settings),
     )
 
 

@@ -7,7 +7,8 @@ shares would keep every upload it was ever sent until its disk is full; ``jamak 
 sweeps instead, on a thread of its own (:class:`RetentionSweeper`).
 
 Only finished jobs go (succeeded, failed or cancelled), counted from when they finished: a
-six-hour file queued behind others is never deleted while it waits or runs.
+six-hour file queued behind others is never deleted while it waits or runs. Either way the
+rule is one :class:`Retention`, so the API can tell each job's owner when it goes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 
 from jamak.errors import JobNotFoundError
@@ -29,13 +31,27 @@ DAY_S = 24 * 60 * 60.0
 SWEEP_EVERY_S = 60 * 60.0  # an hour: retention is counted in days
 
 
-def finished_before(job: Job, cutoff: float) -> bool:
-    """Whether ``job`` ended before ``cutoff`` (a job that ended before jamak recorded when
-    counts from its last change)."""
-    if not job.status.is_terminal:
-        return False
-    ended = job.finished_at if job.finished_at is not None else job.updated_at
-    return ended < cutoff
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """How long a deployment keeps a job, files and all, and from when it counts.
+
+    ``from_creation``: AWS counts from the upload (DynamoDB's time to live is set when the
+    record is written, and S3's lifecycle rule counts from each object's creation); the
+    embedded sweeper counts from when the job finished."""
+
+    keep_s: float
+    from_creation: bool = False
+
+    def expires_at(self, job: Job) -> float | None:
+        """When ``job`` is due to be deleted (epoch seconds); None while the embedded rule
+        has nothing to count from (the job has not finished). A job that ended before
+        jamak recorded when counts from its last change."""
+        if self.from_creation:
+            return job.created_at + self.keep_s
+        if not job.status.is_terminal:
+            return None
+        ended = job.finished_at if job.finished_at is not None else job.updated_at
+        return ended + self.keep_s
 
 
 def delete_expired_jobs(
@@ -44,12 +60,12 @@ def delete_expired_jobs(
     """Delete every job that finished more than ``keep_s`` before ``now``, whoever owns it;
     returns their ids. The ids are gathered before any is deleted, so the pages read are the
     pages that were there."""
-    cutoff = now - keep_s
+    rule = Retention(keep_s)
     expired: list[str] = []
     cursor: str | None = None
     while True:
         page = store.list(limit=MAX_PAGE_SIZE, cursor=cursor)
-        expired.extend(job.id for job in page.jobs if finished_before(job, cutoff))
+        expired.extend(job.id for job in page.jobs if _expired(rule.expires_at(job), now))
         cursor = page.next_cursor
         if cursor is None:
             break
@@ -65,6 +81,10 @@ def delete_expired_jobs(
             "deleted %d job(s) finished more than %g days ago", len(deleted), keep_s / DAY_S
         )
     return deleted
+
+
+def _expired(expires_at: float | None, now: float) -> bool:
+    return expires_at is not None and expires_at < now
 
 
 class RetentionSweeper:

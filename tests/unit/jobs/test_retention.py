@@ -14,7 +14,7 @@ from jamak.errors import JobNotFoundError, ObjectNotFoundError
 from jamak.jobs.keys import media_key
 from jamak.jobs.model import Job, JobOptions, JobStatus
 from jamak.jobs.paging import MAX_PAGE_SIZE
-from jamak.jobs.retention import DAY_S, RetentionSweeper, delete_expired_jobs
+from jamak.jobs.retention import DAY_S, Retention, RetentionSweeper, delete_expired_jobs
 from jamak.jobs.service import submit_job
 
 NOW = 1_800_000_000.0
@@ -138,3 +138,27 @@ def test_the_sweeper_goes_on_after_a_failed_sweep(caplog: pytest.LogCaptureFixtu
     stopped_at = len(calls)
     twice.wait(0.05)
     assert len(calls) == stopped_at  # nothing runs once stopped
+
+
+def test_a_job_says_when_it_goes_by_the_rule_that_deletes_it(
+    store: InMemoryJobStore, clock: Clock
+) -> None:
+    """The embedded rule counts from the finish (nothing to say before it); AWS's from the
+    upload, whatever the job is doing. The sweeper deletes by the same answer."""
+    objects = InMemoryObjectStore()
+    clock.now = NOW - 10 * DAY_S
+    job = add_job(store, objects)
+    embedded, aws = Retention(7 * DAY_S), Retention(7 * DAY_S, from_creation=True)
+    assert embedded.expires_at(job) is None
+    assert aws.expires_at(job) == job.created_at + 7 * DAY_S
+
+    clock.now = NOW - 5 * DAY_S
+    store.transition(job.id, JobStatus.RUNNING)
+    assert embedded.expires_at(store.get(job.id)) is None
+    clock.now = NOW - 4 * DAY_S
+    store.transition(job.id, JobStatus.SUCCEEDED)
+    done = store.get(job.id)
+
+    assert embedded.expires_at(done) == NOW + 3 * DAY_S
+    assert aws.expires_at(done) == job.created_at + 7 * DAY_S
+    assert sweep(store, objects, keep_days=7) == []  # by the embedded rule, three days left

@@ -170,7 +170,7 @@ def complete_upload(
         submit_limits=services.submit_limits,
         exempt=principal.admin,
     )
-    return JobOut.from_job(job)
+    return JobOut.from_job(job, services.api.retention)
 
 
 @router.delete(

@@ -45,7 +45,7 @@ async def job_events(
         async for update in updates:
             yield ServerSentEvent(
                 event="job",
-                data=JobOut.from_job(update),
+                data=JobOut.from_job(update, services.api.retention),
                 retry=RETRY_MS if first else None,
             )
             first = False

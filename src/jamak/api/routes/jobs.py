@@ -79,7 +79,7 @@ async def create_jobs(
         ]
     finally:
         form.close()
-    return JobsCreatedOut(jobs=[JobOut.from_job(job) for job in jobs])
+    return JobsCreatedOut(jobs=[JobOut.from_job(job, services.api.retention) for job in jobs])
 
 
 @router.get("", summary="List your jobs (an admin: everyone's), newest first")
@@ -98,7 +98,8 @@ def list_jobs(
         cursor=cursor,
     )
     return JobPageOut(
-        jobs=[JobOut.from_job(job) for job in page.jobs], next_cursor=page.next_cursor
+        jobs=[JobOut.from_job(job, services.api.retention) for job in page.jobs],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -111,7 +112,7 @@ async def get_job(
     since_status: JobStatus | None = None,
 ) -> JobOut:
     if not wait:
-        return JobOut.from_job(await fetch_job(services.store, job_id))
+        return JobOut.from_job(await fetch_job(services.store, job_id), services.api.retention)
     job = await wait_for_change(
         services.store,
         job_id,
@@ -120,13 +121,13 @@ async def get_job(
         since_progress=since_progress,
         since_status=since_status,
     )
-    return JobOut.from_job(job)
+    return JobOut.from_job(job, services.api.retention)
 
 
 @router.post("/{job_id}/cancel", responses=_ERRORS, summary="Cancel a queued or running job")
 def cancel_job(job_id: JobIdPath, services: ServicesDep) -> JobOut:
     job = service.cancel_job(store=services.store, launcher=services.launcher, job_id=job_id)
-    return JobOut.from_job(job)
+    return JobOut.from_job(job, services.api.retention)
 
 
 @router.delete(

@@ -2,7 +2,7 @@
 
 import * as api from "./api.js";
 import { jobFailure, refusal, refusalDetail } from "./errors.js";
-import { initialLanguage, language, languageName, onLanguageChange, setLanguage, t } from "./i18n.js";
+import { formatDate, initialLanguage, language, languageName, onLanguageChange, setLanguage, t } from "./i18n.js";
 import * as player from "./player.js";
 import * as session from "./session.js";
 import { fillSpeeds, setUpSpeeds, speedDetail } from "./speed.js";
@@ -246,6 +246,10 @@ function renderJob(job) {
   if (job.language) details.push(t("job.language", { language: languageName(job.language) }));
   const speed = speedDetail(job);
   if (speed) details.push(speed);
+  // Where the server deletes finished jobs, when this one goes: download before then.
+  if (!ACTIVE.has(job.status) && job.expires_at) {
+    details.push(t("job.keptUntil", { date: formatDate(new Date(job.expires_at)) }));
+  }
   if (details.length) parts.push(element("p", "job-details", details.join(" · ")));
   if (job.status === "failed") parts.push(renderFailure(job));
   parts.push(renderActions(job));

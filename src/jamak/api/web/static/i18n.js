@@ -64,6 +64,7 @@ export const MESSAGES = {
     "job.remainingUnderMinute": "less than a minute left",
     "job.remainingMinutes": "about {minutes} min left",
     "job.remainingHours": "about {hours} h left",
+    "job.keptUntil": "Kept until {date}",
     "job.language": "Language: {language}",
     "job.speed": "Speed: {speed}",
     "job.open": "Play",
@@ -174,6 +175,7 @@ export const MESSAGES = {
     "job.remainingUnderMinute": "1분 안에 끝남",
     "job.remainingMinutes": "약 {minutes}분 남음",
     "job.remainingHours": "약 {hours}시간 남음",
+    "job.keptUntil": "{date}까지 보관",
     "job.language": "언어: {language}",
     "job.speed": "속도: {speed}",
     "job.open": "재생",
@@ -270,6 +272,15 @@ export function translatePage(root) {
     for (const element of root.querySelectorAll(`[data-i18n-${attr}]`)) {
       element.setAttribute(attr, t(element.dataset[dataKey]));
     }
+  }
+}
+
+// A day in the page's language ("Dec 13, 2026" / "2026. 12. 13.").
+export function formatDate(date) {
+  try {
+    return new Intl.DateTimeFormat([current], { dateStyle: "medium" }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
   }
 }
 
