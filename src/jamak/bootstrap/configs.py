@@ -21,6 +21,7 @@ from jamak.backends.embedded.config import ExpressLane, WorkerProcessConfig
 from jamak.bootstrap.auth import SECRET_FILE, AuthConfig, auth_required, load_or_create_secret
 from jamak.errors import ModelNotOfferedError, UnknownModelError
 from jamak.jobs.direct_uploads import DirectUploadLimits
+from jamak.jobs.express import express_time_limit_s
 from jamak.jobs.limits import JobLimits, ScratchSpace
 from jamak.jobs.quotas import SubmitLimits
 from jamak.jobs.recognizers import RecognizerConfig
@@ -175,7 +176,11 @@ def worker_process_config(settings: Settings) -> WorkerProcessConfig:
 
 def express_lane(settings: Settings) -> ExpressLane:
     """The embedded pool's workers for short jobs only."""
-    return ExpressLane(workers=settings.express_workers, max_duration_s=settings.express_max_s)
+    return ExpressLane(
+        workers=settings.express_workers,
+        max_duration_s=settings.express_max_s,
+        time_limit_s=express_time_limit_s(settings.express_max_s),
+    )
 
 
 def job_limits(settings: Settings) -> JobLimits:

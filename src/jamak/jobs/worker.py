@@ -16,6 +16,7 @@ from typing import Any
 
 from jamak.asr.options import RecognitionOptions
 from jamak.errors import BackendBusyError
+from jamak.jobs.express import EXPRESS_OVERRUN
 from jamak.jobs.lease import LeaseKeeper
 from jamak.jobs.limits import JobLimits
 from jamak.jobs.model import Job, JobStatus
@@ -29,11 +30,6 @@ logger = logging.getLogger(__name__)
 
 # After an unexpected error in the loop itself (say, the database briefly unavailable).
 _ERROR_BACKOFF_S = 2.0
-# An express worker hands back a job measured longer than this many times its bound. A
-# header's length may be an estimate (a variable-bitrate MP3 without an index), so a job a
-# little past the bound is finished; one that is far past it lied, and would hold the lane
-# that exists to keep short jobs from waiting.
-EXPRESS_OVERRUN = 1.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from jamak.jobs.model import JobStatus
 from jamak.settings import Settings
 from tests.support.media import make_tone
 
-from .conftest import paced_recognizers
+from .conftest import hanging_recognizers, paced_recognizers
 from .helpers import submit, wait_for
 
 SECONDS_PER_AUDIO_S = 0.5  # the long clips take 20 s each, the short one 1 s
@@ -82,3 +82,50 @@ def test_a_short_job_passes_long_ones_that_hold_every_worker(
             timeout_s=120,
             what="the long jobs to finish",
         )
+
+
+def test_a_short_job_that_hangs_frees_the_lane_within_its_own_limit(
+    settings: Settings, services: Services, tmp_path: Path, tone_bytes: bytes
+) -> None:
+    """The lane's limit is its own (a few times its longest audio), not the server's 12
+    hours: a short job stuck in one call fails, its worker is replaced, and the next short
+    job runs on the lane, while the regular worker's long job is left alone."""
+    hanging = functools.partial(hanging_recognizers, above_s=3.0)
+    pool = WorkerPool(
+        worker_process_config(settings),
+        workers=1,
+        express=ExpressLane(workers=1, max_duration_s=10.0, time_limit_s=2.0),
+        recognizer_factory=hanging,
+        overdue_grace_s=1.0,
+    )
+    long = submit(
+        services, make_tone(tmp_path / "long.wav", LONG_S).read_bytes(), read_duration=True
+    )
+    pool.start()
+    try:
+        wait_for(
+            lambda: status(services, long.id) is JobStatus.RUNNING,
+            timeout_s=60,
+            what="the long job to hold the regular worker",
+        )
+        lane_pids = set(pool.pids())
+        stuck = submit(
+            services, make_tone(tmp_path / "stuck.wav", 5.0).read_bytes(), read_duration=True
+        )
+        wait_for(
+            lambda: status(services, stuck.id) is JobStatus.FAILED,
+            timeout_s=60,
+            what="the stuck short job to fail",
+        )
+        after = submit(services, tone_bytes, read_duration=True)
+        wait_for(
+            lambda: status(services, after.id) is JobStatus.SUCCEEDED,
+            timeout_s=60,
+            what="the next short job to run on the replaced express worker",
+        )
+        failed = services.store.get(stuck.id)
+        assert failed.error_kind == "JobTimeLimitError"
+        assert status(services, long.id) is JobStatus.RUNNING
+        assert len(set(pool.pids()) - lane_pids) == 1  # the express worker, replaced
+    finally:
+        pool.stop(timeout_s=1.0)  # the long job hangs for good: its worker is killed

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from jamak.backends.memory import InMemoryJobStore, InMemoryObjectStore
+from jamak.jobs.express import EXPRESS_OVERRUN
 from jamak.jobs.model import JobStatus
-from jamak.jobs.worker import EXPRESS_OVERRUN
 from tests.support.hostile import flac_claiming
 from tests.support.media import encode, make_tone
 

@@ -41,7 +41,10 @@ class WorkerProcessConfig:
 class ExpressLane:
     """Workers beside the pool's regular ones that claim only short jobs (a known declared
     length of at most ``max_duration_s``), one thread each, so a short clip submitted while
-    long jobs hold every regular worker starts within a poll instead of after them."""
+    long jobs hold every regular worker starts within a poll instead of after them.
+    ``time_limit_s``: how long a job may run there (None: the pool's own limit; never
+    longer than it; :func:`jamak.jobs.express.express_time_limit_s`)."""
 
     workers: int = 0
     max_duration_s: float = 120.0
+    time_limit_s: float | None = None

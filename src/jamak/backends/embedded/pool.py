@@ -107,6 +107,9 @@ class WorkerPool:
             split=False,  # it never takes a long job, so it never plans one
             max_duration_s=lane.max_duration_s,
             nice=0,
+            limits=replace(
+                config.limits, time_limit_s=_sooner(config.limits.time_limit_s, lane.time_limit_s)
+            ),
         )
         self._factory = recognizer_factory
         self._overdue_grace_s = overdue_grace_s
@@ -225,7 +228,8 @@ class WorkerPool:
     def _stop_overdue(self, slot: _Slot) -> None:
         """Stop a worker whose job has run past the time limit and its grace, and fail the
         job: it reports no progress, or the job would have failed by itself."""
-        process, limit_s = slot.process, self._config.limits.time_limit_s
+        config = self._express_config if slot.express else self._config
+        process, limit_s = slot.process, config.limits.time_limit_s
         if process is None or process.pid is None or limit_s is None:
             return
         job_id = slot.clock.overdue(limit_s + self._overdue_grace_s)
@@ -282,6 +286,12 @@ class WorkerPool:
             self._spawn(slot)
         elif slot.ready.value:
             slot.failed_starts = 0
+
+
+def _sooner(limit_s: float | None, other_s: float | None) -> float | None:
+    """The shorter of two time limits, None being none."""
+    limits = [value for value in (limit_s, other_s) if value is not None]
+    return min(limits) if limits else None
 
 
 class _Slot:
