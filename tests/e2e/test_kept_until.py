@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from jamak.jobs.recognizers import scripted_recognizers
-from tests.e2e.test_web_app import DESKTOP, open_app
+from tests.e2e.test_web_app import DESKTOP, open_app, start_upload
 from tests.integration.api.live_server import LiveServer, live_server, server_settings
 
 pytestmark = pytest.mark.browser
@@ -35,9 +35,7 @@ def test_a_finished_job_says_until_when_it_is_kept(
 ) -> None:
     tab = open_app(browser, keeping_server, viewport=DESKTOP, locale=locale)
     page = tab.page
-    page.set_input_files("#file-input", str(webm_clip))
-    page.click("#start")
-    card = page.locator(".job", has_text=webm_clip.name).first
+    card = start_upload(page, webm_clip)
     card.locator(".badge.running").wait_for(timeout=30_000)
     assert kept not in card.inner_text()
 

@@ -50,11 +50,16 @@ def no_horizontal_overflow(page: Any) -> bool:
     )
 
 
-def upload_and_wait(page: Any, media: Path) -> Any:
-    """Upload one file from the page and wait until its job card says it succeeded."""
+def start_upload(page: Any, media: Path) -> Any:
+    """Upload one file from the page with the form's defaults; its job card."""
     page.set_input_files("#file-input", str(media))
     page.click("#start")
-    card = page.locator(".job", has_text=media.name).first
+    return page.locator(".job", has_text=media.name).first
+
+
+def upload_and_wait(page: Any, media: Path) -> Any:
+    """Upload one file from the page and wait until its job card says it succeeded."""
+    card = start_upload(page, media)
     card.locator(".badge.succeeded").wait_for(timeout=FINISH_MS)
     return card
 
@@ -225,9 +230,7 @@ def test_failures_are_told_in_the_pages_language_with_the_servers_sentence_besid
 
     page.click("#lang-toggle")
     assert page.locator("html").get_attribute("lang") == "ko"
-    page.set_input_files("#file-input", str(not_audio))
-    page.click("#start")
-    card = page.locator(".job", has_text=not_audio.name).first
+    card = start_upload(page, not_audio)
     card.locator(".badge.failed").wait_for(timeout=FINISH_MS)
     reason = card.locator(".job-error")
     assert reason.inner_text().startswith(
