@@ -116,9 +116,11 @@ def test_the_api_tells_each_job_when_aws_deletes_it(
         assert completed.status_code == 201, completed.text
         started = completed.json()
         done = wait_finished(api, started["id"])
+        config = api.get("/api/config").json()
 
     created = datetime.fromisoformat(done["created_at"])
     assert done["status"] == "succeeded"
     expires = datetime.fromisoformat(started["expires_at"])
     assert abs(expires - (created + timedelta(days=7))) < timedelta(milliseconds=1)
     assert done["expires_at"] == started["expires_at"]
+    assert (config["retention_days"], config["retention_from"]) == (7, "upload")

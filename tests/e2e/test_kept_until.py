@@ -1,6 +1,7 @@
-"""Where the server deletes finished jobs (``JAMAK_JOB_RETENTION_DAYS``), a finished job's
-card says until when it is kept, in the page's language, so its owner knows to download
-the subtitles before then; a job still working says nothing of it yet."""
+"""Where the server deletes finished jobs (``JAMAK_JOB_RETENTION_DAYS``), the upload form
+says so, and a finished job's card says until when it is kept, in the page's language, so
+its owner knows to download the subtitles before then; a job still working says nothing of
+it yet. A server that keeps every job says nothing of either (test_web_app's servers)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,19 @@ def keeping_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
         yield running
 
 
-@pytest.mark.parametrize(("locale", "kept"), [("en-US", "Kept until"), ("ko-KR", "까지 보관")])
+@pytest.mark.parametrize(
+    ("locale", "rule", "kept"),
+    [
+        ("en-US", "Finished jobs are deleted with their files after 7 days", "Kept until"),
+        ("ko-KR", "끝난 작업은 7일 뒤 파일과 함께 삭제됩니다", "까지 보관"),
+    ],
+)
 def test_a_finished_job_says_until_when_it_is_kept(
-    browser: Any, keeping_server: LiveServer, webm_clip: Path, locale: str, kept: str
+    browser: Any, keeping_server: LiveServer, webm_clip: Path, locale: str, rule: str, kept: str
 ) -> None:
     tab = open_app(browser, keeping_server, viewport=DESKTOP, locale=locale)
     page = tab.page
+    assert rule in page.locator("#retention-hint").inner_text()  # said before any upload
     card = start_upload(page, webm_clip)
     card.locator(".badge.running").wait_for(timeout=30_000)
     assert kept not in card.inner_text()

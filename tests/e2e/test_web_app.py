@@ -93,6 +93,7 @@ def test_upload_watch_play_seek_download_and_translate(
     assert speed.input_value() == "balanced"
     assert speed.locator("option").all_inner_texts() == ["Fast", "Balanced", "Accurate"]
     assert "Recommended" in page.locator("#speed-hint").inner_text()
+    assert page.locator("#retention-hint").is_hidden()  # this server keeps every job
     speed.select_option("accurate")
     assert "Slowest" in page.locator("#speed-hint").inner_text()
     page.set_input_files("#file-input", str(webm_clip))

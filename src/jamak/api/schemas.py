@@ -304,6 +304,14 @@ class ConfigOut(BaseModel):
         description="follow jobs through `GET /api/jobs/{id}/events`, or by long-polling "
         "`GET /api/jobs/{id}?wait=` where a proxy buffers responses (API Gateway)",
     )
+    retention_days: float | None = Field(
+        None,
+        description="jobs and their files are deleted this many days after `retention_from` "
+        "(each job's `expires_at` says when); null: kept until someone deletes them",
+    )
+    retention_from: Literal["finished", "upload"] | None = Field(
+        None, description="what the retention counts from: the job's end, or its upload (AWS)"
+    )
 
 
 class HealthOut(BaseModel):

@@ -13,6 +13,7 @@ from jamak.api.schemas import ConfigOut, ModelOut
 from jamak.asr import catalog
 from jamak.asr.speed import SPEEDS
 from jamak.jobs.model import DEFAULT_FORMATS
+from jamak.jobs.retention import DAY_S
 from jamak.subtitles import formats
 
 router = APIRouter(prefix="/api", tags=["config"])
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/api", tags=["config"])
 @router.get("/config", summary="Models, formats and limits for upload forms")
 def get_config(services: ServicesDep) -> ConfigOut:
     offered = services.api.offered_models  # empty: every catalog model
+    retention = services.api.retention
     models = [
         ModelOut(name=spec.name, multilingual=spec.multilingual, approx_mb=spec.approx_mb)
         for spec in catalog.CATALOG.values()
@@ -36,4 +38,10 @@ def get_config(services: ServicesDep) -> ConfigOut:
         default_speed=services.api.default_speed,
         direct_uploads=services.direct_uploads is not None,
         live_updates=services.live_updates,
+        retention_days=None if retention is None else retention.keep_s / DAY_S,
+        retention_from=None
+        if retention is None
+        else "upload"
+        if retention.from_creation
+        else "finished",
     )

@@ -382,8 +382,19 @@ function watch(id) {
 
 // ---- start -----------------------------------------------------------------------------
 
+// Where the server deletes jobs, say so before anything is uploaded.
+function fillRetention() {
+  const hint = $("retention-hint");
+  const days = state.config.retention_days;
+  hint.hidden = days == null;
+  if (days == null) return;
+  const key = state.config.retention_from === "upload" ? "upload.retentionUpload" : "upload.retentionFinished";
+  hint.textContent = t(key, { days: Number(days.toFixed(1)) });
+}
+
 function applyLanguage() {
   if (state.config) {
+    fillRetention();
     fillModels();
     fillSpeeds(state.config);
     fillLanguages();
@@ -419,6 +430,7 @@ async function start() {
     fillSpeeds(state.config);
     fillLanguages();
     fillFormats();
+    fillRetention();
     await loadJobs();
   } catch (error) {
     showError(error);
