@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Literal
 
 from jamak.errors import JobNotFoundError
 from jamak.jobs.model import Job
@@ -41,6 +42,10 @@ class Retention:
 
     keep_s: float
     from_creation: bool = False
+
+    @property
+    def counted_from(self) -> Literal["finished", "upload"]:
+        return "upload" if self.from_creation else "finished"
 
     def expires_at(self, job: Job) -> float | None:
         """When ``job`` is due to be deleted (epoch seconds); None while the embedded rule

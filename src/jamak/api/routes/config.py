@@ -39,9 +39,5 @@ def get_config(services: ServicesDep) -> ConfigOut:
         direct_uploads=services.direct_uploads is not None,
         live_updates=services.live_updates,
         retention_days=None if retention is None else retention.keep_s / DAY_S,
-        retention_from=None
-        if retention is None
-        else "upload"
-        if retention.from_creation
-        else "finished",
+        retention_from=None if retention is None else retention.counted_from,
     )
