@@ -5,6 +5,7 @@ kills, cancels or stops something."""
 from __future__ import annotations
 
 import functools
+import io
 import os
 import random
 import signal
@@ -15,8 +16,8 @@ import pytest
 
 from jamak.backends.embedded.pool import WorkerPool
 from jamak.bootstrap import Services, build_services, worker_process_config
-from jamak.jobs.model import JobStatus
-from jamak.jobs.service import cancel_job
+from jamak.jobs.model import JobOptions, JobStatus
+from jamak.jobs.service import cancel_job, submit_job
 from jamak.settings import Settings
 from tests.support.media import make_tone
 
@@ -242,3 +243,49 @@ def test_a_replacement_is_not_held_to_the_clock_of_the_worker_it_replaced(
             what="the replacement to run the next job",
         )
         assert pool.pids() == [replacement]
+
+
+def test_a_model_folder_the_engine_cannot_load_fails_its_jobs_not_the_workers(
+    settings: Settings, tmp_path: Path, tone_bytes: bytes
+) -> None:
+    """The server's default model given as a folder CTranslate2 refuses (real registry, real
+    engine): each worker loads it at start and fails, and stays up; each job asking for it
+    fails with the reason, once, and the pool goes on."""
+    damaged = tmp_path / "my-model"
+    damaged.mkdir()
+    (damaged / "model.bin").write_bytes(b"not a CTranslate2 model")
+    with_damaged = settings.model_copy(update={"model": str(damaged)})
+    services = build_services(with_damaged)
+    try:
+        jobs = [
+            submit_job(
+                store=services.store,
+                objects=services.objects,
+                launcher=services.launcher,
+                owner="ana",
+                filename="talk.wav",
+                source=io.BytesIO(tone_bytes),
+                options=JobOptions(model=str(damaged)),
+            )
+            for _ in range(2)
+        ]
+        with WorkerPool(worker_process_config(with_damaged), workers=1) as pool:
+            wait_for(lambda: len(pool.pids()) == 1, timeout_s=60, what="the worker to start")
+            [started] = pool.pids()
+            wait_for(
+                lambda: all(status(services, job.id).is_terminal for job in jobs),
+                timeout_s=60,
+                what="both jobs to end",
+            )
+            assert pool.pids() == [started]  # neither the start-up load nor a job ended it
+        for job in jobs:
+            failed = services.store.get(job.id)
+            assert failed.status is JobStatus.FAILED
+            assert failed.error_kind == "ModelLoadError"
+            assert (
+                failed.error is not None
+                and f"could not load the model in {damaged}" in failed.error
+            )
+            assert failed.attempts == 1
+    finally:
+        services.close()
