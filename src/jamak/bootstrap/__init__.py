@@ -155,7 +155,7 @@ def build_retention_sweeper(settings: Settings, services: Services) -> Retention
             store=services.store,
             objects=services.objects,
             launcher=services.launcher,
-            keep_s=retention.keep_s,
+            retention=retention,
             now=time.time(),
         )
 

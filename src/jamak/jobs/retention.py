@@ -44,6 +44,10 @@ class Retention:
     from_creation: bool = False
 
     @property
+    def days(self) -> float:
+        return self.keep_s / DAY_S
+
+    @property
     def counted_from(self) -> Literal["finished", "upload"]:
         return "upload" if self.from_creation else "finished"
 
@@ -58,19 +62,22 @@ class Retention:
         ended = job.finished_at if job.finished_at is not None else job.updated_at
         return ended + self.keep_s
 
+    def expired(self, job: Job, now: float) -> bool:
+        expires_at = self.expires_at(job)
+        return expires_at is not None and expires_at < now
+
 
 def delete_expired_jobs(
-    *, store: JobStore, objects: ObjectStore, launcher: Launcher, keep_s: float, now: float
+    *, store: JobStore, objects: ObjectStore, launcher: Launcher, retention: Retention, now: float
 ) -> list[str]:
-    """Delete every job that finished more than ``keep_s`` before ``now``, whoever owns it;
-    returns their ids. The ids are gathered before any is deleted, so the pages read are the
-    pages that were there."""
-    rule = Retention(keep_s)
+    """Delete every job ``retention`` says has expired by ``now``, whoever owns it; returns
+    their ids. The ids are gathered before any is deleted, so the pages read are the pages
+    that were there."""
     expired: list[str] = []
     cursor: str | None = None
     while True:
         page = store.list(limit=MAX_PAGE_SIZE, cursor=cursor)
-        expired.extend(job.id for job in page.jobs if _expired(rule.expires_at(job), now))
+        expired.extend(job.id for job in page.jobs if retention.expired(job, now))
         cursor = page.next_cursor
         if cursor is None:
             break
@@ -82,14 +89,8 @@ def delete_expired_jobs(
             continue  # deleted by its owner meanwhile
         deleted.append(job_id)
     if deleted:
-        logger.info(
-            "deleted %d job(s) finished more than %g days ago", len(deleted), keep_s / DAY_S
-        )
+        logger.info("deleted %d job(s) past their %g days", len(deleted), retention.days)
     return deleted
-
-
-def _expired(expires_at: float | None, now: float) -> bool:
-    return expires_at is not None and expires_at < now
 
 
 class RetentionSweeper:

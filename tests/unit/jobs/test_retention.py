@@ -58,7 +58,11 @@ def finish(store: InMemoryJobStore, job: Job, status: JobStatus) -> None:
 
 def sweep(store: InMemoryJobStore, objects: InMemoryObjectStore, keep_days: float) -> list[str]:
     return delete_expired_jobs(
-        store=store, objects=objects, launcher=NoopLauncher(), keep_s=keep_days * DAY_S, now=NOW
+        store=store,
+        objects=objects,
+        launcher=NoopLauncher(),
+        retention=Retention(keep_days * DAY_S),
+        now=NOW,
     )
 
 

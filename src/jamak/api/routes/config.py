@@ -13,7 +13,6 @@ from jamak.api.schemas import ConfigOut, ModelOut
 from jamak.asr import catalog
 from jamak.asr.speed import SPEEDS
 from jamak.jobs.model import DEFAULT_FORMATS
-from jamak.jobs.retention import DAY_S
 from jamak.subtitles import formats
 
 router = APIRouter(prefix="/api", tags=["config"])
@@ -38,6 +37,6 @@ def get_config(services: ServicesDep) -> ConfigOut:
         default_speed=services.api.default_speed,
         direct_uploads=services.direct_uploads is not None,
         live_updates=services.live_updates,
-        retention_days=None if retention is None else retention.keep_s / DAY_S,
+        retention_days=None if retention is None else retention.days,
         retention_from=None if retention is None else retention.counted_from,
     )

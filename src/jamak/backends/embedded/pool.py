@@ -202,9 +202,12 @@ class WorkerPool:
     ) -> None:
         self.stop()
 
+    def _config_of(self, slot: _Slot) -> WorkerProcessConfig:
+        return self._express_config if slot.express else self._config
+
     def _spawn(self, slot: _Slot) -> None:
         slot.ready.value = False
-        config = self._express_config if slot.express else self._config
+        config = self._config_of(slot)
         if not slot.express:
             self._busy[slot.index] = False  # a flag its dead predecessor left set
         slot.clock.stop()  # and the job it was running when it died
@@ -228,8 +231,7 @@ class WorkerPool:
     def _stop_overdue(self, slot: _Slot) -> None:
         """Stop a worker whose job has run past the time limit and its grace, and fail the
         job: it reports no progress, or the job would have failed by itself."""
-        config = self._express_config if slot.express else self._config
-        process, limit_s = slot.process, config.limits.time_limit_s
+        process, limit_s = slot.process, self._config_of(slot).limits.time_limit_s
         if process is None or process.pid is None or limit_s is None:
             return
         job_id = slot.clock.overdue(limit_s + self._overdue_grace_s)
