@@ -66,8 +66,12 @@ class SileroDetector:
         self._decoder = _session(halves.after)
         self._threads = max(1, threads)
 
-    def readings(self, samples: npt.NDArray[np.float32], *, fresh_block: int) -> Readings:
-        """``samples``: a whole number of frames. ``fresh_block``: frames per fresh block.
+    def readings(
+        self, samples: npt.NDArray[np.float32], *, fresh_block: int, gain: np.float32 | None = None
+    ) -> Readings:
+        """``samples``: the file, its last frame completed with silence. ``fresh_block``:
+        frames per fresh block. ``gain``: the file is heard multiplied by it and clipped to
+        [-1, 1], a chunk at a time, so a levelled copy of a long file is never held whole.
 
         Each frame is heard with the last ``CONTEXT`` samples of the frame before it, and
         the first frame with silence, as faster-whisper feeds the detector; within a fresh
@@ -75,16 +79,19 @@ class SileroDetector:
         hears silence before it and its last frame's closing samples are silenced, as
         faster-whisper silences a file's). Only the frames whose input differs between the
         readings (about two per block) are encoded twice."""
-        frames = samples.reshape(-1, FRAME)
+        total = -(-len(samples) // FRAME)
         chunk = max(fresh_block, CHUNK_FRAMES // fresh_block * fresh_block)
         state = _zero_state()
         in_context: list[Probabilities] = []
         fresh: list[Probabilities] = []
         with ThreadPoolExecutor(self._threads, thread_name_prefix="vad") as pool:
-            for start in range(0, len(frames), chunk):
-                stop = min(start + chunk, len(frames))
-                whole = _inputs(frames, start, stop, block=None)
-                blocks = _inputs(frames, start, stop, block=fresh_block)
+            for start in range(0, total, chunk):
+                stop = min(start + chunk, total)
+                heard = _heard_frames(samples, max(start - 1, 0), stop, gain)
+                before = heard[0] if start > 0 else None
+                frames = heard[1:] if start > 0 else heard
+                whole = _inputs(frames, before, at_end=stop == total, block=None)
+                blocks = _inputs(frames, before, at_end=stop == total, block=fresh_block)
                 features = self._encode(whole, pool)
                 differ = np.flatnonzero(np.any(whole != blocks, axis=1))
                 fresh_features = features.copy()
@@ -114,17 +121,34 @@ class SileroDetector:
         return np.asarray(probs, dtype=np.float32).reshape(-1), (h, c)
 
 
-def _inputs(frames: Frames, start: int, stop: int, *, block: int | None) -> Frames:
-    """The detector's input rows for frames ``start:stop``: each frame after the closing
-    ``CONTEXT`` samples of the one before, as faster-whisper builds them for a file.
-    ``block``: the frames read as fresh blocks of that many (``start`` begins one), each
-    built as a file of its own; None: read as one stretch of the whole file."""
-    rows = np.empty((stop - start, CONTEXT + FRAME), dtype=np.float32)
-    rows[:, CONTEXT:] = frames[start:stop]
-    rows[1:, :CONTEXT] = frames[start : stop - 1, -CONTEXT:]
-    rows[0, :CONTEXT] = frames[start - 1, -CONTEXT:] if start > 0 else 0.0
+def _heard_frames(
+    samples: npt.NDArray[np.float32], start: int, stop: int, gain: np.float32 | None
+) -> Frames:
+    """Frames ``start:stop`` of the file as the detector hears them: a new array, levelled
+    by ``gain`` where given, the file's last frame completed with silence."""
+    heard = np.zeros((stop - start, FRAME), dtype=np.float32)
+    piece = samples[start * FRAME : stop * FRAME]
+    flat = heard.reshape(-1)
+    flat[: len(piece)] = piece
+    if gain is not None:
+        np.multiply(flat, gain, out=flat)
+        np.clip(flat, -1.0, 1.0, out=flat)
+    return heard
+
+
+def _inputs(frames: Frames, before: Frames | None, *, at_end: bool, block: int | None) -> Frames:
+    """The detector's input rows for ``frames``: each frame after the closing ``CONTEXT``
+    samples of the one before, as faster-whisper builds them for a file. ``before``: the
+    frame ahead of the first, None at the file's start (heard as silence). ``at_end``: the
+    last frame is the file's. ``block``: the frames read as fresh blocks of that many (the
+    first frame begins one), each built as a file of its own; None: read as one stretch of
+    the whole file."""
+    rows = np.empty((len(frames), CONTEXT + FRAME), dtype=np.float32)
+    rows[:, CONTEXT:] = frames
+    rows[1:, :CONTEXT] = frames[:-1, -CONTEXT:]
+    rows[0, :CONTEXT] = before[-CONTEXT:] if before is not None else 0.0
     if block is None:
-        if stop == len(frames):
+        if at_end:
             rows[-1, -CONTEXT:] = 0.0  # a file's closing samples are silenced
         return rows
     rows[::block, :CONTEXT] = 0.0

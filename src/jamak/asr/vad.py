@@ -6,8 +6,8 @@ towards keeping speech: a dropped word costs more than a few decoded seconds of 
 
 Two measured weaknesses of running Silero once over a whole file are corrected here:
 - its speech probability falls with the input level, so quiet speech (whispering, a second
-  speaker on one channel of a downmixed stereo file) reads as silence: the audio is brought
-  to a standard peak level first;
+  speaker on one channel of a downmixed stereo file) reads as silence: the audio is heard
+  brought to a standard peak level (:mod:`jamak.asr.levels`);
 - its recurrent state can stay "in silence" for many seconds after a change of speaker or
   room: probabilities are also computed on short blocks with a fresh state, and a frame is
   as speech-like as the higher of the two readings (:mod:`jamak.asr.silero` runs the
@@ -20,14 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jamak.asr.levels import level_gain
 from jamak.asr.recognizer import SAMPLE_RATE, Audio
 from jamak.asr.silero import SileroDetector
 from jamak.asr.spans import SpeechSpan
 from jamak.asr.speech_map import FRAME, Probabilities, SpeechMap
 
 FRESH_BLOCK_FRAMES = 250  # ~8 s: short enough for a fresh state to matter
-TARGET_PEAK = 0.9
-MAX_GAIN = 16.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,7 @@ def speech_map(audio: Audio, detector: SileroDetector | None = None) -> SpeechMa
 
 def speech_probabilities(audio: Audio, detector: SileroDetector) -> Probabilities:
     """One speech probability per 32 ms frame: the higher of the two readings."""
-    readings = detector.readings(_levelled_frames(audio), fresh_block=FRESH_BLOCK_FRAMES)
+    readings = detector.readings(audio, fresh_block=FRESH_BLOCK_FRAMES, gain=level_gain(audio))
     combined: Probabilities = np.maximum(readings.in_context, readings.fresh)
     return combined
 
@@ -119,20 +118,3 @@ def _split_long(
     return _split_long(probs, (start, cut), max_frames) + _split_long(
         probs, (cut, stop), max_frames
     )
-
-
-def _levelled_frames(audio: Audio) -> Audio:
-    """The audio brought to a standard peak, in a new array padded with silence to whole
-    frames. Built in place in that one array: the samples of a long file are tens of MB,
-    and each copy of them costs a page fault per 4 kB (a 20-minute file levelled by
-    expressions took 0.7 s, this way 0.14 s, to the same samples)."""
-    frames = np.zeros(len(audio) + (-len(audio)) % FRAME, dtype=np.float32)
-    levelled = frames[: len(audio)]
-    np.abs(audio, out=levelled)
-    peak = float(np.quantile(levelled, 0.999, overwrite_input=True))
-    if peak <= 0.0:
-        levelled[:] = audio
-        return frames
-    np.multiply(audio, np.float32(min(TARGET_PEAK / peak, MAX_GAIN)), out=levelled)
-    np.clip(levelled, -1.0, 1.0, out=levelled)
-    return frames

@@ -48,3 +48,23 @@ def test_both_readings_are_the_whole_detectors_frame_for_frame(speech_wav: Speec
         np.testing.assert_allclose(readings.fresh, fresh, rtol=0, atol=1e-5)
         if frames > BLOCK:  # a fresh state is heard: the readings differ somewhere
             assert not np.allclose(readings.in_context, readings.fresh, atol=1e-3)
+
+
+def test_a_file_heard_levelled_is_heard_as_its_levelled_copy(speech_wav: SpeechClip) -> None:
+    """The detector levels a file a chunk at a time (a long file's levelled copy is never
+    held whole): the probabilities are those of the copy, levelled and completed with
+    silence to whole frames beforehand, frame for frame."""
+    speech = decode_audio(speech_wav.path).samples * np.float32(0.05)
+    samples = _file(speech, CHUNK_FRAMES + BLOCK + 3)[: -FRAME // 3]  # a frame left unfinished
+    gain = np.float32(9.5)
+    copy = np.zeros(len(samples) + (-len(samples)) % FRAME, dtype=np.float32)
+    copy[: len(samples)] = np.clip(samples * gain, -1.0, 1.0)
+    detector = SileroDetector()
+
+    levelled = detector.readings(samples, fresh_block=BLOCK, gain=gain)
+    expected = detector.readings(copy, fresh_block=BLOCK)
+
+    assert levelled.in_context.shape == (len(copy) // FRAME,)
+    np.testing.assert_array_equal(levelled.in_context, expected.in_context)
+    np.testing.assert_array_equal(levelled.fresh, expected.fresh)
+    assert np.any(np.abs(samples * gain) > 1.0)  # the clipping was exercised
