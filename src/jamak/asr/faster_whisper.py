@@ -49,6 +49,15 @@ log = logging.getLogger(__name__)
 MAX_INITIAL_TIMESTAMP_S = 1.0
 PUNCTUATIONS = ("\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")  # joined to the next word, the last
 
+# Windows a CPU encodes at once. The encoder's attention takes 72 MB a window and layer
+# (`base`: 8 heads x 1500 x 1500 floats), and what a process frees it keeps for the next call
+# (jamak.asr.heap), so a batch of 8 windows held some 730 MB more than a window at a time, in
+# each stream, for the life of the process; the windows of an hour-long file fill such
+# batches. Per window a CPU encodes as fast one or two at a time as eight, to the same
+# numbers under every kernel family (bench/README.md, "An hour's memory"). A GPU, whose
+# batches pay, encodes the batch whole.
+CPU_ENCODE_WINDOWS = 2
+
 # By window: the batch it was encoded in, the batch's encoder output, and the memory that
 # output is a view on, if it is one (held as long as the output is).
 _Recent = dict[Window, tuple[list[Window], Any, np.ndarray | None]]
@@ -433,9 +442,19 @@ def _rows(encoded: Any, indices: Sequence[int]) -> np.ndarray | None:
 
 
 def _encode(model: WhisperModel, audio: Audio, windows: Sequence[Window]) -> Any:
+    """The windows' encoder output, one row each. On a CPU in pieces of
+    :data:`CPU_ENCODE_WINDOWS`, joined: see there."""
+
     def features(window: Window) -> np.ndarray:
         first, stop = round(window.start_s * SAMPLE_RATE), round(window.end_s * SAMPLE_RATE)
         chunk: np.ndarray = pad_or_trim(model.feature_extractor(audio[first:stop])[..., :-1])
         return chunk
 
-    return model.encode(np.stack([features(window) for window in windows]))
+    stacked = np.stack([features(window) for window in windows])
+    if model.model.device != "cpu" or len(windows) <= CPU_ENCODE_WINDOWS:
+        return model.encode(stacked)
+    pieces = [
+        np.asarray(model.encode(stacked[start : start + CPU_ENCODE_WINDOWS]))
+        for start in range(0, len(windows), CPU_ENCODE_WINDOWS)
+    ]
+    return ctranslate2.StorageView.from_array(np.concatenate(pieces))  # it holds the array
