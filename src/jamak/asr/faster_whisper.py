@@ -218,7 +218,7 @@ class _Engine:
             recent.update((window, (batch, encoded, kept)) for window in batch)
             batch_prompts = [prompts[i] for i in members]
             results = self._search(batch, batch_prompts, encoded, second_look)
-            read, _ = self._finish(batch, results, encoded, 0.0)
+            read = self._finish(batch, results, encoded)
             reads.update(zip(members, read, strict=True))
         return [reads[i] for i in range(len(windows))]
 
@@ -227,10 +227,9 @@ class _Engine:
     ) -> Iterator[DecodedRead]:
         # _kept is held while encoded is read
         _kept, encoded = self._encoding_of([window], getattr(self.recent, "batches", {}))
-        last_speech_s = 0.0
         for penalty in penalties:
             results = self._generate(encoded, [prompt], self.options.beam_size, penalty)
-            (read,), last_speech_s = self._finish([window], results, encoded, last_speech_s)
+            (read,) = self._finish([window], results, encoded)
             yield read
 
     def _search(
@@ -344,21 +343,47 @@ class _Engine:
         )
 
     def _finish(
-        self, batch: Sequence[Window], results: Sequence[Any], encoded: Any, last_speech_s: float
-    ) -> tuple[list[DecodedRead], float]:
+        self, batch: Sequence[Window], results: Sequence[Any], encoded: Any
+    ) -> list[DecodedRead]:
         """The batch's reads cut into segments at timestamp pairs as Whisper does, then
-        words aligned. The alignment's last speech time (its guard against over-long first
-        words after a pause) runs through the batch in order and is handed back."""
-        model = self.model
+        their words aligned."""
         tokens = [result.sequences_ids[0] for result in results]
         raw = [self._split(window, read) for window, read in zip(batch, tokens, strict=True)]
         if self.options.word_timestamps:
-            sizes = [_frames(window, model) for window in batch]
-            last_speech_s = model.add_word_timestamps(
-                raw, self.tokenizer, encoded, sizes, *PUNCTUATIONS, last_speech_s
+            self._align(batch, raw, encoded)
+        return [_decoded(segments, result) for segments, result in zip(raw, results, strict=True)]
+
+    def _align(
+        self, batch: Sequence[Window], raw: list[list[dict[str, Any]]], encoded: Any
+    ) -> None:
+        """Each read's words aligned on its own, so that a word's times are the same
+        whichever reads shared its batch (the text already is). Aligned together, they were
+        not, twice over: CTranslate2 pads a batch's texts to one length, and a read's
+        attention moves with its neighbours' lengths (a word's edge by tens of ms); and
+        faster-whisper's guard against an over-long first word after a pause measures the
+        pause from the segment it aligned before, in a batch another chain's, anywhere in the
+        file (a sentence's first word stretched over 2.7 s of silence in one run and not in
+        the next). A read measures it from its window's start, where Whisper, reading a file
+        in order, would have stopped before it. Alone costs no time on a CPU (the same walls
+        on 20-minute files); on a GPU, whose output can't be sliced here, each window of a
+        wider batch is encoded again for its alignment."""
+        model = self.model
+        for index, (window, segments) in enumerate(zip(batch, raw, strict=True)):
+            if not segments:
+                continue
+            # _kept is held while rows is read
+            _kept, rows = (
+                (None, encoded) if len(batch) == 1 else self._rows_of(encoded, batch, [index])
             )
-        reads = [_decoded(segments, result) for segments, result in zip(raw, results, strict=True)]
-        return reads, last_speech_s
+            window_start_s = segments[0]["seek"] / model.frames_per_second
+            model.add_word_timestamps(
+                [segments],
+                self.tokenizer,
+                rows,
+                [_frames(window, model)],
+                *PUNCTUATIONS,
+                window_start_s,
+            )
 
     def _split(self, window: Window, tokens: list[int]) -> list[dict[str, Any]]:
         """The read's segments, as faster-whisper's word alignment wants them."""

@@ -22,11 +22,20 @@ from jamak.pipeline import render_subtitles, transcribe_file
 from jamak.settings import Settings
 from jamak.subtitles import build_cues, check_cues, formats
 from jamak.subtitles.rules import SubtitleRules
+from jamak.transcript import Transcript
 from tests.support.matrix import SpeechClip
 from tests.support.media import make_noise, make_silence, speak
 from tests.support.sentences import EVERYDAY
 
 pytestmark = pytest.mark.model
+
+
+def _timed_words(transcript: Transcript) -> list[tuple[str, float, float]]:
+    return [
+        (word.text, word.start_s, word.end_s)
+        for segment in transcript.segments
+        for word in segment.words
+    ]
 
 
 def _words(text: str) -> set[str]:
@@ -128,9 +137,9 @@ def test_translate_writes_english(model_registry: ModelRegistry, german_speech: 
 def test_batches_give_the_same_words_as_one_window_at_a_time(
     model_registry: ModelRegistry, tmp_path: Path
 ) -> None:
-    """Batching is a speed choice only: the text must not depend on the batch size, even
-    where windows are conditioned on the text before them (a window per sentence here,
-    more windows than one chain holds)."""
+    """Batching is a speed choice only: the text and its times must not depend on the
+    batch size, even where windows are conditioned on the text before them (a window per
+    sentence here, more windows than one chain holds)."""
     sentences = EVERYDAY
     gap = np.zeros(16_000 * 28, dtype=np.float32)  # each sentence gets a window of its own
     parts = []
@@ -146,6 +155,7 @@ def test_batches_give_the_same_words_as_one_window_at_a_time(
         on_progress=lambda done, total: progress.append(done),
     )
     assert one.text == many.text
+    assert _timed_words(many) == _timed_words(one)
     assert len(one.segments) >= 12
     assert progress == sorted(progress) and progress[-1] == len(long_audio) / 16_000
     assert len(set(progress)) > 3  # it moves during decoding, not only at the ends
@@ -155,8 +165,9 @@ def test_chains_shared_among_workers_give_the_same_words_as_one_worker(
     model_registry: ModelRegistry, tmp_path: Path
 ) -> None:
     """With two engine workers a free worker takes whichever chains wait, beside whichever
-    others: the batches change from run to run, and the text must not. Three chains here (a
-    window per sentence, 24 windows), so the batches regroup as the reading goes on."""
+    others: the batches change from run to run, and the text and its times must not. Three
+    chains here (a window per sentence, 24 windows), so the batches regroup as the reading
+    goes on."""
     spoken = [decode_audio(speak(s, tmp_path / f"{i}.wav")).samples for i, s in enumerate(EVERYDAY)]
     gap = np.zeros(16_000 * 28, dtype=np.float32)
     long_audio = np.concatenate(
@@ -179,6 +190,7 @@ def test_chains_shared_among_workers_give_the_same_words_as_one_worker(
         )
     assert len(one.segments) >= 20
     assert shared.text == one.text
+    assert _timed_words(shared) == _timed_words(one)
 
 
 def test_every_cue_keeps_the_rules_on_real_output(
