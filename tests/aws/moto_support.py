@@ -4,6 +4,7 @@ one moto bug the state machine tests have to step around."""
 from __future__ import annotations
 
 import atexit
+import logging
 import socket
 import threading
 import uuid
@@ -40,6 +41,9 @@ def moto_server() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
     _expose_etag_to_browsers()
+    # werkzeug logs each request to the stderr it finds first, which under pytest is a
+    # capture that is closed by the time a later test's request comes ("Logging error").
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
