@@ -302,7 +302,10 @@ class _Engine:
     ) -> tuple[np.ndarray | None, Any]:
         """Some windows' encoder output, for a read of them alone: a copy of their rows
         (returned first, for the caller to hold while it uses the view on its memory), or encoded
-        again on a device whose output can't be sliced here."""
+        again on a device whose output can't be sliced here. All of the batch's rows, in
+        order, are its output as it is: no copy, and nothing encoded again."""
+        if list(indices) == list(range(len(batch))):
+            return None, encoded
         kept = _rows(encoded, indices)
         if kept is None:
             return None, _encode(self.model, self.audio, [batch[i] for i in indices])
@@ -372,9 +375,7 @@ class _Engine:
             if not segments:
                 continue
             # _kept is held while rows is read
-            _kept, rows = (
-                (None, encoded) if len(batch) == 1 else self._rows_of(encoded, batch, [index])
-            )
+            _kept, rows = self._rows_of(encoded, batch, [index])
             window_start_s = segments[0]["seek"] / model.frames_per_second
             model.add_word_timestamps(
                 [segments],
