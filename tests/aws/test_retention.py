@@ -13,11 +13,12 @@ import httpx
 import pytest
 
 from jamak.backends.aws import open_backend
-from jamak.backends.aws.items import DAY_S, EXPIRY_ATTRIBUTE
+from jamak.backends.aws.items import EXPIRY_ATTRIBUTE
 from jamak.backends.aws.store import DynamoJobStore
 from jamak.bootstrap.configs import aws_config
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.recognizers import scripted_recognizers
+from jamak.jobs.retention import DAY_S
 from jamak.settings import Settings
 from tests.aws.cfn import resource, template
 from tests.aws.live_server import aws_live_server
@@ -48,7 +49,7 @@ def test_a_new_job_expires_retention_days_after_its_creation(moto_endpoint: str)
         backend.store.transition(job.id, JobStatus.RUNNING)  # updates keep the expiry
 
         item = _raw_item(settings, job.id)
-        assert item[EXPIRY_ATTRIBUTE] == {"N": str(int(job.created_at) + 7 * DAY_S)}
+        assert item[EXPIRY_ATTRIBUTE] == {"N": str(int(job.created_at + 7 * DAY_S))}
         assert backend.store.get(job.id).status is JobStatus.RUNNING  # still reads as a job
     finally:
         backend.close()

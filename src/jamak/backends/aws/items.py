@@ -27,7 +27,6 @@ Item = dict[str, "AttributeValueTypeDef"]
 # The table's TTL attribute (foundation.yaml): epoch seconds after which DynamoDB deletes
 # the item. Not a job field: only DynamoJobStore.add writes it, and updates leave it alone.
 EXPIRY_ATTRIBUTE = "expires_at"
-DAY_S = 24 * 60 * 60
 
 # Every job carries this constant partition key, so one index can list all jobs newest first.
 LISTING_KEY_VALUE = "job"
@@ -52,15 +51,8 @@ def sort_key(job: Job) -> str:
     return f"{job.created_at:020.6f}#{job.id}"
 
 
-def expiry_for(job: Job, retention_days: int) -> int | None:
-    """When the job's record expires: ``retention_days`` after its creation, the same clock
-    the bucket's lifecycle rule counts its files by (their upload); None keeps it."""
-    if retention_days <= 0:
-        return None
-    return int(job.created_at) + retention_days * DAY_S
-
-
-def job_to_item(job: Job, *, retention_days: int = 0) -> Item:
+def job_to_item(job: Job, *, expires_at: float | None = None) -> Item:
+    """``expires_at``: when DynamoDB may delete the record (epoch seconds); None keeps it."""
     item: Item = {
         "listing": {"S": LISTING_KEY_VALUE},
         SORT_ATTRIBUTE: {"S": sort_key(job)},
@@ -69,9 +61,8 @@ def job_to_item(job: Job, *, retention_days: int = 0) -> Item:
         encoded = encode_field(name, value)
         if encoded is not None:
             item[name] = encoded
-    expires_at = expiry_for(job, retention_days)
     if expires_at is not None:
-        item[EXPIRY_ATTRIBUTE] = {"N": str(expires_at)}
+        item[EXPIRY_ATTRIBUTE] = {"N": str(int(expires_at))}
     return item
 
 

@@ -38,6 +38,7 @@ from jamak.jobs.lifecycle import apply_progress, apply_transition
 from jamak.jobs.model import Job, JobStatus
 from jamak.jobs.paging import check_limit
 from jamak.jobs.ports import JobPage, ProgressUpdate
+from jamak.jobs.retention import DAY_S, Retention
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -64,11 +65,15 @@ class DynamoJobStore:
         retention_days: int = 0,
     ) -> None:
         """``retention_days``: each new job's record expires (DynamoDB TTL) that many days
-        after its creation, as its files do in the bucket; 0 keeps records for good."""
+        after its creation, as its files do in the bucket; 0 keeps records for good. The
+        rule is the one the API states to each job's owner (:class:`Retention`, counted
+        from the upload), so the record goes when the owner was told it would."""
         self._client = client
         self._table = table
         self._clock = clock
-        self._retention_days = retention_days
+        self._retention = (
+            Retention(retention_days * DAY_S, from_creation=True) if retention_days > 0 else None
+        )
 
     # --- JobStore ---------------------------------------------------------------------
 
@@ -77,13 +82,16 @@ class DynamoJobStore:
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=job_to_item(job, retention_days=self._retention_days),
+                Item=job_to_item(job, expires_at=self._expiry(job)),
                 ConditionExpression="attribute_not_exists(id)",
             )
         except ClientError as err:
             if _is_condition_failure(err):
                 raise JobError(f"job {job.id} already exists") from None
             raise
+
+    def _expiry(self, job: Job) -> float | None:
+        return None if self._retention is None else self._retention.expires_at(job)
 
     @_dynamodb
     def get(self, job_id: str) -> Job:
