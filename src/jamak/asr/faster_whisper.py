@@ -288,27 +288,23 @@ class _Engine:
         found = [item for window in batch if (item := recent.get(window)) is not None]
         if not batch or len(found) < len(batch):
             return None, _encode(self.model, self.audio, batch)
-        rows = [
-            _rows(encoded, [in_batch.index(window)])
-            for (in_batch, encoded, _), window in zip(found, batch, strict=True)
-        ]
-        if any(row is None for row in rows):  # another device: its output can't be sliced
-            return None, _encode(self.model, self.audio, batch)
-        kept = np.concatenate([row for row in rows if row is not None])
+        kept = np.concatenate(
+            [
+                _rows(encoded, [in_batch.index(window)])
+                for (in_batch, encoded, _), window in zip(found, batch, strict=True)
+            ]
+        )
         return kept, ctranslate2.StorageView.from_array(kept)
 
     def _rows_of(
         self, encoded: Any, batch: Sequence[Window], indices: Sequence[int]
     ) -> tuple[np.ndarray | None, Any]:
         """Some windows' encoder output, for a read of them alone: a copy of their rows
-        (returned first, for the caller to hold while it uses the view on its memory), or encoded
-        again on a device whose output can't be sliced here. All of the batch's rows, in
-        order, are its output as it is: no copy, and nothing encoded again."""
+        (returned first, for the caller to hold while it uses the view on its memory). All of
+        the batch's rows, in order, are its output as it is: no copy."""
         if list(indices) == list(range(len(batch))):
             return None, encoded
         kept = _rows(encoded, indices)
-        if kept is None:
-            return None, _encode(self.model, self.audio, [batch[i] for i in indices])
         return kept, ctranslate2.StorageView.from_array(kept)
 
     def _generate(
@@ -368,8 +364,8 @@ class _Engine:
         file (a sentence's first word stretched over 2.7 s of silence in one run and not in
         the next). A read measures it from its window's start, where Whisper, reading a file
         in order, would have stopped before it. Alone costs no time on a CPU (the same walls
-        on 20-minute files); on a GPU, whose output can't be sliced here, each window of a
-        wider batch is encoded again for its alignment."""
+        on 20-minute files): each read's rows are copied from its batch's encoder output
+        (:func:`_rows`), never encoded again."""
         model = self.model
         for index, (window, segments) in enumerate(zip(batch, raw, strict=True)):
             if not segments:
@@ -459,11 +455,15 @@ def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:
     return DecodedRead(typed, tuple(tokens), float(result.no_speech_prob), logprob)
 
 
-def _rows(encoded: Any, indices: Sequence[int]) -> np.ndarray | None:
-    """Some rows of a CPU encoder output (a copy), for the few reads searched again;
-    ``None`` on another device, where those windows are encoded again instead."""
+def _rows(encoded: Any, indices: Sequence[int]) -> np.ndarray:
+    """Some rows of an encoder output, as a copy in host memory, for a read of a few of a
+    batch's windows (a word alignment, a search again, a retry). A GPU's output is copied to
+    the host first, as float32 (every compute type's values survive the round trip, and
+    NumPy has no bfloat16): a few megabytes a window, where encoding the window again would
+    cost an encoder pass; the engine moves the rows back to its device and type."""
     if encoded.device != "cpu":
-        return None
+        float32 = encoded.to(ctranslate2.DataType.float32)
+        encoded = float32.to_device(ctranslate2.Device.cpu)
     return np.ascontiguousarray(np.asarray(encoded)[list(indices)])
 
 
