@@ -118,6 +118,7 @@ def test_the_api_tells_each_job_when_aws_deletes_it(
         started = completed.json()
         done = wait_finished(api, started["id"])
         config = api.get("/api/config").json()
+        record = _raw_item(server.settings, started["id"])
 
     created = datetime.fromisoformat(done["created_at"])
     assert done["status"] == "succeeded"
@@ -125,3 +126,5 @@ def test_the_api_tells_each_job_when_aws_deletes_it(
     assert abs(expires - (created + timedelta(days=7))) < timedelta(milliseconds=1)
     assert done["expires_at"] == started["expires_at"]
     assert (config["retention_days"], config["retention_from"]) == (7, "upload")
+    # The record goes when its owner was told it would (its TTL in whole seconds).
+    assert abs(int(record[EXPIRY_ATTRIBUTE]["N"]) - expires.timestamp()) < 1
