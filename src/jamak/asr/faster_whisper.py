@@ -367,6 +367,8 @@ class _Engine:
         on 20-minute files): each read's rows are copied from its batch's encoder output
         (:func:`_rows`), never encoded again."""
         model = self.model
+        if len(batch) > 1:
+            encoded = _on_host(encoded)  # from a GPU once for all of its reads
         for index, (window, segments) in enumerate(zip(batch, raw, strict=True)):
             if not segments:
                 continue
@@ -457,14 +459,18 @@ def _decoded(segments: list[dict[str, Any]], result: Any) -> DecodedRead:
 
 def _rows(encoded: Any, indices: Sequence[int]) -> np.ndarray:
     """Some rows of an encoder output, as a copy in host memory, for a read of a few of a
-    batch's windows (a word alignment, a search again, a retry). A GPU's output is copied to
-    the host first, as float32 (every compute type's values survive the round trip, and
-    NumPy has no bfloat16): a few megabytes a window, where encoding the window again would
-    cost an encoder pass; the engine moves the rows back to its device and type."""
-    if encoded.device != "cpu":
-        float32 = encoded.to(ctranslate2.DataType.float32)
-        encoded = float32.to_device(ctranslate2.Device.cpu)
-    return np.ascontiguousarray(np.asarray(encoded)[list(indices)])
+    batch's windows (a word alignment, a search again, a retry)."""
+    return np.ascontiguousarray(np.asarray(_on_host(encoded))[list(indices)])
+
+
+def _on_host(encoded: Any) -> Any:
+    """An encoder output in host memory, where its rows can be sliced: a GPU's copied, as
+    float32 (every compute type's values survive the round trip, and NumPy has no
+    bfloat16). A few megabytes a window, where encoding a window again would cost an encoder
+    pass; the engine moves what it is given back to its device and type."""
+    if encoded.device == "cpu":
+        return encoded
+    return encoded.to(ctranslate2.DataType.float32).to_device(ctranslate2.Device.cpu)
 
 
 def _encode(model: WhisperModel, audio: Audio, windows: Sequence[Window]) -> Any:
