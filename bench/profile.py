@@ -52,6 +52,14 @@ ORDER = (
     "other",
 )
 CPU_SAMPLE_S = 0.5
+# How each system calls the engine, which decides what a stage's seconds are: jamak's
+# streams each call on one thread at the same time, so their seconds add up thread time;
+# the pipeline makes one call at a time on all its threads, so its seconds are wall time,
+# each worth up to ``threads`` core-seconds. Compare the two by the cores' own time.
+LAYOUTS = {
+    JAMAK: "{threads} streams of one thread: stage seconds add up over the streams",
+    FW_BATCHED: "one call at a time on {threads} threads: stage seconds are wall time",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +287,7 @@ def run(plan: ProfilePlan) -> dict[str, Any]:
         "system": plan.system,
         "machine": {name: facts[name] for name in ("cpu", "cpu_kernels", "cores")},
         "threads": plan.threads,
+        "layout": LAYOUTS[plan.system].format(threads=plan.threads),
         "wall_s": round(wall_s, 3),
         "audio_s": round(len(audio) / 16000, 2),
         "stages": stages.table(wall_s),
@@ -358,7 +367,7 @@ def table(profile: Mapping[str, Any]) -> str:
     lines = [
         f"profile of {profile['system']} on {profile['audio_s']:.0f} s of audio "
         f"({facts['cpu']}, CTranslate2 kernels {facts['cpu_kernels']}, "
-        f"{profile['threads']} threads)",
+        f"{profile.get('layout', str(profile['threads']) + ' threads')})",
         f"{'stage':<10} {'seconds':>8} {'% wall':>7} {'calls':>6}",
     ]
     for row in profile["stages"]:
@@ -372,6 +381,7 @@ def table(profile: Mapping[str, Any]) -> str:
     lines.append(
         f"cores busy {per_core} (whole machine); idle {cpu['idle_share_of_core_time']:.0%} of "
         f"core-time; this process used {cpu['own_share_of_core_time']:.0%} of it"
+        + (f" ({cpu['own_cpu_s']:.1f} core-seconds)" if cpu.get("own_cpu_s") is not None else "")
         + (
             f", {cpu['own_kernel_cpu_s'] / cpu['own_cpu_s']:.0%} of that in the kernel"
             if cpu.get("own_kernel_cpu_s") is not None and cpu["own_cpu_s"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.profile import Stages, TimedFeatures, TimedModel, table
+from bench.profile import LAYOUTS, Stages, TimedFeatures, TimedModel, table
 
 
 class Clock:
@@ -118,6 +118,36 @@ def test_the_printed_table_says_how_much_of_the_process_time_the_kernel_took() -
         own_kernel_cpu_s=2.0,
     )
     assert "25% of that in the kernel" in text
+
+
+def test_the_printed_table_says_what_its_seconds_are_and_the_core_time_used() -> None:
+    """A stage's seconds are thread time for jamak's streams and wall time for the
+    pipeline's calls on all threads: the header says which, and the cores' own time is
+    the figure the two share."""
+    profile = {
+        "system": "fw-batched",
+        "machine": {"cpu": "Some CPU", "cpu_kernels": "AVX2", "cores": 2},
+        "threads": 2,
+        "layout": LAYOUTS["fw-batched"].format(threads=2),
+        "audio_s": 60.0,
+        "wall_s": 4.0,
+        "stages": [],
+        "cpu": {
+            "busy_share_per_core": [1.0, 1.0],
+            "idle_share_of_core_time": 0.0,
+            "own_cpu_s": 7.5,
+            "own_share_of_core_time": 0.94,
+        },
+    }
+    text = table(profile)
+    assert "one call at a time on 2 threads: stage seconds are wall time" in text
+    assert "(7.5 core-seconds)" in text
+
+
+def test_an_older_profile_without_its_layout_still_prints_its_threads() -> None:
+    assert "2 threads)" in printed_profile(
+        [], busy_share_per_core=[1.0], idle_share_of_core_time=0.0, own_share_of_core_time=1.0
+    )
 
 
 def test_a_profile_that_did_not_run_says_why() -> None:
