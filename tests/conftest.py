@@ -86,5 +86,6 @@ def model_registry() -> Iterator[ModelRegistry]:
         device="cpu",
         compute_type=settings.compute_type,
         forced_cpu_isa=settings.ct2_force_cpu_isa,
+        use_mkl=settings.ct2_use_mkl,
     ) as registry:
         yield registry

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # CTranslate2's own variable (GENERIC, AVX, AVX2, AVX512, NEON): CTranslate2 reads it
     # itself to force a CPU kernel family; jamak reads it only to report the family it runs.
     ct2_force_cpu_isa: str | None = Field(default=None, validation_alias="CT2_FORCE_CPU_ISA")
+    # CTranslate2's own variable (1/true: Intel MKL, else oneDNN) for its matrix library;
+    # likewise read by jamak only to report the library it runs.
+    ct2_use_mkl: str | None = Field(default=None, validation_alias="CT2_USE_MKL")
 
     # --- service ---------------------------------------------------------------------
     backend: Literal["embedded", "aws"] = "embedded"

@@ -43,10 +43,12 @@ class Transcript:
     task: str = "transcribe"
     model: str = ""
     # How the model ran, so two machines' results can be told apart: CTranslate2's compute
-    # type ("int8_float32", "float16", ...), device and CPU kernel family ("AVX2", ...).
+    # type ("int8_float32", "float16", ...), device, CPU kernel family ("AVX2", ...) and the
+    # library of its matrix products on a CPU ("MKL", "DNNL").
     compute_type: str = ""
     device: str = ""
     cpu_kernels: str = ""
+    cpu_matrix_library: str = ""
 
     @property
     def text(self) -> str:

@@ -61,6 +61,21 @@ def supported_families(cpu: Cpu) -> tuple[str, ...]:
     return tuple(family for family in X86_FAMILIES if available[family])
 
 
+def matrix_library(cpu: Cpu, use_mkl: str | None = None) -> str:
+    """The library CTranslate2 runs its matrix products on, by the name its log gives it
+    ("GEMM_S8 backend"): a second machine fact that moves Whisper's numbers, apart from the
+    kernel family, which is why an Intel and an AMD processor with the same family give
+    slightly different probabilities. On x86-64 its wheels carry Intel MKL and oneDNN and
+    take MKL on Intel processors, oneDNN ("DNNL") on others; ``use_mkl``, the value of
+    CT2_USE_MKL, overrides that when set ("1" or "true", in any case, for MKL; any other
+    value for oneDNN). Empty on other processors, whose builds use other libraries."""
+    if cpu.machine not in ("x86_64", "amd64"):
+        return ""
+    if use_mkl:
+        return "MKL" if use_mkl.lower() in ("1", "true") else "DNNL"
+    return "MKL" if cpu.vendor == "GenuineIntel" else "DNNL"
+
+
 def chosen_family(cpu: Cpu, forced: str | None = None) -> str:
     """The family CTranslate2 runs on ``cpu``; ``forced``: the value of CT2_FORCE_CPU_ISA."""
     families = supported_families(cpu)

@@ -53,6 +53,7 @@ class ModelFacts:
     compute_type: str
     device: str
     cpu_kernels: str
+    cpu_matrix_library: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ def recognise_speech(
         compute_type=model.compute_type,
         device=model.device,
         cpu_kernels=model.cpu_kernels,
+        cpu_matrix_library=model.cpu_matrix_library,
     )
 
 

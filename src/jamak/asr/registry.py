@@ -44,6 +44,7 @@ class ModelRegistry:
         workers: int = 1,
         allow_download: bool = True,
         forced_cpu_isa: str | None = None,
+        use_mkl: str | None = None,
         room: Callable[[], int] | None = None,
     ) -> None:
         self.model_dir = model_dir
@@ -53,6 +54,7 @@ class ModelRegistry:
         self.workers = workers  # recognitions one loaded model runs at once, from threads
         self.allow_download = allow_download
         self.forced_cpu_isa = forced_cpu_isa  # CT2_FORCE_CPU_ISA, to report the kernels run
+        self.use_mkl = use_mkl  # CT2_USE_MKL, to report the matrix library run
         # How many of those may decode now, asked before each step (a pool worker's: as many
         # as the other workers leave cores idle); None: all of them.
         self.room = room
@@ -107,7 +109,11 @@ class ModelRegistry:
                     workers=self.workers,
                 )
                 self._loaded[name] = FasterWhisperRecognizer(
-                    model, name=display, forced_cpu_isa=self.forced_cpu_isa, room=self.room
+                    model,
+                    name=display,
+                    forced_cpu_isa=self.forced_cpu_isa,
+                    use_mkl=self.use_mkl,
+                    room=self.room,
                 )
             return self._loaded[name]
 

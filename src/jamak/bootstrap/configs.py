@@ -130,6 +130,7 @@ def recognizer_config(settings: Settings) -> RecognizerConfig:
         cpu_threads=settings.cpu_threads,
         allow_download=settings.allow_download,
         forced_cpu_isa=settings.ct2_force_cpu_isa,
+        use_mkl=settings.ct2_use_mkl,
     )
 
 

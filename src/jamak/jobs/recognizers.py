@@ -37,6 +37,7 @@ class RecognizerConfig:
     cpu_threads: int = 0  # 0: CTranslate2 chooses
     allow_download: bool = True
     forced_cpu_isa: str | None = None  # CT2_FORCE_CPU_ISA, only to report the kernels run
+    use_mkl: str | None = None  # CT2_USE_MKL, only to report the matrix library run
     # Recognitions one loaded model runs at once; 0: as the cores leave room for (see
     # model_registry_recognizers). The pool's express worker sets 1: one thread in all.
     streams: int = 0
@@ -73,6 +74,7 @@ def open_model_registry(config: RecognizerConfig, *, workers: int = 1) -> ModelR
         workers=workers,
         allow_download=config.allow_download,
         forced_cpu_isa=config.forced_cpu_isa,
+        use_mkl=config.use_mkl,
         room=config.room,
     )
 

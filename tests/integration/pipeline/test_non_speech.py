@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pytest
 
-from jamak.asr.kernels import chosen_family, read_cpu, supported_families
+from jamak.asr.kernels import chosen_family, matrix_library, read_cpu, supported_families
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.recognizer import SAMPLE_RATE
 from jamak.asr.registry import ModelRegistry
@@ -70,6 +70,7 @@ def test_results_say_how_the_model_ran(model_registry: ModelRegistry) -> None:
     assert transcript.device == "cpu"
     assert transcript.compute_type.startswith(Settings().compute_type.replace("default", "int8"))
     assert transcript.cpu_kernels == chosen_family(read_cpu(), Settings().ct2_force_cpu_isa)
+    assert transcript.cpu_matrix_library == matrix_library(read_cpu(), Settings().ct2_use_mkl)
 
 
 @pytest.mark.parametrize("forced", [None, *supported_families(read_cpu())])
@@ -77,14 +78,36 @@ def test_the_kernel_family_reported_is_the_one_ctranslate2_runs(
     model_registry: ModelRegistry, forced: str | None
 ) -> None:
     """CTranslate2 names the family it selected in its own log; jamak follows its rule."""
-    model = model_registry.resolve("tiny.en")
-    env = {"CT2_VERBOSE": "1", "PATH": "/usr/bin:/bin"}
-    if forced is not None:
-        env["CT2_FORCE_CPU_ISA"] = forced
-    load = f"import ctranslate2; ctranslate2.models.Whisper({str(model)!r}, device='cpu')"
-    log = subprocess.run(
-        [sys.executable, "-c", load], env=env, capture_output=True, text=True, check=True
-    ).stderr
+    log = _load_log(model_registry, {} if forced is None else {"CT2_FORCE_CPU_ISA": forced})
     selected = re.search(r"Selected ISA: (\w+)", log)
     assert selected is not None, log
     assert chosen_family(read_cpu(), forced) == selected.group(1)
+
+
+@pytest.mark.skipif(
+    read_cpu().machine not in ("x86_64", "amd64"), reason="jamak names the library on x86-64 only"
+)
+@pytest.mark.parametrize("use_mkl", [None, "0", "1", "true"])
+def test_the_matrix_library_reported_is_the_one_ctranslate2_runs(
+    model_registry: ModelRegistry, use_mkl: str | None
+) -> None:
+    """The library of the matrix products moves Whisper's numbers as the kernels do (an
+    Intel and an AMD processor differ in it): jamak names it by CTranslate2's rule, which
+    its log confirms here, with and without CT2_USE_MKL."""
+    log = _load_log(model_registry, {} if use_mkl is None else {"CT2_USE_MKL": use_mkl})
+    backend = re.search(r"GEMM_S8 backend: (\w+)", log)
+    assert backend is not None, log
+    assert matrix_library(read_cpu(), use_mkl) == backend.group(1)
+
+
+def _load_log(model_registry: ModelRegistry, env: dict[str, str]) -> str:
+    """CTranslate2's log of loading tiny.en in a fresh process under ``env`` alone."""
+    model = model_registry.resolve("tiny.en")
+    load = f"import ctranslate2; ctranslate2.models.Whisper({str(model)!r}, device='cpu')"
+    return subprocess.run(
+        [sys.executable, "-c", load],
+        env={"CT2_VERBOSE": "1", "PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr

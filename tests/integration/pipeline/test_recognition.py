@@ -184,6 +184,7 @@ def test_chains_shared_among_workers_give_the_same_words_as_one_worker(
         cpu_threads=1,
         workers=2,
         forced_cpu_isa=settings.ct2_force_cpu_isa,
+        use_mkl=settings.ct2_use_mkl,
     ) as registry:
         shared = registry.recognizer("tiny.en").recognize(
             long_audio, options=RecognitionOptions(batch_size=8)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from jamak.asr.kernels import Cpu, chosen_family, read_cpu, supported_families
+from jamak.asr.kernels import Cpu, chosen_family, matrix_library, read_cpu, supported_families
 
 AVX512 = frozenset(
     {"avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"}
@@ -38,6 +38,25 @@ def test_families_a_processor_offers() -> None:
 )
 def test_the_family_ctranslate2_runs(cpu: Cpu, forced: str | None, family: str) -> None:
     assert chosen_family(cpu, forced) == family
+
+
+@pytest.mark.parametrize(
+    ("cpu", "use_mkl", "library"),
+    [
+        (SAPPHIRE_RAPIDS, None, "MKL"),  # Intel MKL on Intel processors
+        (HASWELL, None, "MKL"),
+        (ZEN5, None, "DNNL"),  # oneDNN on the others
+        (SAPPHIRE_RAPIDS, "", "MKL"),  # empty: as if unset
+        (SAPPHIRE_RAPIDS, "0", "DNNL"),
+        (SAPPHIRE_RAPIDS, "false", "DNNL"),
+        (SAPPHIRE_RAPIDS, "yes", "DNNL"),  # only "1" and "true" mean MKL to CTranslate2
+        (ZEN5, "1", "MKL"),
+        (ZEN5, "TRUE", "MKL"),
+        (GRAVITON, None, ""),  # other builds, other libraries: not claimed
+    ],
+)
+def test_the_matrix_library_ctranslate2_runs(cpu: Cpu, use_mkl: str | None, library: str) -> None:
+    assert matrix_library(cpu, use_mkl) == library
 
 
 def test_read_from_cpuinfo(tmp_path: Path) -> None:

@@ -79,3 +79,24 @@ def test_a_null_number_reads_back_as_nan() -> None:
     transcript = Transcript("en", 1.0, (Segment(0.0, 1.0, " hi", (), float("-inf")),))
     read_transcript, _ = read_document(JSON.render(transcript, ()))
     assert math.isnan(read_transcript.segments[0].avg_logprob)
+
+
+def test_how_the_model_ran_reads_back_and_an_older_document_without_the_library_still_reads() -> (
+    None
+):
+    """Jobs keep their JSON document and render other formats from it later, so a document
+    written before ``cpu_matrix_library`` was kept must still read."""
+    transcript = Transcript(
+        "en",
+        1.0,
+        compute_type="int8_float32",
+        device="cpu",
+        cpu_kernels="AVX2",
+        cpu_matrix_library="DNNL",
+    )
+    read_transcript, _ = read_document(JSON.render(transcript, ()))
+    assert (read_transcript.cpu_kernels, read_transcript.cpu_matrix_library) == ("AVX2", "DNNL")
+    older = json.loads(JSON.render(transcript, ()))
+    del older["cpu_matrix_library"]
+    read_older, _ = read_document(json.dumps(older))
+    assert (read_older.cpu_kernels, read_older.cpu_matrix_library) == ("AVX2", "")

@@ -3,7 +3,9 @@
 The key names are a public contract (other tools read them): top level ``language``,
 ``language_probability``, ``duration``, ``model``, ``task``, ``text``, ``segments`` and
 ``cues``, and how it was made: ``compute_type``, ``device``, ``cpu_kernels`` (CTranslate2's
-CPU kernel family; empty on a GPU) and ``jamak_version``; each segment has ``start``,
+CPU kernel family; empty on a GPU), ``cpu_matrix_library`` (the library of its matrix
+products on a CPU, as its log names it: ``MKL`` or ``DNNL``; empty on a GPU, and in
+documents written before it was kept) and ``jamak_version``; each segment has ``start``,
 ``end``, ``text``, ``avg_logprob``, ``no_speech_prob`` and ``words``; each word ``start``,
 ``end``, ``word`` (with Whisper's leading space) and ``probability``; each cue ``start``,
 ``end``, ``text`` (lines joined by ``\\n``) and ``lines``. The segment and word keys follow
@@ -42,6 +44,7 @@ class JsonFormat:
             "compute_type": transcript.compute_type,
             "device": transcript.device,
             "cpu_kernels": transcript.cpu_kernels,
+            "cpu_matrix_library": transcript.cpu_matrix_library,
             "jamak_version": __version__,
             "text": transcript.text,
             "segments": [_segment(s) for s in transcript.segments],
@@ -78,6 +81,7 @@ def read_document(text: str | bytes) -> tuple[Transcript, tuple[Cue, ...]]:
         compute_type=document["compute_type"],
         device=document["device"],
         cpu_kernels=document["cpu_kernels"],
+        cpu_matrix_library=document.get("cpu_matrix_library", ""),
     )
     cues = tuple(
         Cue(_float(c["start"]), _float(c["end"]), tuple(c["lines"])) for c in document["cues"]
