@@ -285,7 +285,9 @@ def run(plan: ProfilePlan) -> dict[str, Any]:
         wall_s = time.perf_counter() - started
     return {
         "system": plan.system,
-        "machine": {name: facts[name] for name in ("cpu", "cpu_kernels", "cores")},
+        "machine": {
+            name: facts[name] for name in ("cpu", "cpu_kernels", "cpu_matrix_library", "cores")
+        },
         "threads": plan.threads,
         "layout": LAYOUTS[plan.system].format(threads=plan.threads),
         "wall_s": round(wall_s, 3),
@@ -364,9 +366,11 @@ def table(profile: Mapping[str, Any]) -> str:
     if "stages" not in profile:
         return f"profile of {profile['system']}: {profile.get('note', 'not run')}"
     facts = profile["machine"]
+    library = facts.get("cpu_matrix_library")  # absent from reports before 2026-12-07
     lines = [
         f"profile of {profile['system']} on {profile['audio_s']:.0f} s of audio "
-        f"({facts['cpu']}, CTranslate2 kernels {facts['cpu_kernels']}, "
+        f"({facts['cpu']}, CTranslate2 kernels {facts['cpu_kernels']}"
+        f"{', matrix library ' + library if library else ''}, "
         f"{profile.get('layout', str(profile['threads']) + ' threads')})",
         f"{'stage':<10} {'seconds':>8} {'% wall':>7} {'calls':>6}",
     ]

@@ -333,6 +333,7 @@ def _report(
             "device": "cpu",
             "compute_type": decoding.compute_type,
             "cpu_kernels": facts["cpu_kernels"],
+            "cpu_matrix_library": facts.get("cpu_matrix_library", ""),
             "threads": decoding.threads,
             "beam_size": decoding.beam_size,
             "batch_size": decoding.batch_size,
@@ -349,10 +350,11 @@ def _report(
             "unscored_clips": [c.name for c in clips if not c.scored],
         },
     }
+    library = facts.get("cpu_matrix_library")
     print(
         f"\njamak benchmark {meta['date']} on {meta['machine']['cpu']}, "
         f"{decoding.threads} threads: model {decoding.model}, {decoding.compute_type}, CPU "
-        f"kernels {facts['cpu_kernels']}, "
+        f"kernels {facts['cpu_kernels']}{', matrix library ' + library if library else ''}, "
         f"beam {decoding.beam_size}, batch {decoding.batch_size}"
     )
     for section in sections:
