@@ -7,7 +7,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from jamak.asr.kernels import chosen_family, matrix_library, read_cpu
+from jamak.asr.kernels import CpuChoices, read_cpu
 from jamak.backends.embedded.sizing import available_memory_bytes, usable_cores
 
 GIB = 1 << 30
@@ -16,14 +16,16 @@ _PACKAGES = ("jamak", "faster-whisper", "ctranslate2", "av", "numpy")
 
 def describe() -> dict[str, str | int | float]:
     total_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    choices = CpuChoices(os.environ.get("CT2_FORCE_CPU_ISA"), os.environ.get("CT2_USE_MKL"))
+    kernels, library = choices.describe(read_cpu())
     facts: dict[str, str | int | float] = {
         "cpu": cpu_model(),
         # Whisper's numbers move with CTranslate2's kernels: runs on two families are two
         # machines, never compared as one.
-        "cpu_kernels": chosen_family(read_cpu(), os.environ.get("CT2_FORCE_CPU_ISA")),
+        "cpu_kernels": kernels,
         # And with the library of its matrix products, which differs by vendor; it moves
         # the speed even more than the numbers (bench/README.md, the Intel run of 2026-12-07).
-        "cpu_matrix_library": matrix_library(read_cpu(), os.environ.get("CT2_USE_MKL")),
+        "cpu_matrix_library": library,
         "cores": usable_cores(),
         "memory_gib": round(total_bytes / GIB, 1),
         "memory_available_gib": round(available_memory_bytes() / GIB, 1),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jamak.asr.kernels import CpuChoices
 from jamak.asr.registry import ModelRegistry
 from jamak.settings import Settings
 from tests.support import eval as shared_eval
@@ -85,7 +86,6 @@ def model_registry() -> Iterator[ModelRegistry]:
         model_dir=settings.model_dir,
         device="cpu",
         compute_type=settings.compute_type,
-        forced_cpu_isa=settings.ct2_force_cpu_isa,
-        use_mkl=settings.ct2_use_mkl,
+        cpu_choices=CpuChoices(settings.ct2_force_cpu_isa, settings.ct2_use_mkl),
     ) as registry:
         yield registry

@@ -26,7 +26,7 @@ from faster_whisper.transcribe import get_suppressed_tokens
 from jamak.asr.decoder import DecodedRead, DecodedSegment, DecodedWord, SecondLook
 from jamak.asr.doubt import beam_read_stands, beam_token_limit
 from jamak.asr.keeping import Judge
-from jamak.asr.kernels import chosen_family, matrix_library, read_cpu
+from jamak.asr.kernels import CpuChoices, read_cpu
 from jamak.asr.loading import load_model, resolve_compute_type, resolve_device
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.prompts import PROMPT_TOKENS, by_prompt_length
@@ -70,8 +70,7 @@ class FasterWhisperRecognizer:
         *,
         name: str,
         vad: VadSettings | None = None,
-        forced_cpu_isa: str | None = None,
-        use_mkl: str | None = None,
+        cpu_choices: CpuChoices | None = None,
         room: Callable[[], int] | None = None,
     ) -> None:
         self.name = name
@@ -82,9 +81,8 @@ class FasterWhisperRecognizer:
         self.device = str(model.model.device)
         self.compute_type = str(model.model.compute_type)
         on_cpu = self.device == "cpu"
-        cpu = read_cpu()
-        self.cpu_kernels = chosen_family(cpu, forced_cpu_isa) if on_cpu else ""
-        self.cpu_matrix_library = matrix_library(cpu, use_mkl) if on_cpu else ""
+        ran = (cpu_choices or CpuChoices()).describe(read_cpu()) if on_cpu else ("", "")
+        self.cpu_kernels, self.cpu_matrix_library = ran
         kernels = f", CTranslate2 CPU kernels {self.cpu_kernels}" if self.cpu_kernels else ""
         if self.cpu_matrix_library:
             kernels += f", matrix library {self.cpu_matrix_library}"

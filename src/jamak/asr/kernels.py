@@ -46,6 +46,19 @@ def read_cpu(cpuinfo: Path = Path("/proc/cpuinfo")) -> Cpu:
     return Cpu(platform.machine().lower(), vendor, flags)
 
 
+@dataclass(frozen=True, slots=True)
+class CpuChoices:
+    """What CTranslate2 was told about the CPU code to run, by its own variables, which it
+    reads itself: jamak carries them only to name what runs."""
+
+    forced_isa: str | None = None  # CT2_FORCE_CPU_ISA
+    use_mkl: str | None = None  # CT2_USE_MKL
+
+    def describe(self, cpu: Cpu) -> tuple[str, str]:
+        """The kernel family and the matrix library CTranslate2 runs on ``cpu``."""
+        return chosen_family(cpu, self.forced_isa), matrix_library(cpu, self.use_mkl)
+
+
 def supported_families(cpu: Cpu) -> tuple[str, ...]:
     """The kernel families CTranslate2 can be forced to on ``cpu``, oldest first."""
     if cpu.machine in ("aarch64", "arm64"):

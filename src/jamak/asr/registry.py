@@ -16,6 +16,7 @@ from typing import Literal
 from jamak.asr import installer, integrity
 from jamak.asr.catalog import CATALOG, PyPISource, lookup
 from jamak.asr.faster_whisper import FasterWhisperRecognizer, load_model
+from jamak.asr.kernels import CpuChoices
 from jamak.errors import UnknownModelError
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,7 @@ class ModelRegistry:
         cpu_threads: int = 0,
         workers: int = 1,
         allow_download: bool = True,
-        forced_cpu_isa: str | None = None,
-        use_mkl: str | None = None,
+        cpu_choices: CpuChoices | None = None,
         room: Callable[[], int] | None = None,
     ) -> None:
         self.model_dir = model_dir
@@ -53,8 +53,7 @@ class ModelRegistry:
         self.cpu_threads = cpu_threads
         self.workers = workers  # recognitions one loaded model runs at once, from threads
         self.allow_download = allow_download
-        self.forced_cpu_isa = forced_cpu_isa  # CT2_FORCE_CPU_ISA, to report the kernels run
-        self.use_mkl = use_mkl  # CT2_USE_MKL, to report the matrix library run
+        self.cpu_choices = cpu_choices  # CTranslate2's variables, to report what runs
         # How many of those may decode now, asked before each step (a pool worker's: as many
         # as the other workers leave cores idle); None: all of them.
         self.room = room
@@ -111,8 +110,7 @@ class ModelRegistry:
                 self._loaded[name] = FasterWhisperRecognizer(
                     model,
                     name=display,
-                    forced_cpu_isa=self.forced_cpu_isa,
-                    use_mkl=self.use_mkl,
+                    cpu_choices=self.cpu_choices,
                     room=self.room,
                 )
             return self._loaded[name]

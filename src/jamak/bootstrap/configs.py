@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jamak.asr import catalog
+from jamak.asr.kernels import CpuChoices
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.parts import PartSettings
 from jamak.asr.speed import DEFAULT_SPEED, Speed
@@ -129,8 +130,7 @@ def recognizer_config(settings: Settings) -> RecognizerConfig:
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
         allow_download=settings.allow_download,
-        forced_cpu_isa=settings.ct2_force_cpu_isa,
-        use_mkl=settings.ct2_use_mkl,
+        cpu_choices=CpuChoices(settings.ct2_force_cpu_isa, settings.ct2_use_mkl),
     )
 
 

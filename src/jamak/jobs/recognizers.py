@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from jamak.asr.fake import ScriptedRecognizer
+from jamak.asr.kernels import CpuChoices
 from jamak.asr.recognizer import Recognizer
 
 if TYPE_CHECKING:
@@ -36,8 +37,7 @@ class RecognizerConfig:
     compute_type: str = "default"
     cpu_threads: int = 0  # 0: CTranslate2 chooses
     allow_download: bool = True
-    forced_cpu_isa: str | None = None  # CT2_FORCE_CPU_ISA, only to report the kernels run
-    use_mkl: str | None = None  # CT2_USE_MKL, only to report the matrix library run
+    cpu_choices: CpuChoices | None = None  # CTranslate2's variables, only to report what runs
     # Recognitions one loaded model runs at once; 0: as the cores leave room for (see
     # model_registry_recognizers). The pool's express worker sets 1: one thread in all.
     streams: int = 0
@@ -73,8 +73,7 @@ def open_model_registry(config: RecognizerConfig, *, workers: int = 1) -> ModelR
         cpu_threads=config.cpu_threads,
         workers=workers,
         allow_download=config.allow_download,
-        forced_cpu_isa=config.forced_cpu_isa,
-        use_mkl=config.use_mkl,
+        cpu_choices=config.cpu_choices,
         room=config.room,
     )
 

@@ -15,6 +15,7 @@ import pycaption
 import pytest
 from faster_whisper import WhisperModel
 
+from jamak.asr.kernels import CpuChoices
 from jamak.asr.options import RecognitionOptions
 from jamak.asr.registry import ModelRegistry
 from jamak.media import decode_audio
@@ -183,8 +184,7 @@ def test_chains_shared_among_workers_give_the_same_words_as_one_worker(
         compute_type=settings.compute_type,
         cpu_threads=1,
         workers=2,
-        forced_cpu_isa=settings.ct2_force_cpu_isa,
-        use_mkl=settings.ct2_use_mkl,
+        cpu_choices=CpuChoices(settings.ct2_force_cpu_isa, settings.ct2_use_mkl),
     ) as registry:
         shared = registry.recognizer("tiny.en").recognize(
             long_audio, options=RecognitionOptions(batch_size=8)

@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from jamak.asr.kernels import Cpu, chosen_family, matrix_library, read_cpu, supported_families
+from jamak.asr.kernels import (
+    Cpu,
+    CpuChoices,
+    chosen_family,
+    matrix_library,
+    read_cpu,
+    supported_families,
+)
 
 AVX512 = frozenset(
     {"avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"}
@@ -57,6 +64,11 @@ def test_the_family_ctranslate2_runs(cpu: Cpu, forced: str | None, family: str) 
 )
 def test_the_matrix_library_ctranslate2_runs(cpu: Cpu, use_mkl: str | None, library: str) -> None:
     assert matrix_library(cpu, use_mkl) == library
+
+
+def test_what_ctranslate2_was_told_names_both_facts() -> None:
+    assert CpuChoices().describe(ZEN5) == ("AVX2", "DNNL")
+    assert CpuChoices("AVX512", "0").describe(SAPPHIRE_RAPIDS) == ("AVX512", "DNNL")
 
 
 def test_read_from_cpuinfo(tmp_path: Path) -> None:
